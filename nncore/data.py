@@ -1,0 +1,211 @@
+"""Data sets the chapters use, and standardisation.
+
+Everything random takes an explicit seed or ``numpy.random.Generator``.
+scikit-learn is imported only when the digits are asked for.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ._checks import as_float_array, as_rng, check_number, check_size
+
+__all__ = [
+    "make_positive_features",
+    "Standardizer",
+    "standardize",
+    "DigitsSplit",
+    "load_digits",
+    "one_hot",
+]
+
+
+def make_positive_features(
+    n_samples: int = 200,
+    *,
+    scale: float = 1.0,
+    positive_fraction: float = 0.5,
+    rng: np.random.Generator | int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two features that are positive for every example, and binary labels.
+
+    The case study's data: class 1 tends to have ``x1 > x2``, class 0
+    ``x1 < x2``, with overlap. Each feature is ``scale * exp(N(mu, 0.35))``,
+    so it is always strictly positive and its typical size is ``scale``.
+
+    Parameters
+    ----------
+    n_samples : int, default 200
+    scale : float, default 1.0
+        Multiplies every feature (> 0).
+    positive_fraction : float, default 0.5
+        Share of examples in class 1, in (0, 1).
+    rng : numpy.random.Generator or int, optional
+
+    Returns
+    -------
+    x : numpy.ndarray, shape (n_samples, 2)
+        All entries > 0.
+    y : numpy.ndarray of int, shape (n_samples,)
+        Labels 0 and 1; exactly ``round(positive_fraction * n_samples)`` ones.
+    """
+    where = "make_positive_features"
+    n = check_size(n_samples, where=where, name="n_samples")
+    scale = check_number(scale, where=where, name="scale", low=0.0, strict=True)
+    frac = check_number(positive_fraction, where=where, name="positive_fraction", low=0.0,
+                        strict=True)
+    if frac >= 1.0:
+        raise ValueError(f"{where}: positive_fraction must be below 1, got {frac:g}.")
+    gen = as_rng(rng, where=where)
+    n_pos = int(round(frac * n))
+    y = np.zeros(n, dtype=np.int64)
+    y[:n_pos] = 1
+    y = gen.permutation(y)
+    centre = np.where(y[:, None] == 1, [0.3, -0.3], [-0.3, 0.3])
+    x = scale * np.exp(centre + gen.normal(0.0, 0.35, size=(n, 2)))
+    return x, y
+
+
+class Standardizer:
+    """Shift and scale each feature to mean 0 and standard deviation 1.
+
+    Fit it on the training data only, then transform every split with the
+    same statistics (as scikit-learn's ``StandardScaler``).
+
+    Attributes
+    ----------
+    mean_, std_ : numpy.ndarray, shape (features,)
+        Set by :meth:`fit`. Constant features get ``std_ = 1``.
+    """
+
+    def __init__(self) -> None:
+        self.mean_: np.ndarray | None = None
+        self.std_: np.ndarray | None = None
+
+    def fit(self, x: ArrayLike) -> "Standardizer":
+        """Learn the mean and standard deviation of each column of ``x`` (n, features)."""
+        x = as_float_array(x, where="Standardizer.fit")
+        if x.ndim != 2 or x.shape[0] < 2:
+            raise ValueError(
+                f"Standardizer.fit: expected at least two examples of shape (n, features), "
+                f"got {x.shape}."
+            )
+        self.mean_ = x.mean(axis=0)
+        std = x.std(axis=0)
+        self.std_ = np.where(std > 0, std, 1.0)
+        return self
+
+    def transform(self, x: ArrayLike) -> np.ndarray:
+        """Return ``(x - mean_) / std_``, shape (n, features)."""
+        if self.mean_ is None:
+            raise RuntimeError("Standardizer.transform: call fit(x_train) first.")
+        x = as_float_array(x, where="Standardizer.transform")
+        if x.shape[-1:] != self.mean_.shape:
+            raise ValueError(
+                f"Standardizer.transform: expected {self.mean_.shape[0]} features (as in fit), "
+                f"got shape {x.shape}."
+            )
+        return (x - self.mean_) / self.std_
+
+    def fit_transform(self, x: ArrayLike) -> np.ndarray:
+        """``fit(x)`` then ``transform(x)``."""
+        return self.fit(x).transform(x)
+
+
+def standardize(x_train: ArrayLike, *others: ArrayLike) -> tuple[np.ndarray, ...]:
+    """Standardise ``x_train`` and any other splits with the training statistics.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(x_train_std, *others_std)``, each the shape of its input.
+    """
+    s = Standardizer().fit(x_train)
+    return (s.transform(x_train),) + tuple(s.transform(o) for o in others)
+
+
+class DigitsSplit(NamedTuple):
+    """The 8x8 digits, split into training and test sets.
+
+    Attributes
+    ----------
+    x_train, x_test : numpy.ndarray, shape (n, 64)
+        Pixel intensities scaled to [0, 1]; ``x.reshape(-1, 8, 8)`` gives images.
+    y_train, y_test : numpy.ndarray of int, shape (n,)
+        Digits 0..9.
+    """
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+
+
+def load_digits(*, test_size: float = 0.25, rng: np.random.Generator | int = 0) -> DigitsSplit:
+    """scikit-learn's 1,797 handwritten 8x8 digits (shipped with it, no download).
+
+    Parameters
+    ----------
+    test_size : float, default 0.25
+        Share of each digit's examples held out for testing (stratified).
+    rng : numpy.random.Generator or int, default 0
+        Seed of the split.
+
+    Returns
+    -------
+    DigitsSplit
+    """
+    test_size = check_number(test_size, where="load_digits", name="test_size", low=0.0,
+                             strict=True)
+    if test_size >= 1.0:
+        raise ValueError(f"load_digits: test_size must be below 1, got {test_size:g}.")
+    try:
+        from sklearn.datasets import load_digits as _sk_load_digits
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "load_digits needs scikit-learn: pip install scikit-learn"
+        ) from exc
+    bunch = _sk_load_digits()
+    x = bunch.data.astype(np.float64) / 16.0
+    y = bunch.target.astype(np.int64)
+    gen = as_rng(rng, where="load_digits")
+    test = np.zeros(len(y), dtype=bool)
+    for digit in np.unique(y):
+        idx = gen.permutation(np.flatnonzero(y == digit))
+        test[idx[: int(round(test_size * len(idx)))]] = True
+    train_idx = gen.permutation(np.flatnonzero(~test))
+    test_idx = gen.permutation(np.flatnonzero(test))
+    return DigitsSplit(x[train_idx], x[test_idx], y[train_idx], y[test_idx])
+
+
+def one_hot(labels: ArrayLike, n_classes: int) -> np.ndarray:
+    """One-hot rows for integer labels.
+
+    Parameters
+    ----------
+    labels : array_like of int, shape (n,)
+        Values in ``0..n_classes-1``.
+    n_classes : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, n_classes)
+        Row ``i`` is 1 at column ``labels[i]`` and 0 elsewhere.
+    """
+    k = check_size(n_classes, where="one_hot", name="n_classes")
+    arr = np.asarray(labels)
+    if arr.ndim != 1 or arr.dtype.kind not in "iu":
+        raise ValueError(
+            f"one_hot: expected a 1-D array of integer labels, got dtype {arr.dtype} and shape "
+            f"{arr.shape}."
+        )
+    if arr.size and (arr.min() < 0 or arr.max() >= k):
+        raise ValueError(
+            f"one_hot: labels must lie in 0..{k - 1}, got {arr.min()} to {arr.max()}."
+        )
+    out = np.zeros((arr.size, k))
+    out[np.arange(arr.size), arr] = 1.0
+    return out

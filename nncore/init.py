@@ -1,0 +1,143 @@
+"""Weight initialisers, as in ``torch.nn.init``.
+
+Each function here returns an *initialiser*: a small object that, called with
+a shape, the layer's fan-in and fan-out and a ``numpy.random.Generator``,
+returns a new float64 array. Randomness always comes from that explicit
+generator, never from numpy's global state, so a seeded generator makes a
+network reproducible::
+
+    rng = np.random.default_rng(0)
+    layer = nc.Linear(2, 1, weight_init=nc.init.uniform(-0.05, 0.05), rng=rng)
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ._checks import check_number
+
+__all__ = [
+    "Initializer",
+    "uniform",
+    "constant",
+    "zeros",
+    "xavier_uniform",
+    "he_uniform",
+    "fan_in_uniform",
+]
+
+
+class Initializer:
+    """A named rule that fills an array of a given shape.
+
+    Parameters
+    ----------
+    description : str
+        How the rule is shown, for example ``"uniform(-0.05, 0.05)"``.
+    fill : callable
+        ``fill(shape, fan_in, fan_out, rng) -> numpy.ndarray``.
+    """
+
+    def __init__(
+        self,
+        description: str,
+        fill: Callable[[tuple[int, ...], int, int, np.random.Generator], np.ndarray],
+    ) -> None:
+        self.description = description
+        self._fill = fill
+
+    def __call__(
+        self,
+        shape: tuple[int, ...],
+        *,
+        fan_in: int,
+        fan_out: int,
+        rng: np.random.Generator,
+    ) -> np.ndarray:
+        """Return a new float64 array of ``shape``.
+
+        Parameters
+        ----------
+        shape : tuple of int
+            Shape of the array, ``(out_features, in_features)`` for a weight.
+        fan_in, fan_out : int
+            Number of inputs and outputs of the layer the array belongs to.
+        rng : numpy.random.Generator
+            Source of randomness (unused by deterministic rules).
+        """
+        return np.asarray(self._fill(tuple(shape), fan_in, fan_out, rng), dtype=np.float64)
+
+    def __repr__(self) -> str:
+        return self.description
+
+
+def uniform(low: float, high: float) -> Initializer:
+    """Values drawn independently from ``Uniform(low, high)``.
+
+    The case study's "initialisation = uniform(-0.05, 0.05)" is
+    ``nc.init.uniform(-0.05, 0.05)``.
+    """
+    low = check_number(low, where="init.uniform", name="low")
+    high = check_number(high, where="init.uniform", name="high")
+    if not low < high:
+        raise ValueError(
+            f"init.uniform: expected low < high, got low={low:g} and high={high:g}. "
+            f"For a fixed value use init.constant({low:g})."
+        )
+    return Initializer(
+        f"uniform({low:g}, {high:g})", lambda shape, fi, fo, rng: rng.uniform(low, high, shape)
+    )
+
+
+def constant(value: float) -> Initializer:
+    """Every value equal to ``value`` (for example 1, as in the 4-2-3-1 exercise)."""
+    value = check_number(value, where="init.constant", name="value")
+    return Initializer(f"constant({value:g})", lambda shape, fi, fo, rng: np.full(shape, value))
+
+
+def zeros() -> Initializer:
+    """Every value 0: the usual choice for biases."""
+    return Initializer("zeros()", lambda shape, fi, fo, rng: np.zeros(shape))
+
+
+def xavier_uniform(gain: float = 1.0) -> Initializer:
+    """Glorot/Xavier uniform: ``U(-a, a)`` with ``a = gain * sqrt(6 / (fan_in + fan_out))``.
+
+    Suits sigmoid and tanh units: it keeps the variance of activations and of
+    gradients roughly constant from layer to layer.
+    """
+    gain = check_number(gain, where="init.xavier_uniform", name="gain", low=0.0, strict=True)
+
+    def fill(shape, fan_in, fan_out, rng):
+        bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
+        return rng.uniform(-bound, bound, shape)
+
+    return Initializer(f"xavier_uniform(gain={gain:g})", fill)
+
+
+def he_uniform() -> Initializer:
+    """He/Kaiming uniform for ReLU units: ``U(-a, a)`` with ``a = sqrt(6 / fan_in)``.
+
+    This is ``torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")``.
+    """
+
+    def fill(shape, fan_in, fan_out, rng):
+        bound = np.sqrt(6.0 / fan_in)
+        return rng.uniform(-bound, bound, shape)
+
+    return Initializer("he_uniform()", fill)
+
+
+def fan_in_uniform() -> Initializer:
+    """``U(-1/sqrt(fan_in), 1/sqrt(fan_in))``: PyTorch's default for ``Linear``.
+
+    ``nc.Linear`` uses it for both weight and bias unless told otherwise.
+    """
+
+    def fill(shape, fan_in, fan_out, rng):
+        bound = 1.0 / np.sqrt(fan_in)
+        return rng.uniform(-bound, bound, shape)
+
+    return Initializer("fan_in_uniform()", fill)

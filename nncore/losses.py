@@ -1,0 +1,184 @@
+"""Loss functions, as in ``torch.nn``: ``loss(pred, target)`` then ``loss.backward()``.
+
+Calling a loss returns the mean over the batch as a Python float and keeps
+what its backward pass needs; ``backward()`` returns ``dL/d pred``, with the
+*same* reduction as the value (a gradient check with several outputs would
+catch a mismatch, as in scikit-learn's bug #8349).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from . import functional as F
+from ._checks import as_float_array, check_not_empty, check_same_shape
+
+__all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"]
+
+
+class Loss:
+    """Base class: ``__call__`` computes the value, ``backward`` its gradient."""
+
+    def __init__(self) -> None:
+        self._grad: np.ndarray | None = None
+
+    def __call__(self, pred: ArrayLike, target: ArrayLike) -> float:
+        return self.forward(pred, target)
+
+    def forward(self, pred: ArrayLike, target: ArrayLike) -> float:
+        """Return the mean loss over the batch and keep its gradient for ``backward``."""
+        p = as_float_array(pred, where=repr(self), name="prediction")
+        check_not_empty(p, where=repr(self))
+        value, self._grad = self._forward(p, target)
+        return float(value)
+
+    def backward(self) -> np.ndarray:
+        """``dL/d pred`` for the last call, same shape as that prediction."""
+        if self._grad is None:
+            raise RuntimeError(
+                f"{self!r}: backward() was called before the loss was computed. "
+                f"Call loss(pred, target) first."
+            )
+        return self._grad
+
+    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
+        t = as_float_array(target, where=repr(self), name="target")
+        check_same_shape(pred, t, where=repr(self))
+        return t
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class MSELoss(Loss):
+    """Mean squared error, averaged over *every* element (PyTorch's ``reduction="mean"``).
+
+    ``L = mean((pred - target)**2)`` over all ``n * k`` values;
+    ``dL/d pred = 2 (pred - target) / (n * k)``.
+    Prediction and target must have the same shape, e.g. (n, 1) and (n, 1).
+    """
+
+    def _forward(self, p, target):
+        diff = p - self._target(target, p)
+        return np.mean(diff * diff), (2.0 / diff.size) * diff
+
+
+class BCELoss(Loss):
+    """Binary cross-entropy on probabilities, averaged over every element.
+
+    ``L = -mean(t log p + (1 - t) log(1 - p))`` with ``p`` in [0, 1] (the output
+    of a ``Sigmoid``) and targets ``t`` in [0, 1]. ``p`` is clipped to
+    ``[eps, 1 - eps]`` (machine epsilon) so the value stays finite; prefer
+    ``BCEWithLogitsLoss`` on the raw scores, which needs no clipping.
+    """
+
+    def _forward(self, p, target):
+        t = self._target(target, p)
+        if p.min() < 0.0 or p.max() > 1.0:
+            raise ValueError(
+                f"{self!r}: predictions must be probabilities in [0, 1], got values from "
+                f"{p.min():g} to {p.max():g}. For raw scores (logits) use BCEWithLogitsLoss, "
+                f"or put a Sigmoid() at the end of the model."
+            )
+        _check_unit_interval(t, where=repr(self))
+        eps = np.finfo(np.float64).eps
+        q = np.clip(p, eps, 1.0 - eps)
+        value = -np.mean(t * np.log(q) + (1.0 - t) * np.log1p(-q))
+        grad = (q - t) / (q * (1.0 - q) * p.size)
+        return value, grad
+
+
+class BCEWithLogitsLoss(Loss):
+    """Binary cross-entropy on logits (a sigmoid built in), averaged over every element.
+
+    ``L = mean(max(z, 0) - z t + log(1 + exp(-|z|)))``, which is
+    ``BCE(sigmoid(z), t)`` computed without overflow for any ``z``;
+    ``dL/dz = (sigmoid(z) - t) / (number of elements)``.
+    """
+
+    def _forward(self, z, target):
+        t = self._target(target, z)
+        _check_unit_interval(t, where=repr(self))
+        value = np.mean(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z))))
+        return value, (F.sigmoid(z) - t) / z.size
+
+
+class CrossEntropyLoss(Loss):
+    """Softmax cross-entropy from logits, averaged over the batch.
+
+    Parameters of a call
+    --------------------
+    pred : array_like, shape (n, k)
+        Raw scores (logits) for ``k`` classes; the softmax is applied inside.
+    target : array_like, shape (n,) of int, or shape (n, k) of float
+        Class labels in ``0..k-1``, or one probability row per example (for
+        example one-hot rows from ``nc.one_hot``).
+
+    Notes
+    -----
+    ``L = mean_i(logsumexp(z_i) - sum_c t_ic z_ic)`` and
+    ``dL/dz = (softmax(z) - t) / n``: the gradient of a class score is the
+    predicted probability minus the target.
+    """
+
+    def _forward(self, z, target):
+        if z.ndim != 2:
+            raise ValueError(
+                f"{self!r}: expected logits of shape (n, k), got {z.shape}. For one example "
+                f"use logits[None, :]; for a single binary output use BCEWithLogitsLoss."
+            )
+        n, k = z.shape
+        t = self._targets(target, n, k)
+        log_p = F.log_softmax(z, axis=1)
+        grad = np.exp(log_p)
+        if t.ndim == 1:  # integer labels: pick each example's own class
+            rows = np.arange(n)
+            value = -np.sum(log_p[rows, t]) / n
+            grad[rows, t] -= 1.0
+        else:
+            value = -np.sum(t * log_p) / n
+            grad -= t
+        return value, grad / n
+
+    def _targets(self, target, n, k):
+        raw = np.asarray(target)
+        if raw.ndim == 2:
+            t = as_float_array(raw, where=repr(self), name="target")
+            if t.shape != (n, k):
+                raise ValueError(
+                    f"{self!r}: probability targets must have the logits' shape {(n, k)}, "
+                    f"got {t.shape}."
+                )
+            _check_unit_interval(t, where=repr(self))
+            if not np.allclose(t.sum(axis=1), 1.0):
+                raise ValueError(
+                    f"{self!r}: each row of probability targets must sum to 1; use "
+                    f"nc.one_hot(labels, {k}) for one-hot targets."
+                )
+            return t
+        if raw.ndim != 1 or raw.shape[0] != n:
+            raise ValueError(
+                f"{self!r}: expected {n} class labels of shape ({n},), one per example in the "
+                f"batch, got shape {raw.shape}."
+            )
+        if raw.dtype.kind not in "iu":
+            raise ValueError(
+                f"{self!r}: class labels must be integers in 0..{k - 1}, got dtype {raw.dtype}. "
+                f"Convert whole-number labels with labels.astype(int)."
+            )
+        if raw.min() < 0 or raw.max() >= k:
+            raise ValueError(
+                f"{self!r}: class labels must lie in 0..{k - 1} for {k} classes, got labels "
+                f"from {raw.min()} to {raw.max()}. Check the labels, or give the model "
+                f"{raw.max() + 1} outputs."
+            )
+        return raw
+
+
+def _check_unit_interval(t: np.ndarray, *, where: str) -> None:
+    if t.min() < 0.0 or t.max() > 1.0:
+        raise ValueError(
+            f"{where}: targets must lie in [0, 1] (class labels 0 and 1, or probabilities), "
+            f"got values from {t.min():g} to {t.max():g}."
+        )

@@ -1,0 +1,68 @@
+"""Classification metrics: accuracy and the confusion matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+__all__ = ["accuracy", "confusion_matrix"]
+
+
+def _labels(y: ArrayLike, *, where: str, name: str) -> np.ndarray:
+    arr = np.asarray(y)
+    if arr.ndim != 1 or arr.dtype.kind not in "iub":
+        raise ValueError(
+            f"{where}: {name} must be a 1-D array of integer class labels, got dtype "
+            f"{arr.dtype} and shape {arr.shape}. For scores of shape (n, k) pass "
+            f"scores.argmax(axis=1)."
+        )
+    return arr.astype(np.int64)
+
+
+def accuracy(y_pred: ArrayLike, y_true: ArrayLike) -> float:
+    """Fraction of predicted labels equal to the true labels.
+
+    Parameters
+    ----------
+    y_pred, y_true : array_like of int, shape (n,)
+
+    Returns
+    -------
+    float
+        In [0, 1].
+    """
+    p = _labels(y_pred, where="accuracy", name="y_pred")
+    t = _labels(y_true, where="accuracy", name="y_true")
+    if p.shape != t.shape or p.size == 0:
+        raise ValueError(
+            f"accuracy: expected two non-empty label arrays of the same length, got "
+            f"{p.shape} and {t.shape}."
+        )
+    return float(np.mean(p == t))
+
+
+def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np.ndarray:
+    """Counts of (true class, predicted class) pairs.
+
+    Parameters
+    ----------
+    y_true, y_pred : array_like of int, shape (n,)
+    n_classes : int
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n_classes, n_classes)
+        Entry ``[i, j]`` counts examples of class ``i`` predicted as ``j``.
+    """
+    t = _labels(y_true, where="confusion_matrix", name="y_true")
+    p = _labels(y_pred, where="confusion_matrix", name="y_pred")
+    if p.shape != t.shape:
+        raise ValueError(f"confusion_matrix: label arrays differ in length: {t.shape}, {p.shape}.")
+    for name, arr in (("y_true", t), ("y_pred", p)):
+        if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
+            raise ValueError(
+                f"confusion_matrix: {name} has labels outside 0..{n_classes - 1}."
+            )
+    cm = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(cm, (t, p), 1)
+    return cm

@@ -1,0 +1,233 @@
+"""Optimisers, as in ``torch.optim``: ``SGD``, ``Adam`` and ``AdamW``.
+
+An optimiser holds *parameter groups*: lists of parameters that share
+settings. Pass ``model.parameters()`` for one group, or a list of dicts such
+as ``[{"params": weights}, {"params": biases, "weight_decay": 0.0}]`` to give
+groups their own settings; :func:`weight_decay_groups` builds the usual
+"decay the weights, not the biases" split.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+
+from ._checks import check_number
+from .layers import Module
+from .parameter import Parameter
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "weight_decay_groups"]
+
+
+class Optimizer:
+    """Base class: keeps parameter groups and per-parameter state.
+
+    Parameters
+    ----------
+    params : iterable of Parameter, or iterable of dict
+        The parameters to update, or groups ``{"params": [...], **settings}``.
+    defaults : dict
+        Settings used where a group does not give its own.
+    """
+
+    def __init__(self, params: Iterable[Parameter] | Iterable[dict], defaults: dict) -> None:
+        where = type(self).__name__
+        items = list(params) if not isinstance(params, Parameter) else [params]
+        if not items:
+            raise ValueError(
+                f"{where}: got an empty parameter list, so there is nothing to train. "
+                f"Pass model.parameters() (and check the model has Linear layers)."
+            )
+        groups = items if isinstance(items[0], dict) else [{"params": items}]
+        self.param_groups: list[dict[str, Any]] = []
+        for group in groups:
+            group = {**defaults, **group}
+            group["params"] = list(group["params"])
+            for p in group["params"]:
+                if not isinstance(p, Parameter):
+                    raise TypeError(
+                        f"{where}: expected nncore Parameters (model.parameters()), got "
+                        f"{type(p).__name__}."
+                    )
+            self._check_group(group)
+            self.param_groups.append(group)
+        self.state: dict[int, dict[str, Any]] = {}
+
+    def _check_group(self, group: dict) -> None:
+        where = type(self).__name__
+        group["lr"] = check_number(group["lr"], where=where, name="lr (learning rate)", low=0.0,
+                                   strict=True)
+        group["weight_decay"] = check_number(
+            group["weight_decay"], where=where, name="weight_decay", low=0.0
+        )
+
+    def zero_grad(self) -> None:
+        """Set the ``.grad`` of every parameter to zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad.fill(0.0)
+
+    def step(self) -> None:  # pragma: no cover - abstract
+        """Update every parameter from its ``.grad``."""
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        settings = {k: v for k, v in self.param_groups[0].items() if k != "params"}
+        inner = ", ".join(f"{k}={v}" for k, v in settings.items())
+        return f"{type(self).__name__}({inner})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with optional momentum and weight decay.
+
+    Parameters
+    ----------
+    params : iterable of Parameter or of dict
+        ``model.parameters()``, or parameter groups.
+    lr : float
+        Learning rate ``eta`` (> 0).
+    weight_decay : float, default 0
+        ``lambda`` (>= 0). Coupled L2, as in ``torch.optim.SGD``: the gradient
+        becomes ``g + lambda * w``, the gradient of ``J + (lambda / 2) ||w||^2``.
+    momentum : float, default 0
+        Heavy-ball momentum ``mu`` in [0, 1).
+
+    Notes
+    -----
+    Without momentum one step is::
+
+        w <- w - eta * (g + lambda * w)  =  (1 - eta * lambda) * w - eta * g
+
+    the weight-decay rule: every step first multiplies ``w`` by
+    ``1 - eta * lambda``, then takes the plain gradient step. With momentum,
+    ``v <- mu * v + (g + lambda * w)`` and ``w <- w - eta * v``.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Parameter] | Iterable[dict],
+        lr: float,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+    ) -> None:
+        super().__init__(params, dict(lr=lr, weight_decay=weight_decay, momentum=momentum))
+        for group in self.param_groups:
+            mu = check_number(group["momentum"], where="SGD", name="momentum", low=0.0)
+            if mu >= 1.0:
+                raise ValueError(f"SGD: momentum must be below 1, got {mu:g}.")
+
+    def step(self) -> None:
+        """Apply one update to every parameter, in place."""
+        for group in self.param_groups:
+            lr, wd, mu = group["lr"], group["weight_decay"], group["momentum"]
+            for p in group["params"]:
+                g = p.grad + wd * p.data if wd else p.grad
+                if mu:
+                    buf = self.state.setdefault(id(p), {}).get("momentum_buffer")
+                    buf = g.copy() if buf is None else mu * buf + g
+                    self.state[id(p)]["momentum_buffer"] = buf
+                    g = buf
+                p.data -= lr * g
+
+
+class Adam(Optimizer):
+    """Adam, with coupled L2 ``weight_decay`` as in ``torch.optim.Adam``.
+
+    Parameters
+    ----------
+    params : iterable of Parameter or of dict
+    lr : float, default 1e-3
+    betas : (float, float), default (0.9, 0.999)
+        Decay rates of the running mean of the gradient and of its square.
+    eps : float, default 1e-8
+    weight_decay : float, default 0
+        Added to the gradient as ``lambda * w`` *before* the adaptive scaling,
+        so heavily-updated weights are decayed less: L2 in the loss.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Parameter] | Iterable[dict],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+        for group in self.param_groups:
+            b1, b2 = group["betas"]
+            for name, b in (("betas[0]", b1), ("betas[1]", b2)):
+                b = check_number(b, where=type(self).__name__, name=name, low=0.0)
+                if b >= 1.0:
+                    raise ValueError(f"{type(self).__name__}: {name} must be below 1, got {b:g}.")
+            check_number(group["eps"], where=type(self).__name__, name="eps", low=0.0, strict=True)
+
+    _decoupled = False
+
+    def step(self) -> None:
+        """Apply one Adam update to every parameter, in place."""
+        for group in self.param_groups:
+            lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
+            b1, b2 = group["betas"]
+            for p in group["params"]:
+                g = p.grad
+                if wd and self._decoupled:
+                    p.data *= 1.0 - lr * wd
+                elif wd:
+                    g = g + wd * p.data
+                state = self.state.setdefault(id(p), {"t": 0, "m": np.zeros_like(g),
+                                                      "v": np.zeros_like(g)})
+                state["t"] += 1
+                state["m"] = b1 * state["m"] + (1.0 - b1) * g
+                state["v"] = b2 * state["v"] + (1.0 - b2) * g * g
+                m_hat = state["m"] / (1.0 - b1 ** state["t"])
+                v_hat = state["v"] / (1.0 - b2 ** state["t"])
+                p.data -= lr * m_hat / (np.sqrt(v_hat) + eps)
+
+
+class AdamW(Adam):
+    """Adam with *decoupled* weight decay (Loshchilov and Hutter), as ``torch.optim.AdamW``.
+
+    Each step first shrinks every weight by ``(1 - lr * weight_decay)``, then
+    takes the Adam step on the data gradient alone, so all weights decay at
+    the same rate whatever their gradient history. Default ``weight_decay`` 0.01.
+    """
+
+    _decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Parameter] | Iterable[dict],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay)
+
+
+def weight_decay_groups(model: Module, weight_decay: float) -> list[dict[str, Any]]:
+    """Parameter groups that decay the weights but not the biases.
+
+    Parameters
+    ----------
+    model : Module
+    weight_decay : float
+        ``lambda`` for the weights (parameters with 2 or more dimensions).
+
+    Returns
+    -------
+    list of dict
+        ``[{"params": weights, "weight_decay": weight_decay},
+        {"params": biases, "weight_decay": 0.0}]``, ready for ``SGD(groups, lr=...)``.
+    """
+    weight_decay = check_number(weight_decay, where="weight_decay_groups", name="weight_decay",
+                                low=0.0)
+    params = model.parameters()
+    weights = [p for p in params if p.data.ndim >= 2]
+    biases = [p for p in params if p.data.ndim < 2]
+    groups = [{"params": weights, "weight_decay": weight_decay}]
+    if biases:
+        groups.append({"params": biases, "weight_decay": 0.0})
+    return groups
