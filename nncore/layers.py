@@ -66,7 +66,10 @@ class Module:
         return value
 
     def _grad(self, grad_output: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
-        g = as_float_array(grad_output, where=f"{self!r}.backward", name="gradient")
+        if isinstance(grad_output, np.ndarray) and grad_output.dtype == np.float64:
+            g = grad_output  # passed on between layers: already checked where it began
+        else:
+            g = as_float_array(grad_output, where=f"{self!r}.backward", name="gradient")
         if g.shape != shape:
             raise ValueError(
                 f"{self!r}.backward: expected a gradient of shape {shape} (the shape of the "

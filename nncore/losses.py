@@ -130,16 +130,19 @@ class CrossEntropyLoss(Loss):
             )
         n, k = z.shape
         t = self._targets(target, n, k)
-        log_p = F.log_softmax(z, axis=1)
-        grad = np.exp(log_p)
-        if t.ndim == 1:  # integer labels: pick each example's own class
+        shifted = z - np.max(z, axis=1, keepdims=True)  # log-sum-exp trick
+        e = np.exp(shifted)
+        total = np.sum(e, axis=1, keepdims=True)
+        grad = e / total  # softmax(z)
+        if t.ndim == 1:  # integer labels: -log p of each example's own class
             rows = np.arange(n)
-            value = -np.sum(log_p[rows, t]) / n
+            value = np.sum(np.log(total[:, 0]) - shifted[rows, t]) / n
             grad[rows, t] -= 1.0
         else:
-            value = -np.sum(t * log_p) / n
+            value = -np.sum(t * (shifted - np.log(total))) / n
             grad -= t
-        return value, grad / n
+        grad /= n
+        return value, grad
 
     def _targets(self, target, n, k):
         raw = np.asarray(target)
