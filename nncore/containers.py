@@ -136,7 +136,11 @@ class Sequential(Module):
 
     def __getitem__(self, index: int | slice) -> Module:
         if isinstance(index, slice):
-            return Sequential(*self.layers[index])
+            names = [(p, p.name) for p in self.parameters()]
+            part = Sequential(*self.layers[index])
+            for p, name in names:  # the slice renames its parameters; keep the model's names
+                p.name = name
+            return part
         return self.layers[index]
 
     def __len__(self) -> int:
@@ -180,6 +184,10 @@ def mlp(
     Sequential
         ``Linear, activation, Linear, activation, ..., Linear[, output_activation]``.
     """
+    if isinstance(layer_sizes, (int, np.integer)) or not hasattr(layer_sizes, "__iter__"):
+        raise ValueError(
+            f"mlp: expected a list of layer sizes such as [4, 2, 3, 1], got {layer_sizes!r}."
+        )
     sizes = list(layer_sizes)
     if len(sizes) < 2:
         raise ValueError(

@@ -86,7 +86,17 @@ class Standardizer:
         self.std_: np.ndarray | None = None
 
     def fit(self, x: ArrayLike) -> "Standardizer":
-        """Learn the mean and standard deviation of each column of ``x`` (n, features)."""
+        """Learn the mean and standard deviation of each column of ``x``.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, features)
+
+        Returns
+        -------
+        Standardizer
+            ``self``, so that ``Standardizer().fit(x).transform(x)`` reads in one line.
+        """
         x = as_float_array(x, where="Standardizer.fit")
         if x.ndim != 2 or x.shape[0] < 2:
             raise ValueError(
@@ -99,7 +109,16 @@ class Standardizer:
         return self
 
     def transform(self, x: ArrayLike) -> np.ndarray:
-        """Return ``(x - mean_) / std_``, shape (n, features)."""
+        """Return ``(x - mean_) / std_``.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, features)
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, features)
+        """
         if self.mean_ is None:
             raise RuntimeError("Standardizer.transform: call fit(x_train) first.")
         x = as_float_array(x, where="Standardizer.transform")

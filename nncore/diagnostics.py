@@ -48,7 +48,18 @@ def dead_units(model: Sequential, x: ArrayLike) -> dict[int, np.ndarray]:
 
 
 def dead_fraction(model: Sequential, x: ArrayLike) -> float:
-    """Fraction of all ReLU units of ``model`` that are dead on ``x`` (0.0 if it has none)."""
+    """Fraction of all ReLU units of ``model`` that are dead on ``x`` (0.0 if it has none).
+
+    Parameters
+    ----------
+    model : Sequential
+    x : array_like, shape (n, in_features)
+
+    Returns
+    -------
+    float
+        Dead units over all units of the ``Linear`` layers followed by a ``ReLU``, in [0, 1].
+    """
     masks = list(dead_units(model, x).values())
     total = sum(m.size for m in masks)
     return float(sum(m.sum() for m in masks) / total) if total else 0.0

@@ -32,7 +32,8 @@ def logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
     """``log(softmax(z))`` along ``axis``; same shape as ``z``."""
-    return z - logsumexp(z, axis=axis)
+    shifted = z - np.max(z, axis=axis, keepdims=True)
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
 def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:

@@ -50,7 +50,18 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
 
 
 def relative_error(a: ArrayLike, b: ArrayLike) -> float:
-    """Largest elementwise ``|a - b| / max(|a| + |b|, 1e-8)``; 0.0 for empty arrays."""
+    """Largest elementwise ``|a - b| / max(|a| + |b|, 1e-8)``; 0.0 for empty arrays.
+
+    Parameters
+    ----------
+    a, b : array_like, same shape
+        For example a backward-pass gradient and a numerical one.
+
+    Returns
+    -------
+    float
+        The largest relative error over all elements.
+    """
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"relative_error: shapes differ, got {a.shape} and {b.shape}.")

@@ -37,11 +37,32 @@ class Module:
         return self.forward(x)
 
     def forward(self, x: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
-        """Compute the output for input ``x`` and keep what backward needs."""
+        """Compute the output for input ``x`` and keep what backward needs.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, in_features) or (in_features,)
+            Activation layers accept any shape.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (n, out_features) or (out_features,); an activation keeps the shape of ``x``.
+        """
         raise NotImplementedError
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
-        """Return ``dL/d input`` given ``dL/d output``; accumulate parameter gradients."""
+        """Return ``dL/d input`` given ``dL/d output``; accumulate parameter gradients.
+
+        Parameters
+        ----------
+        grad_output : array_like, shape of the last forward output
+
+        Returns
+        -------
+        numpy.ndarray
+            ``dL/d input``, the shape of the last forward input.
+        """
         raise NotImplementedError
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:

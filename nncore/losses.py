@@ -27,14 +27,32 @@ class Loss:
         return self.forward(pred, target)
 
     def forward(self, pred: ArrayLike, target: ArrayLike) -> float:
-        """Return the mean loss over the batch and keep its gradient for ``backward``."""
+        """Return the mean loss over the batch and keep its gradient for ``backward``.
+
+        Parameters
+        ----------
+        pred : array_like, shape (n, k)
+            Predictions; ``MSELoss`` and the BCE losses accept any shape.
+        target : array_like, same shape as ``pred``
+            For ``CrossEntropyLoss``: class labels of shape (n,) or probability rows (n, k).
+
+        Returns
+        -------
+        float
+        """
         p = as_float_array(pred, where=repr(self), name="prediction")
         check_not_empty(p, where=repr(self))
         value, self._grad = self._forward(p, target)
         return float(value)
 
     def backward(self) -> np.ndarray:
-        """``dL/d pred`` for the last call, same shape as that prediction."""
+        """``dL/d pred`` for the last call.
+
+        Returns
+        -------
+        numpy.ndarray
+            Same shape as that prediction.
+        """
         if self._grad is None:
             raise RuntimeError(
                 f"{self!r}: backward() was called before the loss was computed. "
@@ -107,8 +125,8 @@ class BCEWithLogitsLoss(Loss):
 class CrossEntropyLoss(Loss):
     """Softmax cross-entropy from logits, averaged over the batch.
 
-    Parameters of a call
-    --------------------
+    Calling ``loss(pred, target)`` takes:
+
     pred : array_like, shape (n, k)
         Raw scores (logits) for ``k`` classes; the softmax is applied inside.
     target : array_like, shape (n,) of int, or shape (n, k) of float

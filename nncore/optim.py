@@ -52,6 +52,12 @@ class Optimizer:
                     )
             self._check_group(group)
             self.param_groups.append(group)
+        if not any(group["params"] for group in self.param_groups):
+            raise ValueError(
+                f"{where}: got an empty parameter list (every parameter group is empty), so "
+                f"there is nothing to train. Pass model.parameters() (and check the model has "
+                f"Linear layers)."
+            )
         self.state: dict[int, dict[str, Any]] = {}
 
     def _check_group(self, group: dict) -> None:
@@ -161,7 +167,7 @@ class Adam(Optimizer):
                 b = check_number(b, where=type(self).__name__, name=name, low=0.0)
                 if b >= 1.0:
                     raise ValueError(f"{type(self).__name__}: {name} must be below 1, got {b:g}.")
-            check_number(group["eps"], where=type(self).__name__, name="eps", low=0.0, strict=True)
+            check_number(group["eps"], where=type(self).__name__, name="eps", low=0.0)
 
     _decoupled = False
 

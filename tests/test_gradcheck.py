@@ -1,0 +1,218 @@
+"""Gradient checks: every layer and every loss against centred differences.
+
+Every check uses float64, h = 1e-5 and several outputs (k > 1), so a loss whose
+gradient used a different reduction than its value (scikit-learn's bug #8349:
+squared error averaged over n*k, gradient divided by n) would be caught.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+import nncore as nc
+from nncore_fixtures import (
+    ACTIVATIONS,
+    GRAD_TOL,
+    checkable_input,
+    REFERENCE_LOSSES,
+    loss_inputs,
+    soft_labels,
+)
+
+
+def assert_all_below(errors: dict[str, float], tol: float = GRAD_TOL) -> None:
+    assert errors, "the gradient check compared nothing"
+    worst = max(errors, key=errors.get)
+    assert errors[worst] < tol, f"{worst}: relative error {errors[worst]:.2e} >= {tol:g}"
+
+
+# ------------------------------------------------------------- numerical_gradient
+def test_numerical_gradient_of_a_cubic():
+    x = np.array([[0.5, -1.0], [2.0, 3.0]])
+    grad = nc.numerical_gradient(lambda: float(np.sum(x**3)), x)
+    assert grad.shape == x.shape
+    assert nc.relative_error(grad, 3 * x**2) < 1e-9
+
+
+def test_numerical_gradient_of_sin_times_exp():
+    x = np.array([0.3, -0.7])
+    grad = nc.numerical_gradient(lambda: math.sin(x[0]) * math.exp(x[1]), x)
+    expected = [math.cos(0.3) * math.exp(-0.7), math.sin(0.3) * math.exp(-0.7)]
+    assert nc.relative_error(grad, expected) < 1e-9
+
+
+def test_numerical_gradient_restores_x():
+    x = np.random.default_rng(0).normal(size=(3, 4))
+    before = x.copy()
+    nc.numerical_gradient(lambda: float(np.sum(np.sin(x))), x)
+    np.testing.assert_array_equal(x, before)
+
+
+def test_numerical_gradient_uses_the_step_given():
+    x = np.array([1.0])
+    # for x^2 the centred difference is exact: ((1 + h)^2 - (1 - h)^2) / 2h = 2
+    assert nc.numerical_gradient(lambda: float(x[0] ** 2), x, h=0.5)[0] == 2.0
+    # for x^3 it is 3x^2 + h^2: the step shows up
+    assert nc.numerical_gradient(lambda: float(x[0] ** 3), x, h=0.5)[0] == pytest.approx(3.25)
+
+
+# ------------------------------------------------------------------ relative_error
+def test_relative_error_values():
+    assert nc.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert nc.relative_error([1.0], [3.0]) == pytest.approx(0.5)  # 2 / (1 + 3)
+    assert nc.relative_error([1.0, 1.0], [1.0, -1.0]) == pytest.approx(1.0)  # the largest
+    # below the 1e-8 floor the absolute difference is divided by 1e-8
+    assert nc.relative_error([0.0], [1e-10]) == pytest.approx(1e-2)
+
+
+def test_relative_error_of_empty_arrays_is_zero():
+    assert nc.relative_error(np.zeros((0, 3)), np.zeros((0, 3))) == 0.0
+
+
+# ---------------------------------------------------------------- every layer
+def _network_with(activation_name: str) -> nc.Sequential:
+    rng = np.random.default_rng(sum(map(ord, activation_name)))
+    return nc.Sequential(
+        nc.Linear(3, 5, rng=rng), ACTIVATIONS[activation_name](), nc.Linear(5, 4, rng=rng)
+    )
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_activation_layer_alone(name):
+    rng = np.random.default_rng(1)
+    layer = ACTIVATIONS[name]()
+    target = rng.normal(size=(6, 4))
+    x = checkable_input(layer, rng, (6, 4), target, nc.MSELoss())
+    errors = nc.gradient_check(layer, x, target, nc.MSELoss())
+    assert set(errors) == {"input"}
+    assert_all_below(errors)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_activation_between_two_linear_layers(name):
+    rng = np.random.default_rng(2)
+    model = _network_with(name)
+    target = rng.normal(size=(7, 4))
+    x = checkable_input(model, rng, (7, 3), target, nc.MSELoss())
+    errors = nc.gradient_check(model, x, target, nc.MSELoss())
+    assert set(errors) == {"0.weight", "0.bias", "2.weight", "2.bias", "input"}
+    assert_all_below(errors)
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+def test_sum_of_outputs_without_a_loss(name):
+    rng = np.random.default_rng(3)
+    model = _network_with(name)
+    x = checkable_input(model, rng, (5, 3))
+    assert_all_below(nc.gradient_check(model, x))
+
+
+def test_linear_alone_batched_and_unbatched():
+    rng = np.random.default_rng(4)
+    layer = nc.Linear(4, 3, rng=rng)
+    for shape in [(5, 4), (4,)]:
+        target = rng.normal(size=shape[:-1] + (3,))
+        x = checkable_input(layer, rng, shape, target, nc.MSELoss())
+        assert_all_below(nc.gradient_check(layer, x, target, nc.MSELoss()))
+
+
+def test_deep_relu_network():
+    rng = np.random.default_rng(5)
+    model = nc.mlp([4, 6, 5, 3], rng=rng)
+    labels = rng.integers(0, 3, size=8)
+    x = checkable_input(model, rng, (8, 4), labels, nc.CrossEntropyLoss())
+    errors = nc.gradient_check(model, x, labels, nc.CrossEntropyLoss())
+    assert len(errors) == 7
+    assert_all_below(errors)
+
+
+# ----------------------------------------------------------------- every loss
+def _loss_model(name: str, rng: np.random.Generator, k: int) -> nc.Sequential:
+    """A small tanh network whose k outputs suit the loss (a Sigmoid for BCELoss)."""
+    layers = [nc.Linear(3, 4, rng=rng), nc.Tanh(), nc.Linear(4, k, rng=rng)]
+    if name == "BCELoss":
+        layers.append(nc.Sigmoid())
+    return nc.Sequential(*layers)
+
+
+@pytest.mark.parametrize("name", list(REFERENCE_LOSSES))
+@pytest.mark.parametrize("k", [2, 4])
+def test_every_loss_with_several_outputs(name, k):
+    rng = np.random.default_rng(6 + k)
+    n = 6
+    model = _loss_model(name, rng, k)
+    _, target = loss_inputs(name, rng, n=n, k=k)
+    loss = REFERENCE_LOSSES[name][0]()
+    x = checkable_input(model, rng, (n, 3), target, loss)
+    assert_all_below(nc.gradient_check(model, x, target, loss))
+
+
+def test_cross_entropy_with_probability_rows():
+    rng = np.random.default_rng(7)
+    model = _loss_model("CrossEntropyLoss", rng, 4)
+    target = soft_labels(rng, 5, 4)
+    x = checkable_input(model, rng, (5, 3), target, nc.CrossEntropyLoss())
+    errors = nc.gradient_check(model, x, target, nc.CrossEntropyLoss())
+    assert_all_below(errors)
+
+
+@pytest.mark.parametrize("name", list(REFERENCE_LOSSES))
+def test_loss_gradient_against_differences_of_the_reference(name):
+    """nncore's backward against finite differences of the textbook formula (no nncore value)."""
+    rng = np.random.default_rng(8)
+    pred, target = loss_inputs(name, rng, n=4, k=3)
+    cls, reference = REFERENCE_LOSSES[name]
+    loss = cls()
+    loss(pred, target)
+    numeric = nc.numerical_gradient(lambda: reference(pred, target)[0], pred)
+    assert nc.relative_error(loss.backward(), numeric) < GRAD_TOL
+
+
+# ------------------------------------------------------- the check can fail
+class _Sklearn8349SquaredError:
+    """scikit-learn's bug #8349: value averaged over n*k, gradient divided by n only."""
+
+    def __call__(self, pred, target):
+        diff = pred - target
+        self._grad = 2.0 * diff / pred.shape[0]
+        return float(np.mean(diff**2))
+
+    def backward(self):
+        return self._grad
+
+
+class _WrongSquare(nc.Module):
+    """x**2 with a backward that forgot the factor 2."""
+
+    def forward(self, x):
+        self._x = np.asarray(x, dtype=float)
+        return self._x**2
+
+    def backward(self, grad_output):
+        return grad_output * self._x
+
+
+def test_gradient_check_catches_a_reduction_mismatch():
+    rng = np.random.default_rng(9)
+    model = nc.Sequential(nc.Linear(3, 4, rng=rng))
+    errors = nc.gradient_check(model, rng.normal(size=(5, 3)), rng.normal(size=(5, 4)),
+                               _Sklearn8349SquaredError())
+    assert min(errors.values()) > 0.5  # the gradient is k = 4 times too large: error 3/5
+
+
+def test_gradient_check_catches_a_wrong_backward():
+    rng = np.random.default_rng(10)
+    model = nc.Sequential(nc.Linear(3, 4, rng=rng), _WrongSquare(), nc.Linear(4, 2, rng=rng))
+    errors = nc.gradient_check(model, rng.normal(size=(5, 3)))
+    assert errors["0.weight"] > 0.1 and errors["input"] > 0.1
+    assert errors["2.weight"] < GRAD_TOL  # layers after the broken one are still right
+
+
+def test_gradient_check_leaves_the_model_unchanged():
+    rng = np.random.default_rng(11)
+    model = nc.mlp([3, 4, 2], rng=rng)
+    before = [p.data.copy() for p in model.parameters()]
+    nc.gradient_check(model, rng.normal(size=(4, 3)))
+    for b, p in zip(before, model.parameters()):
+        np.testing.assert_array_equal(b, p.data)

@@ -1,0 +1,172 @@
+"""nc.fit: learns, is reproducible, records a history, and checks its data."""
+
+import numpy as np
+import pytest
+
+import nncore as nc
+from nncore_fixtures import raises_with, separable_data, snapshot
+
+
+def run(seed=0, **kwargs):
+    """Train a fresh 2-8-1 network on separable data; return (model, history, x, y)."""
+    x, y = separable_data(np.random.default_rng(100), n=64)
+    model = nc.mlp([2, 8, 1], rng=seed)
+    opt = nc.SGD(model.parameters(), lr=kwargs.pop("lr", 0.5))
+    kwargs.setdefault("epochs", 30)
+    kwargs.setdefault("rng", seed)
+    history = nc.fit(model, nc.BCEWithLogitsLoss(), opt, x, y, **kwargs)
+    return model, history, x, y
+
+
+def test_fit_learns_a_separable_problem():
+    model, history, x, y = run()
+    assert history["loss"][-1] < 0.25 * history["loss"][0]
+    assert nc.accuracy((model(x)[:, 0] > 0).astype(int), y[:, 0].astype(int)) >= 0.95
+
+
+def test_history_has_one_entry_per_epoch():
+    _, history, _, _ = run(epochs=7)
+    assert isinstance(history, nc.History) and isinstance(history, dict)
+    assert history["epoch"] == [1, 2, 3, 4, 5, 6, 7]
+    assert len(history["loss"]) == 7
+    assert all(type(v) is float for v in history["loss"])
+    assert "val_loss" not in history
+    assert repr(history) == "History(epoch[7], loss[7])"
+
+
+def test_same_seed_gives_an_identical_history_and_model():
+    model_a, history_a, _, _ = run(seed=3)
+    model_b, history_b, _, _ = run(seed=3)
+    assert history_a["loss"] == history_b["loss"]
+    for pa, pb in zip(model_a.parameters(), model_b.parameters()):
+        np.testing.assert_array_equal(pa.data, pb.data)
+
+
+def test_shuffling_depends_on_the_seed():
+    x, y = separable_data(np.random.default_rng(100), n=64)
+    losses = []
+    for seed in (1, 2):
+        model = nc.mlp([2, 8, 1], rng=0)  # same start
+        history = nc.fit(model, nc.BCEWithLogitsLoss(), nc.SGD(model.parameters(), lr=0.5),
+                         x, y, epochs=2, batch_size=8, rng=seed)
+        losses.append(history["loss"])
+    assert losses[0] != losses[1]
+
+
+def test_full_batch_is_plain_gradient_descent():
+    x, y = separable_data(np.random.default_rng(100), n=40)
+    model = nc.mlp([2, 5, 1], rng=0)
+    twin = nc.mlp([2, 5, 1], rng=0)
+    history = nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=0.1), x, y,
+                     epochs=4, batch_size=None, shuffle=False)
+    # the same four steps, written out
+    loss, opt, expected = nc.MSELoss(), nc.SGD(twin.parameters(), lr=0.1), []
+    for _ in range(4):
+        opt.zero_grad()
+        expected.append(loss(twin(x), y))
+        twin.backward(loss.backward())
+        opt.step()
+    np.testing.assert_allclose(history["loss"], expected, rtol=1e-13)
+    for p, q in zip(model.parameters(), twin.parameters()):
+        np.testing.assert_allclose(p.data, q.data, rtol=1e-13)
+
+
+def test_full_batch_with_shuffling_takes_one_step_per_epoch():
+    a, history_none, _, _ = run(epochs=3, batch_size=None)
+    b, history_n, _, _ = run(epochs=3, batch_size=64, shuffle=False)
+    # shuffling only reorders the sum: the same steps up to rounding
+    np.testing.assert_allclose(history_none["loss"], history_n["loss"], rtol=1e-12)
+    for p, q in zip(a.parameters(), b.parameters()):
+        np.testing.assert_allclose(p.data, q.data, rtol=1e-12, atol=1e-15)
+
+
+def test_epoch_loss_is_the_mean_over_examples():
+    x, y = separable_data(np.random.default_rng(100), n=10)
+    model = nc.mlp([2, 3, 1], rng=0)
+    frozen = snapshot(model)
+    # batches of 4, 4 and 2: the epoch loss weights each batch by its size
+    history = nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=1e-300), x, y,
+                     epochs=1, batch_size=4, shuffle=False)
+    for name, p in model.named_parameters():  # steps of 1e-300 leave every weight as it was
+        np.testing.assert_array_equal(p.data, frozen[name])
+    per_example = np.mean((model(x) - y) ** 2, axis=1)
+    assert history["loss"][0] == pytest.approx(per_example.mean(), rel=1e-13)
+
+
+def test_validation_loss_is_recorded_each_epoch():
+    x_val, y_val = separable_data(np.random.default_rng(200), n=20)
+    model, history, _, _ = run(epochs=5, validation_data=(x_val, y_val))
+    assert len(history["val_loss"]) == 5
+    assert history["val_loss"][-1] == pytest.approx(
+        nc.BCEWithLogitsLoss()(model(x_val), y_val), rel=1e-15
+    )
+    assert history["val_loss"][-1] < history["val_loss"][0]
+
+
+def test_callback_values_are_recorded_by_key():
+    calls = []
+
+    def callback(epoch, model):
+        calls.append((epoch, model))
+        return {"w00": float(model[0].weight.data[0, 0]), "dead": nc.dead_fraction(model, x)}
+
+    x, _ = separable_data(np.random.default_rng(100), n=64)
+    model, history, _, _ = run(epochs=4, callback=callback)
+    assert [e for e, _ in calls] == [1, 2, 3, 4]
+    assert all(m is model for _, m in calls)
+    assert len(history["w00"]) == 4 and len(history["dead"]) == 4
+    assert history["w00"][-1] == model[0].weight.data[0, 0]
+    assert all(0.0 <= d <= 1.0 for d in history["dead"])
+
+
+def test_callback_returning_none_adds_nothing():
+    _, history, _, _ = run(epochs=2, callback=lambda epoch, model: None)
+    assert set(history) == {"epoch", "loss"}
+
+
+def test_fit_with_class_labels_and_cross_entropy():
+    rng = np.random.default_rng(0)
+    centres = np.array([[3.0, 0.0], [-3.0, 0.0], [0.0, 3.0]])
+    labels = np.repeat(np.arange(3), 30)
+    x = centres[labels] + rng.normal(scale=0.5, size=(90, 2))
+    model = nc.mlp([2, 10, 3], rng=0)
+    history = nc.fit(model, nc.CrossEntropyLoss(), nc.Adam(model.parameters(), lr=0.05),
+                     x, labels, epochs=30, batch_size=16, rng=0)
+    assert history["loss"][-1] < 0.1 * history["loss"][0]
+    assert nc.accuracy(model(x).argmax(axis=1), labels) >= 0.95
+
+
+# ------------------------------------------------------------------------- bad input
+def _args():
+    model = nc.mlp([2, 3, 1], rng=0)
+    return model, nc.MSELoss(), nc.SGD(model.parameters(), lr=0.1)
+
+
+def test_mismatched_x_and_y_raise():
+    with raises_with(ValueError, "fit", "10 examples", "(9, 1)"):
+        nc.fit(*_args(), np.ones((10, 2)), np.ones((9, 1)), epochs=1)
+
+
+@pytest.mark.parametrize("x", [np.ones(10), np.ones((0, 2))])
+def test_x_must_be_a_non_empty_batch(x):
+    with raises_with(ValueError, "fit", "(n, features)"):
+        nc.fit(*_args(), x, np.ones((len(x), 1)), epochs=1)
+
+
+@pytest.mark.parametrize("name, value", [("epochs", 0), ("batch_size", 0), ("batch_size", 2.5)])
+def test_epochs_and_batch_size_must_be_positive_integers(name, value):
+    kwargs = {"epochs": 1, name: value}
+    with raises_with(ValueError, "fit", name, "positive integer"):
+        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), **kwargs)
+
+
+def test_fit_rejects_a_bad_rng():
+    with raises_with(ValueError, "fit", "rng", "default_rng"):
+        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), epochs=1, rng="seed")
+
+
+def test_diverging_training_stops_with_a_hint():
+    x, y = separable_data(np.random.default_rng(100), n=32)
+    model = nc.mlp([2, 8, 1], rng=0)
+    with raises_with(ValueError, "diverged", "smaller learning rate"), np.errstate(over="ignore"):
+        nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=1e3), x, 1e3 * y, epochs=50)
