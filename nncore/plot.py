@@ -117,7 +117,9 @@ def _activation_name(layer: Any) -> str:
         return "linear"
     if isinstance(layer, LeakyReLU):
         return f"leaky ReLU ({layer.negative_slope:g})"
-    names = {ReLU: "ReLU", Sigmoid: "sigmoid", Tanh: "tanh", Identity: "identity", Softmax: "softmax"}
+    names = {
+        ReLU: "ReLU", Sigmoid: "sigmoid", Tanh: "tanh", Identity: "identity", Softmax: "softmax",
+    }
     return names.get(type(layer), type(layer).__name__)
 
 
@@ -125,7 +127,8 @@ def _check_model(model: Any, where: str) -> list[Linear]:
     if not isinstance(model, Sequential):
         raise TypeError(
             f"{where}: expected an nncore Sequential model, got {type(model).__name__}. "
-            f"Build one with nc.Sequential(nc.Linear(4, 2), nc.ReLU(), ...) or nc.mlp([4, 2, 3, 1])."
+            f"Build one with nc.Sequential(nc.Linear(4, 2), nc.ReLU(), ...) or "
+            f"nc.mlp([4, 2, 3, 1])."
         )
     linears = [layer for layer in model.layers if isinstance(layer, Linear)]
     if not linears:
@@ -193,7 +196,6 @@ class NetworkDiagram:
         Dead (or, for a single input, inactive) ReLU units from the last update.
     """
 
-    _DX = 2.5
     _RADIUS = 0.34
 
     def __init__(
@@ -242,11 +244,13 @@ class NetworkDiagram:
         self.data: np.ndarray | None = None
 
         r = self._RADIUS
+        layout = _diagram_layout(self.sizes, self.input_names)
+        self._dx = dx = layout["dx"]
         self.centres = [
-            [(layer * self._DX, (n - 1) / 2 - k) for k in range(n)]
+            [(layer * dx, (n - 1) / 2 - k) for k in range(n)]
             for layer, n in enumerate(self.sizes)
         ]
-        font = max(6.0, min(11.0, 44.0 / max(self.sizes)))
+        font = layout["font"]
         self._font = font
 
         self.edges = []
@@ -257,7 +261,9 @@ class NetworkDiagram:
                     (x0, y0), (x1, y1) = self.centres[layer][j], self.centres[layer + 1][i]
                     d = np.array([x1 - x0, y1 - y0])
                     u = d / np.linalg.norm(d)
-                    segments.append([(x0 + r * u[0], y0 + r * u[1]), (x1 - r * u[0], y1 - r * u[1])])
+                    segments.append(
+                        [(x0 + r * u[0], y0 + r * u[1]), (x1 - r * u[0], y1 - r * u[1])]
+                    )
             coll = LineCollection(segments, zorder=1, capstyle="round", alpha=0.85)
             ax.add_collection(coll)
             self.edges.append(coll)
@@ -298,20 +304,21 @@ class NetworkDiagram:
 
         top = (max(self.sizes) - 1) / 2
         self.header_texts = [
-            ax.text(layer * self._DX, top + 0.95, "", ha="center", va="bottom",
+            ax.text(layer * dx, top + 0.95, "", ha="center", va="bottom",
                     fontsize=font, color=_INK, linespacing=1.3)
             for layer in range(len(self.sizes))
         ]
-        ax.set_xlim(-0.95, (len(self.sizes) - 1) * self._DX + 0.85)
-        ax.set_ylim(-top - 0.55, top + 1.75)
+        ax.set_xlim(*layout["xlim"])
+        ax.set_ylim(*layout["ylim"])
         ax.set_aspect("equal")
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
             spine.set_visible(False)
         ax.set_xlabel(
-            f"edge width \N{PROPORTIONAL TO} |weight| (full width at |w| = {_fmt(self.weight_scale)})",
-            fontsize=font - 1, color=_MUTED,
+            f"edge width \N{PROPORTIONAL TO} |weight| "
+            f"(full width at |w| = {_fmt(self.weight_scale)})",
+            fontsize=max(8.0, font - 1), color=_MUTED,
         )
         ax.set_title(title or "", fontsize=font + 2, fontweight="bold", color=_INK)
         self._legend = None
@@ -351,7 +358,8 @@ class NetworkDiagram:
             if sizes != self.sizes:
                 raise ValueError(
                     f"NetworkDiagram.update: the diagram shows layer sizes {self.sizes}, the new "
-                    f"model has {sizes}. Draw a new diagram with draw_network for another architecture."
+                    f"model has {sizes}. Draw a new diagram with draw_network for another "
+                    f"architecture."
                 )
             self.model = model
         model = self.model
@@ -360,7 +368,8 @@ class NetworkDiagram:
             if x.shape[0] != 1:
                 raise ValueError(
                     f"NetworkDiagram.update: x is the one input written into the units, expected "
-                    f"shape ({self.sizes[0]},), got {x.shape}. Pass a batch as data= to judge dead units."
+                    f"shape ({self.sizes[0]},), got {x.shape}. Pass a batch as data= to judge "
+                    f"dead units."
                 )
             self.x = x
         if data is not None:
@@ -427,8 +436,9 @@ class NetworkDiagram:
                     text.set_text(_fmt(self.x[0, k]))
                 else:
                     text.set_text(_fmt(traces[layer - 1].h[0, k]))
-                text.set_fontsize(self._font * (1.0, 1.0, 1.0, 1.0, 0.9, 0.8)[min(len(text.get_text()), 5)]
-                                  if len(text.get_text()) < 6 else self._font * 0.68)
+                n_chars = len(text.get_text())  # longer numbers in smaller type, to fit the circle
+                shrink = {4: 0.9, 5: 0.8}.get(n_chars, 1.0 if n_chars <= 3 else 0.68)
+                text.set_fontsize(self._font * shrink)
                 mask = self.dead.get(self.positions[layer - 1]) if layer else None
                 dead = mask is not None and bool(mask[k])
                 text.set_bbox(
@@ -461,18 +471,29 @@ class NetworkDiagram:
             name = "output" if layer == len(self.sizes) - 1 else f"hidden {layer}"
             listed += [f"{name} unit {k + 1}" for k in np.flatnonzero(mask)]
         if listed:
+            import textwrap
+
             n = 0 if judge is None else judge.shape[0]
             what = "inactive (ReLU output 0)" if n == 1 else f"dead (0 on all {n} inputs)"
-            shown = ", ".join(listed[:6]) + (f" and {len(listed) - 6} more" if len(listed) > 6 else "")
+            more = f" and {len(listed) - 6} more" if len(listed) > 6 else ""
+            shown = ", ".join(listed[:6]) + more
+            width = max(30, int(11 * self.figure.get_figwidth()))
+            shown = textwrap.fill(f"{what}: {shown}", width=width)
             handles.append(
                 Patch(facecolor=DEAD, edgecolor=_MUTED, hatch="////", linestyle="--",
-                      hatchcolor="#A6A6A6", label=f"{what}: {shown}")
+                      hatchcolor="#A6A6A6", label=shown)
             )
         if self._legend is not None:
             self._legend.remove()
+        # Edge colours on the first row, the dead units (if any) on a row of their own.
+        handles = handles[:1] + handles[2:] + handles[1:2]
+        where = dict(loc="upper center", bbox_to_anchor=(0.5, -0.06))
+        if tuple(self.ax.get_position().bounds) == _DIAGRAM_AXES:  # a figure of our own
+            where = dict(loc="lower center", bbox_to_anchor=(0.5, 0.01),
+                         bbox_transform=self.figure.transFigure)
         self._legend = self.ax.legend(
-            handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=len(handles),
-            frameon=False, fontsize=self._font - 1.5, handlelength=1.8, columnspacing=1.4,
+            handles=handles, ncol=2, frameon=False, fontsize=max(8.0, self._font - 1.5),
+            handlelength=1.8, columnspacing=1.6, **where,
         )
 
     def _default_title(self, model: Sequential) -> str:
@@ -481,8 +502,42 @@ class NetworkDiagram:
         act = f" ({acts.pop()} hidden units)" if len(acts) == 1 else ""
         if self.x is None:
             return f"The {arch} network{act}"
-        xs = ", ".join(_fmt(v) for v in self.x[0])
+        values = [_fmt(v) for v in self.x[0]]
+        if len(values) > 6:
+            values = values[:4] + ["\N{HORIZONTAL ELLIPSIS}"]
+        xs = ", ".join(values)
         return f"The {arch} network{act} on input [{xs}]"
+
+
+_DIAGRAM_AXES = (0.04, 0.17, 0.92, 0.74)  # left, bottom, width, height of a new diagram's axes
+
+
+def _diagram_layout(sizes: Sequence[int], input_names: Sequence[str]) -> dict[str, Any]:
+    """Column spacing, limits, font size and figure size for a diagram of ``sizes``.
+
+    Units sit one data unit apart in a column; columns are spread so that the
+    drawing is about 1.5 times as wide as high, and the figure is scaled to at
+    most 11.5 x 9 inches with equal scales on both axes.
+    """
+    tallest = max(sizes)
+    height = (tallest - 1) + 0.55 + 1.75
+    dx = max(2.5, (1.5 * height - 2.0) / max(len(sizes) - 1, 1))
+    font = max(6.0, min(11.0, 44.0 / tallest))
+    plain = [str(n).translate(str.maketrans("", "", "${}\\_^")) for n in input_names]
+    right = (len(sizes) - 1) * dx + 0.85
+    width_guess = right + 1.5
+    scale = min(0.75, 11.5 * _DIAGRAM_AXES[2] / width_guess, 9.0 * _DIAGRAM_AXES[3] / height)
+    name_width = max(len(n) for n in plain) * 0.6 * (font + 1) / 72 / scale
+    left = -(NetworkDiagram._RADIUS + 0.2 + name_width)
+    width = right - left
+    scale = min(scale, 11.5 * _DIAGRAM_AXES[2] / width)
+    figsize = (
+        max(5.0, width * scale / _DIAGRAM_AXES[2]),
+        max(3.4, height * scale / _DIAGRAM_AXES[3]),
+    )
+    top = (tallest - 1) / 2
+    return {"dx": dx, "font": font, "xlim": (left, right), "ylim": (-top - 0.55, top + 1.75),
+            "figsize": figsize}
 
 
 def _static_trace(model: Sequential) -> list[Any]:
@@ -566,11 +621,10 @@ def draw_network(
     if data is not None:
         _as_batch(data, n_in, "draw_network", "data")
     if ax is None:
-        sizes = [linears[0].in_features] + [lin.out_features for lin in linears]
-        width = min(12.0, 1.8 * len(sizes) + 1.0)
-        height = min(9.0, max(3.4, 0.78 * max(sizes) + 1.9))
-        fig = _pyplot().figure(figsize=(width, height))
-        ax = fig.add_axes((0.05, 0.13, 0.9, 0.78))
+        sizes = [n_in] + [lin.out_features for lin in linears]
+        names = input_names if input_names is not None else [f"x{j}" for j in range(n_in)]
+        fig = _pyplot().figure(figsize=_diagram_layout(sizes, names)["figsize"])
+        ax = fig.add_axes(_DIAGRAM_AXES)
     diagram = NetworkDiagram(
         model, ax, title=title, annotate=annotate, show_dead=show_dead,
         input_names=input_names, weight_scale=weight_scale, max_linewidth=max_linewidth,
@@ -587,7 +641,9 @@ def _labels_of(y: ArrayLike, n: int, where: str) -> np.ndarray:
         arr = arr.argmax(axis=1)
     arr = arr.reshape(-1)
     if arr.shape[0] != n:
-        raise ValueError(f"{where}: x has {n} examples but y has {arr.shape[0]} labels; they must match.")
+        raise ValueError(
+            f"{where}: x has {n} examples but y has {arr.shape[0]} labels; they must match."
+        )
     if arr.size and not np.allclose(arr, np.round(arr)):
         raise ValueError(
             f"{where}: y must hold class labels 0, 1, ... (or one-hot rows), got values such as "
@@ -651,7 +707,8 @@ class DecisionRegions:
         ]
         if len(self.class_names) < self.n_classes:
             raise ValueError(
-                f"decision_regions: expected {self.n_classes} class_names, got {len(self.class_names)}."
+                f"decision_regions: expected {self.n_classes} class_names, got "
+                f"{len(self.class_names)}."
             )
         self.points = []
         for c in range(self.n_classes):
@@ -706,7 +763,8 @@ class DecisionRegions:
                 artist.remove()
         self._hatch = self._boundary = None
         handles = [
-            Patch(facecolor=self._colours[c], edgecolor=_MUTED, label=f"predicted {self.class_names[c]}")
+            Patch(facecolor=self._colours[c], edgecolor=_MUTED,
+                  label=f"predicted {self.class_names[c]}")
             for c in range(self.n_classes)
         ] + list(self.points)
         if self.unit is not None:
@@ -736,14 +794,17 @@ class DecisionRegions:
             dead = bool(np.all(z_data <= 0))
             self._note.set_text(
                 f"unit {k + 1} is dead: z \N{LESS-THAN OR EQUAL TO} 0 on all {len(self.x)} points"
-                if dead else f"unit {k + 1} active on {int(np.sum(z_data > 0))} of {len(self.x)} points"
+                if dead
+                else f"unit {k + 1} active on {int(np.sum(z_data > 0))} of {len(self.x)} points"
             )
             self._note.set_visible(True)
         if ax.get_legend() is not None:
             ax.get_legend().remove()
         ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.92)
         if self._auto_title:
-            unit = "" if self.unit is None else f", hidden unit {self.unit[1] + 1} active where hatched"
+            unit = ""
+            if self.unit is not None:
+                unit = f", hidden unit {self.unit[1] + 1} active where hatched"
             ax.set_title(f"Predicted classes{unit}")
         return self
 
@@ -811,7 +872,9 @@ def decision_regions(
             raise TypeError(
                 f"{where}: unit must be a pair (linear_position, unit_index), got {unit!r}."
             )
-        by_position = {i: layer for i, layer in enumerate(model.layers) if isinstance(layer, Linear)}
+        by_position = {
+            i: layer for i, layer in enumerate(model.layers) if isinstance(layer, Linear)
+        }
         position, k = unit
         if position not in by_position:
             raise ValueError(
@@ -820,8 +883,9 @@ def decision_regions(
             )
         if not 0 <= k < by_position[position].out_features:
             raise ValueError(
-                f"{where}: unit={unit!r}: layer {position} has {by_position[position].out_features} "
-                f"units, so the unit index must be in 0..{by_position[position].out_features - 1}."
+                f"{where}: unit={unit!r}: layer {position} has "
+                f"{by_position[position].out_features} units, so the unit index must be in "
+                f"0..{by_position[position].out_features - 1}."
             )
     if not isinstance(resolution, (int, np.integer)) or resolution < 2:
         raise ValueError(f"{where}: resolution must be an int >= 2, got {resolution!r}.")
@@ -834,7 +898,7 @@ def decision_regions(
     return regions.update()
 
 
-# ----------------------------------------------------------------------------- training and evaluation
+# ----------------------------------------------------------------------------- training, evaluation
 
 
 def training_curves(
@@ -877,11 +941,14 @@ def training_curves(
         keys = [k for k in ("loss", "val_loss") if k in history]
         if not keys:
             raise ValueError(
-                f"{where}: the history has no 'loss' or 'val_loss'; its keys are {sorted(history)}. "
-                f"Pass keys=[...] to choose series."
+                f"{where}: the history has no 'loss' or 'val_loss'; its keys are "
+                f"{sorted(history)}. Pass keys=[...] to choose series."
             )
     elif isinstance(keys, str):
-        raise TypeError(f"{where}: keys must be a sequence of names, got the string {keys!r}; wrap it: [{keys!r}].")
+        raise TypeError(
+            f"{where}: keys must be a sequence of names, got the string {keys!r}; "
+            f"wrap it: [{keys!r}]."
+        )
     missing = [k for k in keys if k not in history]
     if missing:
         raise ValueError(
@@ -891,8 +958,9 @@ def training_curves(
         ax = _new_axes((6.4, 4.0))
     for i, key in enumerate(keys):
         values = np.asarray(history[key], dtype=float)
-        epochs = np.asarray(history["epoch"]) if "epoch" in history and len(history["epoch"]) == len(values) \
-            else np.arange(1, len(values) + 1)
+        epochs = np.arange(1, len(values) + 1)
+        if "epoch" in history and len(history["epoch"]) == len(values):
+            epochs = np.asarray(history["epoch"])
         ax.plot(epochs, values, color=PALETTE[i % len(PALETTE)], linewidth=2,
                 linestyle="--" if key.startswith("val_") else "-",
                 marker="o" if len(values) <= 30 else None, markersize=3.5,
@@ -949,7 +1017,9 @@ def confusion_matrix(
         side = min(8.0, max(4.2, 0.5 * k + 2.4))
         ax = _new_axes((side + 0.9, side))
     im = ax.imshow(shown, cmap="cividis", vmin=0)
-    ax.figure.colorbar(im, ax=ax, label="fraction of true class" if normalize else "examples", shrink=0.85)
+    ax.figure.colorbar(
+        im, ax=ax, label="fraction of true class" if normalize else "examples", shrink=0.85
+    )
     top = shown.max() if shown.size else 1.0
     for i in range(k):
         for j in range(k):
@@ -1029,14 +1099,18 @@ def preactivation_histogram(
     layer_no = sorted(by_position).index(position) + 1
     for k, a in enumerate(axes):
         a.axvspan(min(edges[0], 0.0) - 1e9, 0.0, color=DEAD, alpha=0.6, zorder=0, linewidth=0)
-        a.hist(z[:, k], bins=edges, color=PALETTE[k % len(PALETTE)], edgecolor="white", linewidth=0.4)
+        a.hist(z[:, k], bins=edges, color=PALETTE[k % len(PALETTE)], edgecolor="white",
+               linewidth=0.4)
         a.axvline(0.0, color=_INK, linewidth=1, linestyle="--")
         a.set_xlim(edges[0], edges[-1])
         active = float(np.mean(z[:, k] > 0))
-        a.set_title(f"unit {k + 1}: " + ("dead" if active == 0 else f"{active:.0%} active"), fontsize=10)
+        state = "dead" if active == 0 else f"{active:.0%} active"
+        a.set_title(f"unit {k + 1}: {state}", fontsize=10)
         a.set_xlabel("pre-activation z")
         a.set_ylabel("examples")
         a.grid(alpha=0.3, axis="y")
     fig = axes[0].figure
-    fig.suptitle(title or f"Pre-activations of layer {layer_no} (position {position}) over {len(x)} examples")
+    fig.suptitle(
+        title or f"Pre-activations of layer {layer_no} (position {position}) over {len(x)} examples"
+    )
     return axes

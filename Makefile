@@ -1,0 +1,42 @@
+# `make book` builds the HTML book, `make test` runs every test. Both set up .venv first.
+VENV   := .venv
+PYTHON := $(VENV)/bin/python
+PORT   ?= 8000
+# JupyterLab refuses to start as root unless told to (containers, CI machines).
+LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: book test lab serve clean
+
+book: $(VENV)/.installed-book
+	$(PYTHON) tools/set_repository_url.py
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+test: $(VENV)/.installed-dev
+	$(PYTHON) -m pytest
+
+lab: $(VENV)/.installed-lab
+	$(VENV)/bin/jupyter lab $(LAB_FLAGS) chapters
+
+serve:
+	@test -f _build/html/index.html || { echo "No book to serve yet: run 'make book' first." >&2; exit 1; }
+	python3 -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
+
+clean:
+	rm -rf _build
+
+# A stamp file records each install; it is redone only when a requirements file is newer.
+$(PYTHON):
+	python3 -m venv $(VENV)
+
+$(VENV)/.installed-book: requirements.txt requirements-book.txt pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install -r requirements-book.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-book.txt requirements-dev.txt pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install -r requirements-dev.txt
+	touch $@
+
+$(VENV)/.installed-lab: requirements.txt requirements-lab.txt pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install -r requirements-lab.txt
+	touch $@

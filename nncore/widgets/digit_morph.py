@@ -1,0 +1,372 @@
+"""``digit_morph_explorer``: one digit image blended into another, read by two models.
+
+A slider moves ``t`` from 0 to 1 and shows the blend ``(1 - t) * first + t * second``
+pixel by pixel, next to what two trained models make of it: a *regressor* with one
+output (its number on a 0..k-1 number line, and that number rounded to a digit) and a
+*classifier* with ``k`` outputs (the softmax probabilities of the ``k`` classes as
+bars). Every frame runs both models forward through nncore.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..containers import Sequential
+from ..functional import softmax
+from ..layers import Linear
+from ..plot import OKABE_ITO, PALETTE
+from .explorer import DEFAULT_MAX_BYTES, Explorer, Slider
+
+__all__ = ["DigitMorphView", "digit_morph_explorer"]
+
+_INK = "#333333"
+_MUTED = "#9A9A9A"
+_WHERE = "digit_morph_explorer"
+
+
+def _linears(model: Any, name: str) -> list[Linear]:
+    if not isinstance(model, Sequential):
+        raise TypeError(
+            f"{_WHERE}: {name} must be an nncore Sequential model such as nc.mlp([64, 32, 1]), "
+            f"got {type(model).__name__}."
+        )
+    linears = [layer for layer in model.layers if isinstance(layer, Linear)]
+    if not linears:
+        raise ValueError(f"{_WHERE}: {name} has no Linear layer: {model!r}.")
+    return linears
+
+
+def _image(image: ArrayLike, name: str, n_inputs: int) -> np.ndarray:
+    arr = np.asarray(image)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{_WHERE}: {name} must be an array of pixel intensities, got dtype {arr.dtype}."
+        )
+    arr = arr.astype(np.float64).reshape(-1)
+    if arr.size != n_inputs:
+        raise ValueError(
+            f"{_WHERE}: {name} has {arr.size} pixels (shape {np.shape(image)}) but the models take "
+            f"{n_inputs} inputs; pass one image of shape ({n_inputs},), e.g. a row of x_test."
+        )
+    if not np.isfinite(arr).all():
+        raise ValueError(f"{_WHERE}: {name} contains NaN or infinite pixels.")
+    return arr
+
+
+class DigitMorphView:
+    """The explorer's figure: blended image, regression number line, class probabilities.
+
+    Built by :func:`digit_morph_explorer`; :meth:`update` redraws it for a blend weight.
+
+    Parameters
+    ----------
+    regressor : Sequential
+        One output, read as a digit value.
+    classifier : Sequential
+        ``k`` outputs (logits).
+    first, second : numpy.ndarray, shape (n_inputs,)
+        The two images to blend.
+    first_name, second_name : str
+        What the images show; a class number colours that class's bar.
+    path_t : numpy.ndarray, shape (steps,)
+        Blend weights whose regression outputs are marked on the number line.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    image : matplotlib.image.AxesImage
+        The blended image; its data is ``(1 - t) * first + t * second``, shape (side, side).
+    marker : matplotlib.lines.Line2D
+        The regressor's output on the number line (clamped to the drawn range).
+    answer_band : matplotlib.patches.Rectangle
+        Highlights the digit the regressor's rounded output names.
+    bars : matplotlib.container.BarContainer
+        One bar per class; heights are the classifier's softmax probabilities.
+    value : float
+        The regressor's output for the last ``t`` drawn.
+    answer : int
+        That output rounded to the nearest class and clipped to ``0..k-1``.
+    probabilities : numpy.ndarray, shape (k,)
+        The classifier's softmax output for the last ``t`` drawn.
+    blend : numpy.ndarray, shape (n_inputs,)
+        The last blended input.
+    """
+
+    def __init__(
+        self,
+        regressor: Sequential,
+        classifier: Sequential,
+        first: np.ndarray,
+        second: np.ndarray,
+        *,
+        first_name: str,
+        second_name: str,
+        path_t: np.ndarray,
+    ) -> None:
+        from matplotlib.figure import Figure
+        from matplotlib.patches import Rectangle
+
+        self.regressor = regressor
+        self.classifier = classifier
+        self.first = first
+        self.second = second
+        self.first_name = first_name
+        self.second_name = second_name
+        self.k = _linears(classifier, "classifier")[-1].out_features
+        side = math.isqrt(first.size)
+        self.shape = (side, side) if side * side == first.size else (1, first.size)
+        k = self.k
+        self.figure = Figure(figsize=(10.0, 3.3))
+        fig = self.figure
+        ax_img = fig.add_axes((0.025, 0.2, 0.19, 0.62))
+        ax_line = fig.add_axes((0.28, 0.2, 0.33, 0.62))
+        ax_bars = fig.add_axes((0.68, 0.2, 0.30, 0.62))
+        self.axes = (ax_img, ax_line, ax_bars)
+
+        # The blended image.
+        self.image = ax_img.imshow(np.zeros(self.shape), cmap="gray_r", vmin=0.0, vmax=1.0)
+        ax_img.set_xticks([])
+        ax_img.set_yticks([])
+        ax_img.set_title("", fontsize=11, color=_INK)
+        ax_img.set_xlabel(f"(1 \N{MINUS SIGN} t) \N{MIDDLE DOT} {first_name}  +  t \N{MIDDLE DOT} "
+                          f"{second_name}", fontsize=9.5, color=_INK)
+
+        # The regressor's number line, with the path its output takes over all t.
+        lo, hi = -0.5, k - 0.5
+        self._range = (lo, hi)
+        self.answer_band = Rectangle((0 - 0.5, -1.0), 1.0, 2.0, color=OKABE_ITO["orange"],
+                                     alpha=0.25, linewidth=0)
+        ax_line.add_patch(self.answer_band)
+        ax_line.axhline(0.0, color=_INK, linewidth=1.2, zorder=1)
+        path = np.array([self._regress(self._blend(t)) for t in path_t])
+        ax_line.plot(np.clip(path, lo, hi), np.zeros_like(path), "o", color=_MUTED,
+                     markersize=3.5, zorder=2, label="output along the whole path")
+        (self.marker,) = ax_line.plot([0.0], [0.0], marker="v", markersize=15,
+                                      color=PALETTE[0], markeredgecolor=_INK, linestyle="none",
+                                      zorder=4, label="output for this t")
+        self.value_text = ax_line.text(0.0, 0.32, "", ha="center", va="bottom", fontsize=10,
+                                       color=_INK, zorder=5)
+        ax_line.set_xlim(lo, hi)
+        ax_line.set_ylim(-0.6, 1.0)
+        ax_line.set_xticks(range(k))
+        ax_line.set_yticks([])
+        for spine in ("left", "right", "top"):
+            ax_line.spines[spine].set_visible(False)
+        ax_line.set_xlabel("digit value (orange band: the rounded answer)", fontsize=9.5)
+        ax_line.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, frameon=False,
+                       fontsize=8.5, handletextpad=0.3, columnspacing=1.0, markerscale=0.6)
+        ax_line.set_title("", fontsize=11, color=_INK)
+
+        # The classifier's probabilities.
+        self._colours = [_MUTED] * k
+        ends = (first_name, PALETTE[0]), (second_name, PALETTE[1])
+        for index, colour in ((self._class_index(name), colour) for name, colour in ends):
+            if index is not None:
+                self._colours[index] = colour
+        self.bars = ax_bars.bar(range(k), np.zeros(k), color=self._colours, edgecolor=_INK,
+                                linewidth=0.6)
+        ax_bars.set_xlim(-0.6, k - 0.4)
+        ax_bars.set_ylim(0.0, 1.05)
+        ax_bars.set_xticks(range(k))
+        ax_bars.set_xlabel("class", fontsize=9.5)
+        ax_bars.set_ylabel("probability", fontsize=9.5)
+        ax_bars.grid(axis="y", alpha=0.3)
+        ax_bars.set_title("", fontsize=11, color=_INK)
+
+        self.value = float("nan")
+        self.answer = -1
+        self.probabilities = np.zeros(k)
+        self.blend = first.copy()
+
+    def _class_index(self, name: str) -> int | None:
+        try:
+            index = int(name)
+        except ValueError:
+            return None
+        return index if 0 <= index < self.k else None
+
+    def _blend(self, t: float) -> np.ndarray:
+        return (1.0 - t) * self.first + t * self.second
+
+    def _regress(self, x: np.ndarray) -> float:
+        return float(np.asarray(self.regressor(x[None, :])).reshape(-1)[0])
+
+    def update(self, t: float) -> DigitMorphView:
+        """Blend with weight ``t``, run both models through nncore, and redraw in place.
+
+        Parameters
+        ----------
+        t : float
+            0 gives the first image, 1 the second.
+
+        Returns
+        -------
+        DigitMorphView
+            ``self``.
+        """
+        x = self._blend(float(t))
+        self.blend = x
+        self.value = self._regress(x)
+        self.answer = int(np.clip(np.rint(self.value), 0, self.k - 1))
+        self.probabilities = softmax(np.asarray(self.classifier(x[None, :]))[0])
+        top = int(np.argmax(self.probabilities))
+
+        ax_img, ax_line, ax_bars = self.axes
+        self.image.set_data(x.reshape(self.shape))
+        ax_img.set_title(f"blend, t = {t:.2f}")
+
+        lo, hi = self._range
+        shown = min(max(self.value, lo), hi)
+        self.marker.set_data([shown], [0.14])
+        self.value_text.set_x(min(max(shown, lo + 0.9), hi - 0.9))
+        value = f"{self.value:.2f}".replace("-", "\N{MINUS SIGN}")
+        self.value_text.set_text(f"output {value} \N{RIGHTWARDS ARROW} answer {self.answer}")
+        self.answer_band.set_x(self.answer - 0.5)
+        ax_line.set_title(f"A, one output: answers {self.answer}")
+
+        for c, bar in enumerate(self.bars):
+            bar.set_height(self.probabilities[c])
+            bar.set_linewidth(2.2 if c == top else 0.6)
+        ax_bars.set_title(f"B, softmax: answers {top} (p = {self.probabilities[top]:.2f})")
+        return self
+
+    def describe(self, t: float) -> str:
+        """One sentence on the frame drawn last, for screen readers."""
+        order = np.argsort(-self.probabilities)
+        first, second = int(order[0]), int(order[1])
+        return (
+            f"Blend of a {self.first_name} and a {self.second_name} at t = {t:.2f}. Regression "
+            f"output {self.value:.2f}, rounded to {self.answer}. Classifier probabilities: {first} "
+            f"{self.probabilities[first]:.2f}, {second} {self.probabilities[second]:.2f}."
+        )
+
+
+def digit_morph_explorer(
+    regressor: Sequential,
+    classifier: Sequential,
+    first_image: ArrayLike,
+    second_image: ArrayLike,
+    *,
+    first_name: str = "first image",
+    second_name: str = "second image",
+    steps: int = 21,
+    title: str | None = None,
+    instruction: str | None = None,
+    dpi: float = 80,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    live: bool = True,
+) -> Explorer:
+    """A slider that morphs one digit into another while two trained models read it.
+
+    For each ``t`` on an evenly spaced grid from 0 to 1, the input is the pixelwise
+    blend ``(1 - t) * first_image + t * second_image``. The frame shows the blend, the
+    regressor's output on a number line with its rounded answer, and the classifier's
+    softmax probabilities as bars; both models are run forward through nncore. The
+    models are used as they are (not copied): with a kernel, a moved slider shows
+    their current state.
+
+    Parameters
+    ----------
+    regressor : Sequential
+        A model with one output read as a digit value, e.g. ``nc.mlp([64, 32, 1])``
+        trained with ``MSELoss``. If it was trained on standardised targets, fold the
+        scaling into its last ``Linear`` first so that it outputs digit values.
+    classifier : Sequential
+        A model with ``k >= 2`` outputs (logits), e.g. ``nc.mlp([64, 32, 10])`` trained
+        with ``CrossEntropyLoss``. The number line runs over ``0..k-1``.
+    first_image, second_image : array_like, shape (n_inputs,) or (side, side)
+        Pixel intensities, as the models were trained on (e.g. rows of
+        ``nc.load_digits().x_test``). Square images are drawn as squares.
+    first_name, second_name : str
+        What the images show, e.g. ``"1"`` and ``"7"``; a name that is a class number
+        colours that class's bar.
+    steps : int, default 21
+        Number of values of ``t`` (frames), at least 2.
+    title, instruction : str, optional
+        Shown above the slider; the defaults name the two images and say what to try.
+    dpi : float, default 80
+        Resolution of the frames.
+    max_bytes : int, default 3_000_000
+        Budget of the frames' PNG bytes.
+    live : bool, default True
+        With a kernel, recompute through nncore when the slider moves.
+
+    Returns
+    -------
+    Explorer
+        One ``Slider`` named ``t``; ``explorer.view`` is the :class:`DigitMorphView`.
+
+    Raises
+    ------
+    TypeError
+        If a model is not a ``Sequential`` or an image is not numeric.
+    ValueError
+        If the regressor does not have exactly one output, the classifier fewer than
+        two, the models take different numbers of inputs, an image has the wrong
+        number of pixels, or ``steps`` is below 2.
+
+    Examples
+    --------
+    >>> import nncore as nc                                          # doctest: +SKIP
+    >>> d = nc.load_digits()                                         # doctest: +SKIP
+    >>> a, b = nc.mlp([64, 32, 1], rng=0), nc.mlp([64, 32, 10], rng=0)  # doctest: +SKIP
+    >>> digit_morph_explorer(a, b, d.x_test[0], d.x_test[1])         # doctest: +SKIP
+    """
+    reg_linears = _linears(regressor, "regressor")
+    cls_linears = _linears(classifier, "classifier")
+    if reg_linears[-1].out_features != 1:
+        raise ValueError(
+            f"{_WHERE}: the regressor must have exactly 1 output (a digit value), got "
+            f"{reg_linears[-1].out_features} from {reg_linears[-1]!r}. Pass the one-output model "
+            f"first and the classifier second."
+        )
+    k = cls_linears[-1].out_features
+    if k < 2:
+        raise ValueError(
+            f"{_WHERE}: the classifier must have one output per class (at least 2), got {k} "
+            f"from {cls_linears[-1]!r}. Pass the one-output model first and the classifier second."
+        )
+    n_inputs = reg_linears[0].in_features
+    if cls_linears[0].in_features != n_inputs:
+        raise ValueError(
+            f"{_WHERE}: the regressor takes {n_inputs} inputs but the classifier takes "
+            f"{cls_linears[0].in_features}; both must read the same images."
+        )
+    first = _image(first_image, "first_image", n_inputs)
+    second = _image(second_image, "second_image", n_inputs)
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 2:
+        raise ValueError(
+            f"{_WHERE}: steps must be an integer of at least 2 (the number of frames from t = 0 "
+            f"to t = 1), got {steps!r}."
+        )
+    for name, text in (("first_name", first_name), ("second_name", second_name)):
+        if not isinstance(text, str) or not text.strip():
+            raise TypeError(f"{_WHERE}: {name} must be a non-empty string, got {text!r}.")
+
+    t_values = tuple(round(float(t), 6) for t in np.linspace(0.0, 1.0, int(steps)))
+    view = DigitMorphView(
+        regressor, classifier, first, second, first_name=first_name, second_name=second_name,
+        path_t=np.array(t_values),
+    )
+
+    def update(t: float) -> None:
+        view.update(t)
+
+    def alt(t: float) -> str:
+        return view.describe(t)
+
+    return Explorer(
+        view.figure, update,
+        {"t": Slider(t_values, label="blend t", fmt="{:.2f}")},
+        title=title or f"Morph a {first_name} into a {second_name}",
+        instruction=instruction or (
+            f"Drag t from 0 (the {first_name}) to 1 (the {second_name}) and compare the two "
+            f"models' answers."
+        ),
+        alt=alt, dpi=dpi, max_bytes=max_bytes, live=live, view=view,
+    )

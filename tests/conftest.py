@@ -1,0 +1,186 @@
+"""Shared fixtures: one fresh build of the whole book per test session.
+
+`built_book` runs ``jupyter-book build`` once, with every notebook executed anew (no
+execution cache), into a temporary folder; the build tests, the chapter tests and the
+browser tests all read that one build. `run_jupyter_book` builds any other book (the
+throwaway books of the error-path tests) the same way.
+
+Only the standard library is imported here, so collecting the nncore tests stays fast.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+BUILD_FLAGS = ("-W", "-n", "--keep-going")  # the flags `make book` uses
+BUILD_TIMEOUT = 60 * 60  # seconds, for the whole book
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    """The result of one ``jupyter-book build``.
+
+    Attributes
+    ----------
+    source_dir : Path
+        The book that was built.
+    build_dir : Path
+        Its ``_build`` folder.
+    html_dir : Path
+        ``_build/html``: one ``.html`` page per toc entry.
+    executed_dir : Path
+        ``_build/jupyter_execute``: the notebooks as executed during the build.
+    returncode : int
+        Exit status of ``jupyter-book build``.
+    log : str
+        Everything it printed (stdout and stderr), with terminal colour codes removed.
+    """
+
+    source_dir: Path
+    build_dir: Path
+    html_dir: Path
+    executed_dir: Path
+    returncode: int
+    log: str
+
+    def page(self, docname: str) -> Path:
+        """Return the HTML page built from ``docname`` (a toc entry, e.g. ``chapters/03_dead_relu``)."""
+        return self.html_dir / f"{docname}.html"
+
+    def executed_notebook(self, docname: str) -> Path:
+        """Return the executed copy of the notebook ``docname``."""
+        return self.executed_dir / f"{docname}.ipynb"
+
+
+def jupyter_book_build(source_dir: Path, output_dir: Path, config: Path | None = None) -> BookBuild:
+    """Build the book in ``source_dir`` into ``output_dir/_build`` with the book's flags.
+
+    ``config`` replaces ``source_dir/_config.yml`` when given. The log is also written to
+    ``output_dir/build.log``.
+    """
+    jupyter_book = Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", str(source_dir), "--path-output", str(output_dir), *BUILD_FLAGS]
+    if config is not None:
+        command += ["--config", str(config)]
+    env = {**os.environ, "NO_COLOR": "1"}
+    result = subprocess.run(
+        command,
+        cwd=source_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+    )
+    log = ANSI_ESCAPE.sub("", result.stdout)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    (output_dir / "build.log").write_text(log, encoding="utf-8")
+    build_dir = output_dir / "_build"
+    return BookBuild(
+        source_dir=source_dir,
+        build_dir=build_dir,
+        html_dir=build_dir / "html",
+        executed_dir=build_dir / "jupyter_execute",
+        returncode=result.returncode,
+        log=log,
+    )
+
+
+def force_execution_config(config_path: Path, destination: Path) -> Path:
+    """Write a copy of ``config_path`` with ``execute_notebooks: force`` to ``destination``."""
+    import yaml
+
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config.setdefault("execute", {})["execute_notebooks"] = "force"
+    destination.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return destination
+
+
+def toc_docnames(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
+    """Return every document named in a jb-book ``_toc.yml``, root first, in reading order."""
+    import yaml
+
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("chapters", []) + entry.get("sections", []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return [str(Path(name).with_suffix("")) if name.endswith((".md", ".ipynb")) else name for name in names]
+
+
+def toc_notebooks(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
+    """Return the toc entries whose source is a notebook."""
+    root = toc_path.parent
+    return [name for name in toc_docnames(toc_path) if (root / f"{name}.ipynb").is_file()]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a test once per toc entry (argument ``toc_docname``) or per notebook (``toc_notebook``)."""
+    if "toc_docname" in metafunc.fixturenames:
+        metafunc.parametrize("toc_docname", toc_docnames())
+    if "toc_notebook" in metafunc.fixturenames:
+        metafunc.parametrize("toc_notebook", toc_notebooks())
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository (and book) root."""
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def book_notebooks() -> list[str]:
+    """The toc entries whose source is a notebook, e.g. ``chapters/03_dead_relu``."""
+    return toc_notebooks()
+
+
+@pytest.fixture(scope="session")
+def run_jupyter_book():
+    """The function that builds a book the way `make book` does (see `jupyter_book_build`)."""
+    return jupyter_book_build
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> BookBuild:
+    """The whole book, built once per session with every notebook executed afresh."""
+    output_dir = tmp_path_factory.mktemp("book")
+    config = force_execution_config(REPO_ROOT / "_config.yml", output_dir / "_config.yml")
+    return jupyter_book_build(REPO_ROOT, output_dir, config=config)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _skipped(config: pytest.Config) -> list:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    return reporter.stats.get("skipped", []) if reporter is not None else []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI a skipped test is a failure: nothing may pass by not running."""
+    if _in_ci() and _skipped(session.config) and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    skipped = _skipped(config)
+    if _in_ci() and skipped:
+        terminalreporter.write_sep(
+            "=", f"CI=true: {len(skipped)} skipped test(s) count as failures; "
+            "install what they need in .ci/run", red=True, bold=True,
+        )

@@ -1,0 +1,71 @@
+"""Executing a chapter twice gives the same text outputs: every random draw is seeded."""
+
+from __future__ import annotations
+
+import re
+
+import nbformat
+
+# The case study trains small networks from random initial weights, so it is the chapter
+# whose story depends most on seeding.
+CHAPTER = "chapters/04_case_study_dead_forever"
+MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
+CELL_TIMEOUT = 600  # seconds
+
+
+def text_outputs(notebook: nbformat.NotebookNode) -> list[list[str]]:
+    """Per code cell, its text: stdout, stderr, text/plain results and errors, addresses masked.
+
+    A stream may reach the notebook in one output or in several, depending on when the
+    kernel flushed it, so each stream is joined into one text before comparing.
+    """
+    cells = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        streams = {"stdout": "", "stderr": ""}
+        texts = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                streams[output.name] += output.text
+            elif output.output_type in ("execute_result", "display_data"):
+                if "text/plain" in output.get("data", {}):
+                    texts.append(f"{output.output_type}: {output.data['text/plain']}")
+            elif output.output_type == "error":
+                texts.append(f"error: {output.ename}: {output.evalue}")
+        texts = [f"{name}: {text}" for name, text in streams.items() if text] + texts
+        cells.append([MEMORY_ADDRESS.sub("0x…", text) for text in texts])
+    return cells
+
+
+def test_text_outputs_repeat_exactly(built_book, repo_root):
+    from nbclient import NotebookClient
+
+    source = repo_root / f"{CHAPTER}.ipynb"
+    executed = built_book.executed_notebook(CHAPTER)
+    assert executed.is_file(), f"the book build did not execute {CHAPTER}; see test_book_build.py"
+    first = nbformat.read(executed, as_version=4)
+    second = nbformat.read(source, as_version=4)
+    NotebookClient(
+        second,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(source.parent)}},
+    ).execute()
+
+    first_texts, second_texts = text_outputs(first), text_outputs(second)
+    assert len(first_texts) == len(second_texts)
+    for index, (a, b) in enumerate(zip(first_texts, second_texts)):
+        assert a == b, f"{CHAPTER}: code cell {index} (0-based) printed different text on a second run"
+
+
+def test_the_comparison_ignores_only_addresses_and_stream_chunks():
+    def notebook(*chunks: str) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell("...")
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text) for text in chunks]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    assert text_outputs(notebook("<obj at 0x7f3a>")) == text_outputs(notebook("<obj at 0x55b1>"))
+    assert text_outputs(notebook("loss 0.69", "31\n")) == text_outputs(notebook("loss 0.6931\n"))
+    assert text_outputs(notebook("loss 0.6931")) != text_outputs(notebook("loss 0.6932"))
+    assert text_outputs(notebook("a\n", "b\n")) != text_outputs(notebook("b\n", "a\n"))

@@ -1,0 +1,102 @@
+"""Binder and Colab buttons open a notebook that exists in the repository, on the book's branch."""
+
+from __future__ import annotations
+
+import subprocess
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def links(page: Path) -> list[str]:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.hrefs
+
+
+def book_config() -> dict:
+    return yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def files_on_branch(branch: str) -> frozenset[str]:
+    """The files committed on ``branch`` (local branch, else origin's)."""
+    for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
+        listing = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "ls-tree", "-r", "--name-only", ref],
+            capture_output=True,
+            text=True,
+        )
+        if listing.returncode == 0:
+            return frozenset(listing.stdout.splitlines())
+    raise AssertionError(
+        f"branch {branch!r} (repository: branch: in _config.yml) has no commits in this clone"
+    )
+
+
+def launch_targets(page: Path) -> dict[str, list[tuple[str, str, str]]]:
+    """(owner/name, branch, path) of every Binder and Colab link on a page."""
+    config = book_config()
+    binder = config["launch_buttons"]["binderhub_url"].rstrip("/")
+    colab = config["launch_buttons"]["colab_url"].rstrip("/")
+    found: dict[str, list[tuple[str, str, str]]] = {"binder": [], "colab": []}
+    for href in links(page):
+        if href.startswith(f"{binder}/v2/gh/"):
+            # https://mybinder.org/v2/gh/OWNER/NAME/BRANCH?urlpath=lab/tree/PATH
+            parts = urlsplit(href)
+            owner, name, branch = parts.path.split("/")[3:6]
+            urlpath = parse_qs(parts.query)["urlpath"][0]
+            path = urlpath.split("tree/", 1)[1]
+            found["binder"].append((f"{owner}/{name}", branch, path))
+        elif href.startswith(f"{colab}/github/"):
+            # https://colab.research.google.com/github/OWNER/NAME/blob/BRANCH/PATH
+            owner, name, blob, branch, path = urlsplit(href).path.split("/", 6)[2:7]
+            assert blob == "blob", href
+            found["colab"].append((f"{owner}/{name}", branch, path))
+    return found
+
+
+def test_launch_links_open_the_pages_own_notebook(built_book, toc_notebook):
+    config = book_config()
+    repository = urlsplit(config["repository"]["url"]).path.strip("/")
+    branch = config["repository"]["branch"]
+    book_path = (config["repository"].get("path_to_book") or "").strip("/")
+    expected_path = f"{book_path}/{toc_notebook}.ipynb".lstrip("/")
+
+    targets = launch_targets(built_book.page(toc_notebook))
+
+    for service in ("binder", "colab"):
+        assert len(targets[service]) == 1, (
+            f"{toc_notebook}: expected one {service} link, found {targets[service]}"
+        )
+        assert targets[service][0] == (repository, branch, expected_path), (
+            f"{toc_notebook}: the {service} link opens {targets[service][0]}, "
+            f"expected {(repository, branch, expected_path)}"
+        )
+    assert expected_path in files_on_branch(branch), (
+        f"{expected_path} is not committed on branch {branch!r}: the launch buttons of "
+        f"{toc_notebook} would open a missing file. Commit it."
+    )
+
+
+def test_repository_address_is_a_github_repository():
+    """mybinder.org's /v2/gh/ and Colab's /github/ links need a github.com address."""
+    url = urlsplit(book_config()["repository"]["url"])
+    assert (url.scheme, url.netloc) == ("https", "github.com"), url.geturl()
+    assert len(url.path.strip("/").split("/")) == 2, f"expected https://github.com/OWNER/NAME, got {url.geturl()}"
