@@ -4,6 +4,10 @@ PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
 # JupyterLab refuses to start as root unless told to (containers, CI machines).
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
+# The chapters' matrices are small: one BLAS thread per kernel is faster than several
+# threads fighting over two cores, and keeps results bit-for-bit repeatable.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
 
 .PHONY: book test lab serve clean
 

@@ -77,3 +77,12 @@ __all__ = [
     "load_digits",
     "one_hot",
 ]
+
+
+def __getattr__(name: str):
+    """Load ``nncore.plot`` and ``nncore.widgets`` on first use (they need matplotlib)."""
+    if name in ("plot", "widgets"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'nncore' has no attribute {name!r}")

@@ -44,7 +44,7 @@ def test_install_cell_names_the_configured_repository(path):
 def test_install_cell_installs_only_when_nncore_is_missing(path):
     source = first_code_cell(path)
     assert "import nncore" in source and "except ImportError:" in source, source
-    assert 'f"nncore[widgets,digits] @ git+{REPOSITORY_URL}"' in source, source
+    assert 'f"nncore[chapters] @ git+{REPOSITORY_URL}"' in source, source
     assert "subprocess.run(" in source and "check=True" in source, source
     assert 'if "google.colab" in sys.modules:' in source and "enable_custom_widget_manager()" in source, source
     assert not re.search(r"^\s*[!%]", source, re.MULTILINE), "use subprocess, not shell escapes or magics"

@@ -231,7 +231,7 @@ def png_bytes(figure: Figure, *, colors: int | None = 64) -> bytes:
         palette[(palette >= 250).all(axis=1)] = 255
         image.putpalette(palette.ravel().tolist())
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    image.save(buffer, format="PNG", compress_level=6)
     return buffer.getvalue()
 
 
