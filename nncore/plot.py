@@ -118,7 +118,7 @@ def _activation_name(layer: Any) -> str:
     if isinstance(layer, LeakyReLU):
         return f"leaky ReLU ({layer.negative_slope:g})"
     names = {
-        ReLU: "ReLU", Sigmoid: "sigmoid", Tanh: "tanh", Identity: "identity", Softmax: "softmax",
+        ReLU: "ReLU", Sigmoid: "logistic sigmoid", Tanh: "tanh", Identity: "identity", Softmax: "softmax",
     }
     return names.get(type(layer), type(layer).__name__)
 

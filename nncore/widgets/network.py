@@ -19,7 +19,7 @@ __all__ = ["ACTIVATIONS", "network_explorer"]
 #: Activations the explorer can switch between, as name -> (label, layer class).
 ACTIVATIONS: dict[str, tuple[str, type[Module]]] = {
     "relu": ("ReLU", ReLU),
-    "sigmoid": ("sigmoid", Sigmoid),
+    "sigmoid": ("logistic sigmoid", Sigmoid),
     "tanh": ("tanh", Tanh),
     "identity": ("identity", Identity),
 }
