@@ -2,6 +2,8 @@
 VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
+# Local copies of the scripts the pages load from CDNs (browser tests, offline book).
+JS_PACKAGES := tests/js/node_modules/.package-lock.json
 # JupyterLab refuses to start as root unless told to (containers, CI machines).
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The chapters' matrices are small: one BLAS thread per kernel is faster than several
@@ -9,7 +11,7 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test lab serve clean
+.PHONY: book test lab serve clean book-offline
 
 book: $(VENV)/.installed-book
 	$(PYTHON) tools/set_repository_url.py
@@ -17,7 +19,16 @@ book: $(VENV)/.installed-book
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 test: $(VENV)/.installed-dev
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(JS_PACKAGES); else echo "npm not found: the browser tests will be skipped"; fi
 	$(PYTHON) -m pytest
+
+# The book with MathJax, RequireJS and the widget manager copied in: no network needed
+# (serve it with `python3 -m http.server -d _build/html-offline`; browsers block file:// fonts).
+book-offline: book $(JS_PACKAGES)
+	$(PYTHON) tools/make_offline_book.py _build/html _build/html-offline
+
+$(JS_PACKAGES): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --no-audit --no-fund --ignore-scripts
 
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) chapters

@@ -12,7 +12,6 @@ Only the standard library is imported at module level; Playwright objects are pa
 
 from __future__ import annotations
 
-import hashlib
 import json
 import mimetypes
 import os
@@ -464,7 +463,3 @@ MARK_FIGURE_JS = """
   return false;
 }
 """
-
-
-def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:16]

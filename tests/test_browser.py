@@ -38,7 +38,6 @@ import yaml
 
 from browser_support import (
     BUTTONS_JS,
-    CDN_PACKAGES,
     CHROMIUM_ARGS,
     CHROMIUM_INSTALL_HINT,
     ERROR_VIEWS_JS,
