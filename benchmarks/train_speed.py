@@ -35,40 +35,46 @@ def initial_weights(seed: int = 0) -> list[np.ndarray]:
     return [p.data.copy() for p in model.parameters()]
 
 
-def order_per_epoch(n: int, epochs: int, seed: int = 1) -> list[np.ndarray]:
+ORDER_SEED = 1
+
+
+def order_per_epoch(n: int, epochs: int, seed: int = ORDER_SEED) -> list[np.ndarray]:
+    """The example order of each epoch, as ``nc.fit(..., rng=seed)`` draws it."""
     rng = np.random.default_rng(seed)
     return [rng.permutation(n) for _ in range(epochs)]
 
 
 def train_nncore(x, y, weights, orders):
+    """``nc.fit`` from the shared starting weights; its generator draws the same orders."""
     model = nc.mlp(SIZES, rng=0)
     for p, w in zip(model.parameters(), weights):
         p.data[...] = w
-    loss_fn = nc.CrossEntropyLoss()
     opt = nc.SGD(model.parameters(), lr=LR)
-    for order in orders:
-        for start in range(0, len(x), BATCH):
-            idx = order[start : start + BATCH]
-            opt.zero_grad()
-            loss_fn(model(x[idx]), y[idx])
-            model.backward(loss_fn.backward())
-            opt.step()
+    nc.fit(model, nc.CrossEntropyLoss(), opt, x, y, epochs=len(orders), batch_size=BATCH,
+           rng=ORDER_SEED)
     return [p.data for p in model.parameters()]
 
 
 def train_numpy(x, y, weights, orders):
+    """The same training written out by hand; like nc.fit it keeps each epoch's mean loss."""
     w1, b1, w2, b2 = (w.copy() for w in weights)
+    losses = []
     for order in orders:
+        total = 0.0
         for start in range(0, len(x), BATCH):
             idx = order[start : start + BATCH]
             xb, yb = x[idx], y[idx]
             n = len(idx)
+            rows = np.arange(n)
             z1 = xb @ w1.T + b1
             h1 = np.maximum(z1, 0.0)
             z2 = h1 @ w2.T + b2
-            p = np.exp(z2 - z2.max(axis=1, keepdims=True))
-            p /= p.sum(axis=1, keepdims=True)
-            p[np.arange(n), yb] -= 1.0
+            shifted = z2 - z2.max(axis=1, keepdims=True)
+            p = np.exp(shifted)
+            s = p.sum(axis=1, keepdims=True)
+            total += (np.log(s[:, 0]) - shifted[rows, yb]).sum()
+            p /= s
+            p[rows, yb] -= 1.0
             g2 = p / n
             gh = g2 @ w2
             gz1 = gh * (z1 > 0)
@@ -76,6 +82,7 @@ def train_numpy(x, y, weights, orders):
             b2 -= LR * g2.sum(axis=0)
             w1 -= LR * (gz1.T @ xb)
             b1 -= LR * gz1.sum(axis=0)
+        losses.append(total / len(x))
     return [w1, b1, w2, b2]
 
 

@@ -84,9 +84,10 @@ class Sequential(Module):
         numpy.ndarray
             The last layer's output, shape (n, out_features) or (out_features,).
         """
-        outputs = []
-        for layer in self.layers:
-            x = layer(x)
+        x = self.layers[0](x)  # checks the model's input
+        outputs = [x]
+        for layer in self.layers[1:]:  # inputs made inside the model need no new check
+            x = layer._forward_checked(x)
             outputs.append(x)
         self._outputs = outputs
         return x

@@ -51,6 +51,14 @@ class Module:
         """
         raise NotImplementedError
 
+    def _forward_checked(self, x: np.ndarray) -> np.ndarray:
+        """``forward`` for an input already known to be a finite float64 array.
+
+        ``Sequential`` calls it for every layer after the first, whose input was
+        made inside the model; layers skip the checks of their input it allows.
+        """
+        return self.forward(x)
+
     def backward(self, grad_output: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
         """Return ``dL/d input`` given ``dL/d output``; accumulate parameter gradients.
 
@@ -163,7 +171,9 @@ class Linear(Module):
         -------
         numpy.ndarray, shape (n, out_features) or (out_features,)
         """
-        x = as_float_array(x, where=repr(self))
+        return self._forward_checked(as_float_array(x, where=repr(self)))
+
+    def _forward_checked(self, x: np.ndarray) -> np.ndarray:
         if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r}: expected an input of shape (n, {self.in_features}) or "
@@ -216,7 +226,9 @@ class _Elementwise(Module):
         self._saved_value: np.ndarray | None = None
 
     def forward(self, x: ArrayLike) -> np.ndarray:
-        x = as_float_array(x, where=repr(self))
+        return self._forward_checked(as_float_array(x, where=repr(self)))
+
+    def _forward_checked(self, x: np.ndarray) -> np.ndarray:
         out, self._saved_value = self._forward(x)
         return out
 

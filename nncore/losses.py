@@ -148,13 +148,13 @@ class CrossEntropyLoss(Loss):
             )
         n, k = z.shape
         t = self._targets(target, n, k)
-        shifted = z - np.max(z, axis=1, keepdims=True)  # log-sum-exp trick
+        shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick
         e = np.exp(shifted)
-        total = np.sum(e, axis=1, keepdims=True)
+        total = e.sum(axis=1, keepdims=True)
         grad = e / total  # softmax(z)
         if t.ndim == 1:  # integer labels: -log p of each example's own class
             rows = np.arange(n)
-            value = np.sum(np.log(total[:, 0]) - shifted[rows, t]) / n
+            value = (np.log(total[:, 0]) - shifted[rows, t]).sum() / n
             grad[rows, t] -= 1.0
         else:
             value = -np.sum(t * (shifted - np.log(total))) / n
