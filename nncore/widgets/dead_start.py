@@ -37,7 +37,7 @@ from ..metrics import accuracy
 from ..optim import SGD
 from ..plot import OKABE_ITO, PALETTE, _fmt
 from ..training import fit
-from .explorer import DEFAULT_MAX_BYTES, Explorer, Slider
+from .explorer import DEFAULT_MAX_BYTES, Explorer, Slider, grid_values
 
 __all__ = ["StartOutcome", "train_starts", "DeadStartView", "dead_start_explorer"]
 
@@ -440,24 +440,6 @@ class DeadStartView:
         )
 
 
-def _grid_values(values: Any, name: str, *, positive: bool = False) -> tuple[float, ...]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
-        raise TypeError(
-            f"{_WHERE}: {name} must be a sequence of numbers (the slider's grid), got "
-            f"{type(values).__name__}; for example {name}=(-0.04, 0.0, 0.04)."
-        )
-    if len(values) == 0:
-        raise ValueError(f"{_WHERE}: {name} is empty; give the slider at least one value.")
-    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
-        raise TypeError(f"{_WHERE}: {name} must hold numbers only, got {list(values)!r}.")
-    out = tuple(float(v) for v in values)
-    if not all(np.isfinite(out)):
-        raise ValueError(f"{_WHERE}: {name} must hold finite numbers, got {list(values)!r}.")
-    if positive and min(out) <= 0:
-        raise ValueError(f"{_WHERE}: {name} must hold positive numbers, got {list(values)!r}.")
-    return out
-
-
 def dead_start_explorer(
     x: ArrayLike,
     y: ArrayLike,
@@ -531,9 +513,10 @@ def dead_start_explorer(
             f"value of {xa.min():g}; use nc.make_positive_features."
         )
     ya = _as_labels(y, len(xa), _WHERE)
-    ws = _grid_values(weight_values, "weight_values")
-    bs = _grid_values(bias_values, "bias_values")
-    scales = _grid_values(scale_values, "scale_values", positive=True)
+    ws = grid_values(weight_values, "weight_values", where=_WHERE, example="(-0.04, 0.0, 0.04)")
+    bs = grid_values(bias_values, "bias_values", where=_WHERE, example="(-0.04, 0.0, 0.04)")
+    scales = grid_values(scale_values, "scale_values", where=_WHERE, example="(0.3, 1.0, 3.0)",
+                         positive=True)
     if not (isinstance(initial, (tuple, list)) and len(initial) == 4):
         raise ValueError(f"{_WHERE}: initial must be (w1, w2, b, scale), got {initial!r}.")
     for value, grid, name in zip(initial, (ws, ws, bs, scales), ("w1", "w2", "b", "scale")):

@@ -186,6 +186,45 @@ class _Frame(widgets.Image):
         super().__init__(description="", **kwargs)
 
 
+def grid_values(
+    values: Any, name: str, *, where: str, example: str = "(-1, 0, 1)", positive: bool = False
+) -> tuple[float, ...]:
+    """Check a slider's grid and return it as a tuple of floats.
+
+    Parameters
+    ----------
+    values : sequence of float
+        The grid, e.g. ``(-0.04, 0.0, 0.04)``.
+    name : str
+        The argument it was given as, for messages.
+    where : str
+        The explorer checking it, for messages.
+    example : str
+        A valid grid to suggest in messages.
+    positive : bool, default False
+        Require every value to be > 0.
+
+    Returns
+    -------
+    tuple of float
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"{where}: {name} must be a sequence of numbers (the slider's grid), got "
+            f"{type(values).__name__}; for example {name}={example}."
+        )
+    if len(values) == 0:
+        raise ValueError(f"{where}: {name} is empty; give the slider at least one value.")
+    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+        raise TypeError(f"{where}: {name} must hold numbers only, got {list(values)!r}.")
+    out = tuple(float(v) for v in values)
+    if not all(np.isfinite(out)):
+        raise ValueError(f"{where}: {name} must hold finite numbers, got {list(values)!r}.")
+    if positive and min(out) <= 0:
+        raise ValueError(f"{where}: {name} must hold positive numbers, got {list(values)!r}.")
+    return out
+
+
 def widget_state_bytes() -> int:
     """Size in bytes of the widget state a notebook run so far would save.
 

@@ -28,7 +28,7 @@ from ..diagnostics import dead_units
 from ..layers import Linear, ReLU
 from ..losses import BCEWithLogitsLoss
 from ..plot import DEAD, OKABE_ITO, PALETTE, _fmt
-from .explorer import DEFAULT_MAX_BYTES, Explorer, Slider
+from .explorer import DEFAULT_MAX_BYTES, Explorer, Slider, grid_values
 
 __all__ = ["UnitState", "ReluUnitView", "relu_unit_model", "unit_state", "relu_unit_explorer"]
 
@@ -371,22 +371,6 @@ def _rgba(colour: str) -> tuple[float, float, float, float]:
     return to_rgba(colour)
 
 
-def _grid_values(values: Any, name: str) -> tuple[float, ...]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
-        raise TypeError(
-            f"{_WHERE}: {name} must be a sequence of numbers (the slider's grid), got "
-            f"{type(values).__name__}; for example {name}=(-1, 0, 1)."
-        )
-    if len(values) == 0:
-        raise ValueError(f"{_WHERE}: {name} is empty; give the slider at least one value.")
-    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
-        raise TypeError(f"{_WHERE}: {name} must hold numbers only, got {list(values)!r}.")
-    out = tuple(float(v) for v in values)
-    if not all(np.isfinite(out)):
-        raise ValueError(f"{_WHERE}: {name} must hold finite numbers, got {list(values)!r}.")
-    return out
-
-
 def _number(value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
         raise TypeError(f"{_WHERE}: {name} must be a finite number, got {value!r}.")
@@ -495,9 +479,9 @@ def relu_unit_explorer(
     """
     xa, ya = _data(x, y)
     grids = {
-        "w1": _grid_values(w1_values, "w1_values"),
-        "w2": _grid_values(w2_values, "w2_values"),
-        "b": _grid_values(b_values, "b_values"),
+        "w1": grid_values(w1_values, "w1_values", where=_WHERE),
+        "w2": grid_values(w2_values, "w2_values", where=_WHERE),
+        "b": grid_values(b_values, "b_values", where=_WHERE),
     }
     v = _number(output_weight, "output_weight")
     c = _number(output_bias, "output_bias")

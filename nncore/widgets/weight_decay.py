@@ -18,7 +18,7 @@ import numpy as np
 
 from ..optim import SGD
 from ..parameter import Parameter
-from ..plot import OKABE_ITO, PALETTE
+from ..plot import OKABE_ITO, PALETTE, _fmt
 from .explorer import DEFAULT_MAX_BYTES, Choice, Explorer, Slider
 
 __all__ = ["decay_path", "decay_regime", "WeightPathView", "weight_decay_explorer"]
@@ -54,17 +54,6 @@ def _steps(value: Any, *, where: str) -> int:
     if value < 1:
         raise ValueError(f"{where}: steps must be a positive integer, got {value}. Pass e.g. 30.")
     return int(value)
-
-
-def _fmt(value: float) -> str:
-    value = float(value)
-    if abs(value) < 5e-13:
-        return "0"
-    text = f"{value:.3g}"
-    if "e" in text:
-        mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text.replace("-", _MINUS)
 
 
 def decay_path(
