@@ -34,6 +34,7 @@ __all__ = [
     "NetworkDiagram",
     "DecisionRegions",
     "draw_network",
+    "draw_gradients",
     "decision_regions",
     "training_curves",
     "confusion_matrix",
@@ -660,6 +661,71 @@ def _predict_classes(model: Sequential, x: np.ndarray) -> np.ndarray:
     last = _static_trace(model)[-1]
     threshold = 0.5 if isinstance(last, Sigmoid) else 0.0
     return (out[:, 0] > threshold).astype(int)
+
+
+def draw_gradients(
+    model: Sequential, ax: Axes | None = None, *, title: str | None = None, of: str = "L"
+) -> NetworkDiagram:
+    """Draw the gradient of the last backward pass on the network's edges.
+
+    Each edge shows ``dL/dw`` for its weight: width proportional to its size,
+    colour by sign, the value written on it, and a dashed grey line where it is
+    exactly 0 (for example into and out of a unit whose ReLU was inactive).
+    Above each unit stands ``dL/db`` for its bias.
+
+    Parameters
+    ----------
+    model : Sequential
+        After ``model.backward(...)``: every parameter's ``.grad`` is drawn.
+    ax : matplotlib.axes.Axes, optional
+        Where to draw; a new figure by default.
+    title : str, optional
+    of : str, default "L"
+        Name of what was differentiated, for the labels: ``"f"`` for the
+        network's output after ``model.backward(np.ones(1))``.
+
+    Returns
+    -------
+    NetworkDiagram
+        The diagram of a copy of ``model`` whose weights are its gradients.
+    """
+    import copy
+
+    import matplotlib.pyplot as plt
+
+    _check_model(model, "draw_gradients")
+    shown = copy.deepcopy(model)
+    for (_, target), (_, p) in zip(shown.named_parameters(), model.named_parameters()):
+        target.data[...] = p.grad
+    diagram = draw_network(shown, ax=ax, annotate=False, show_dead=False, title=title)
+    ax, d = diagram.ax, "\N{PARTIAL DIFFERENTIAL}"
+    linears = [layer for layer in shown if isinstance(layer, Linear)]
+    for edges, lin, bias_texts in zip(diagram.edges, linears, diagram.z_texts[1:]):
+        grad = lin.weight.data.ravel()
+        zero = grad == 0
+        edges.set_linewidths(np.where(zero, 1.0, edges.get_linewidths()))
+        edges.set_linestyles([(0, (3, 3)) if z else "solid" for z in zero])
+        edges.set_colors([DEAD if z else POSITIVE if g > 0 else NEGATIVE
+                          for z, g in zip(zero, grad)])
+        where = 0.3 if lin.in_features > lin.out_features else 0.75  # keep labels apart
+        for (start, end), g in zip(edges.get_segments(), grad):
+            px, py = start + where * (end - start)
+            ax.text(px, py, _fmt(g), fontsize=8, ha="center", va="center", zorder=5,
+                    bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none"))
+        for text, g in zip(bias_texts, lin.bias.data):
+            text.set_text(f"{d}{of}/{d}b = {_fmt(g)}")
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.legend(handles=[
+        plt.Line2D([], [], color=POSITIVE, linewidth=2.5, label="positive gradient"),
+        plt.Line2D([], [], color=NEGATIVE, linewidth=2.5, label="negative gradient"),
+        plt.Line2D([], [], color=DEAD, linewidth=1.5, linestyle=(0, (3, 3)),
+                   label="zero gradient")],
+        loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3, frameon=False, fontsize=8)
+    ax.set_xlabel(f"edge width \N{PROPORTIONAL TO} |{d}{of}/{d}w| (full width at "
+                  f"{_fmt(diagram.weight_scale)}); the number on each edge is {d}{of}/{d}w",
+                  fontsize=8)
+    return diagram
 
 
 class DecisionRegions:

@@ -339,3 +339,49 @@ def test_preactivation_histogram_rejects_bad_position(net4231):
     fig, ax = plt.subplots()
     with raises_with(ValueError, "preactivation_histogram", "2 Axes", "got 1"):
         plot.preactivation_histogram(net4231, x, position=0, ax=ax)
+
+
+# ------------------------------------------------------------------- draw_gradients
+def _edge_labels(ax) -> list[str]:
+    texts = [t.get_text() for t in ax.texts if t.get_bbox_patch() is not None]
+    return [t for t in texts if not t.startswith("\N{PARTIAL DIFFERENTIAL}")]
+
+
+def _bias_labels(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts if t.get_text().startswith("\N{PARTIAL DIFFERENTIAL}")]
+
+
+def test_draw_gradients_writes_each_weights_gradient_on_its_edge(net4231):
+    # f = sum_k w3_k relu(sum_i w2_ki relu(sum_j w1_ij x_j)); with every weight 1 and x = 1:
+    # df/dW1 = 3 (three paths of weight 1 each), df/dW2 = h1 = 4, df/dW3 = h2 = 8.
+    net4231.zero_grad()
+    net4231(np.ones(4))
+    net4231.backward(np.ones(1))
+    diagram = plot.draw_gradients(net4231, of="f", title="gradients")
+    labels = _edge_labels(diagram.ax)
+    assert sorted(labels) == sorted(["3"] * 8 + ["4"] * 6 + ["8"] * 3)
+    # df/db1 = 3, df/db2 = w3 = 1, df/db3 = 1
+    assert sorted(_bias_labels(diagram.ax)) == sorted(
+        ["\N{PARTIAL DIFFERENTIAL}f/\N{PARTIAL DIFFERENTIAL}b = 3"] * 2
+        + ["\N{PARTIAL DIFFERENTIAL}f/\N{PARTIAL DIFFERENTIAL}b = 1"] * 4)
+    assert "f/" in diagram.ax.get_xlabel() and diagram.ax.get_title() == "gradients"
+    assert [t.get_text() for t in diagram.ax.get_legend().get_texts()] == [
+        "positive gradient", "negative gradient", "zero gradient"]
+
+
+def test_draw_gradients_dashes_the_edges_of_an_inactive_unit(net4231):
+    net4231[0].bias.data[0] = -5.0  # z = 4 - 5 < 0: hidden unit 1 passes back nothing
+    net4231.zero_grad()
+    net4231(np.ones(4))
+    net4231.backward(np.ones(1))
+    diagram = plot.draw_gradients(net4231)
+    first = diagram.edges[0]  # one edge per weight of W1 (2 x 4), row by row
+    colours = [to_hex(c) for c in first.get_colors()]
+    assert colours[:4] == [to_hex(plot.DEAD)] * 4
+    assert to_hex(plot.DEAD) not in colours[4:]
+    assert np.array_equal(net4231[0].weight.grad[0], np.zeros(4))  # what the picture shows
+
+
+def test_draw_gradients_refuses_what_is_not_a_model():
+    with raises_with(TypeError, "draw_gradients", "Sequential"):
+        plot.draw_gradients([1, 2, 3])
