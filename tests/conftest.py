@@ -184,3 +184,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
             "=", f"CI=true: {len(skipped)} skipped test(s) count as failures; "
             "install what they need in .ci/run", red=True, bold=True,
         )
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    """Close every matplotlib figure a test opened (without importing matplotlib otherwise)."""
+    yield
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+
+
+@pytest.fixture
+def net4231():
+    """Problem 2's network: every weight 1, every bias 0, ReLU hidden units."""
+    from nncore_fixtures import network_4231
+
+    return network_4231()

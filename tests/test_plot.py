@@ -26,18 +26,6 @@ import nncore as nc  # noqa: E402
 from nncore import plot  # noqa: E402
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def net4231() -> nc.Sequential:
-    """Problem 2's network: every weight 1, every bias 0, ReLU hidden units."""
-    return nc.mlp([4, 2, 3, 1], weight_init=nc.init.constant(1.0), bias_init=nc.init.zeros())
-
-
 def texts(rows) -> list[list[str]]:
     return [[t.get_text() for t in row] for row in rows]
 

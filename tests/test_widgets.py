@@ -30,17 +30,6 @@ from nncore.widgets import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
-@pytest.fixture
-def net4231() -> nc.Sequential:
-    return nc.mlp([4, 2, 3, 1], weight_init=nc.init.constant(1.0), bias_init=nc.init.zeros())
-
-
 def line_explorer(**kwargs) -> Explorer:
     """A tiny explorer: a line whose slope is a slider and whose colour is a choice."""
     fig, ax = plt.subplots(figsize=(2, 1.5))

@@ -225,7 +225,7 @@ def test_explorer_rejects_bad_arguments(kwargs, exc, words):
          ("decay_path", "weight_decay", "at least 0")),
         ((1.0,), dict(lr=0.1, weight_decay=0.1, steps=2.5), TypeError,
          ("decay_path", "steps", "positive integer", "float")),
-        (("1",), dict(lr=0.1, weight_decay=0.1, steps=3), TypeError, ("decay_path", "w0", "real number", "str")),
+        (("1",), dict(lr=0.1, weight_decay=0.1, steps=3), ValueError, ("decay_path", "w0", "real number", "str")),
         ((1.0,), dict(lr=0.1, weight_decay=0.1, steps=3, curvature=-1.0), ValueError,
          ("decay_path", "curvature", "at least 0")),
         ((1.0,), dict(lr=0.1, weight_decay=0.1, steps=3, target=float("nan")), ValueError,

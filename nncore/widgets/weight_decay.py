@@ -16,10 +16,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .._checks import check_number
 from ..optim import SGD
 from ..parameter import Parameter
 from ..plot import OKABE_ITO, PALETTE, _fmt
-from .explorer import DEFAULT_MAX_BYTES, Choice, Explorer, Slider
+from .explorer import DEFAULT_MAX_BYTES, Choice, Explorer, Slider, grid_values
 
 __all__ = ["decay_path", "decay_regime", "WeightPathView", "weight_decay_explorer"]
 
@@ -28,21 +29,6 @@ _MUTED = "#8C8C8C"
 _MINUS = "\N{MINUS SIGN}"
 _ETA = "\N{GREEK SMALL LETTER ETA}"
 _LAM = "\N{GREEK SMALL LETTER LAMDA}"
-
-
-def _number(value: Any, *, where: str, name: str, low: float | None = None,
-            strict: bool = False) -> float:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{where}: {name} must be a real number, got {value!r} of type {type(value).__name__}."
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{where}: {name} must be finite, got {value}.")
-    if low is not None and (value <= low if strict else value < low):
-        relation = "greater than" if strict else "at least"
-        raise ValueError(f"{where}: {name} must be {relation} {low:g}, got {value:g}.")
-    return value
 
 
 def _steps(value: Any, *, where: str) -> int:
@@ -94,12 +80,12 @@ def decay_path(
         ``w_0, w_1, ..., w_steps``.
     """
     where = "decay_path"
-    w0 = _number(w0, where=where, name="w0")
-    lr = _number(lr, where=where, name="lr (learning rate)", low=0.0, strict=True)
-    weight_decay = _number(weight_decay, where=where, name="weight_decay", low=0.0)
+    w0 = check_number(w0, where=where, name="w0")
+    lr = check_number(lr, where=where, name="lr (learning rate)", low=0.0, strict=True)
+    weight_decay = check_number(weight_decay, where=where, name="weight_decay", low=0.0)
     steps = _steps(steps, where=where)
-    a = _number(curvature, where=where, name="curvature", low=0.0)
-    w_star = _number(target, where=where, name="target")
+    a = check_number(curvature, where=where, name="curvature", low=0.0)
+    w_star = check_number(target, where=where, name="target")
 
     w = Parameter([w0], name="w")
     opt = SGD([w], lr=lr, weight_decay=weight_decay)
@@ -131,8 +117,8 @@ def decay_regime(lr: float, weight_decay: float) -> str:
         ``"zero after one step"`` (exactly 1), ``"sign-flipping"`` (between 1 and 2),
         ``"sign-flipping at constant size"`` (exactly 2) or ``"diverging"`` (above 2).
     """
-    lr = _number(lr, where="decay_regime", name="lr (learning rate)", low=0.0, strict=True)
-    weight_decay = _number(weight_decay, where="decay_regime", name="weight_decay", low=0.0)
+    lr = check_number(lr, where="decay_regime", name="lr (learning rate)", low=0.0, strict=True)
+    weight_decay = check_number(weight_decay, where="decay_regime", name="weight_decay", low=0.0)
     p = lr * weight_decay
     if p == 0.0:
         return "no decay"
@@ -286,15 +272,9 @@ class WeightPathView:
 
 def _grid(values: Any, *, name: str, low: float | None, strict: bool) -> tuple[float, ...]:
     where = "weight_decay_explorer"
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
-        raise TypeError(
-            f"{where}: {name} must be a sequence of numbers (the slider's grid), got "
-            f"{type(values).__name__}; for example {name}=(0.1, 0.5, 1.0)."
-        )
-    if len(values) == 0:
-        raise ValueError(f"{where}: {name} is empty; give the slider at least one value.")
-    return tuple(_number(v, where=where, name=f"every value of {name}", low=low, strict=strict)
-                 for v in values)
+    grid = grid_values(values, name, where=where, example="(0.1, 0.5, 1.0)")
+    return tuple(check_number(v, where=where, name=f"every value of {name}", low=low,
+                              strict=strict) for v in grid)
 
 
 def weight_decay_explorer(
@@ -365,8 +345,8 @@ def weight_decay_explorer(
         raise ValueError(
             f"{where}: data_term must be 'toggle', 'off' or 'on', got {data_term!r}."
         )
-    a = _number(curvature, where=where, name="curvature", low=0.0, strict=True)
-    w_star = _number(target, where=where, name="target")
+    a = check_number(curvature, where=where, name="curvature", low=0.0, strict=True)
+    w_star = check_number(target, where=where, name="target")
     steps = _steps(steps, where=where)
     ylim = 1.3 * max([abs(w) for w in w0s] + [abs(w_star), 1.0])
 
