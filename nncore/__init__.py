@@ -24,7 +24,7 @@ from .data import (
     one_hot,
     standardize,
 )
-from .diagnostics import dead_fraction, dead_units
+from .diagnostics import dead_fraction, dead_units, inactive_fraction, inactive_units
 from .gradcheck import gradient_check, numerical_gradient, relative_error
 from .layers import Identity, LeakyReLU, Linear, Module, ReLU, Sigmoid, Softmax, Tanh
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, Loss, MSELoss
@@ -64,6 +64,8 @@ __all__ = [
     "numerical_gradient",
     "relative_error",
     "gradient_check",
+    "inactive_units",
+    "inactive_fraction",
     "dead_units",
     "dead_fraction",
     "accuracy",

@@ -97,3 +97,33 @@ def test_dead_units_needs_a_sequential():
 def test_dead_units_needs_a_batch(x):
     with raises_with(ValueError, "dead_units", "(n, features)"):
         nc.dead_units(one_dead_one_live(), x)
+
+
+def test_inactive_units_count_leaky_units_that_dead_units_ignore():
+    # Two leaky units over positive inputs: unit 0 has negative weights (z < 0 everywhere),
+    # unit 1 positive ones. dead_units sees no ReLU; inactive_units finds unit 0.
+    layer = nc.Linear(2, 2, weight_init=nc.init.zeros(), bias_init=nc.init.zeros())
+    layer.weight.data[...] = [[-1.0, -1.0], [1.0, 1.0]]
+    model = nc.Sequential(layer, nc.LeakyReLU(0.1), nc.Linear(2, 1, rng=0))
+    x = np.array([[1.0, 2.0], [0.5, 0.1], [3.0, 0.2]])
+    assert nc.dead_units(model, x) == {}
+    masks = nc.inactive_units(model, x)
+    assert list(masks) == [0] and masks[0].tolist() == [True, False]
+    assert nc.inactive_fraction(model, x) == 0.5
+    assert nc.dead_fraction(model, x) == 0.0
+
+
+def test_inactive_units_agree_with_dead_units_on_relu_networks():
+    rng = np.random.default_rng(3)
+    model = nc.mlp([5, 8, 6, 2], rng=rng, bias_init=nc.init.constant(-0.6))
+    x = rng.uniform(0.0, 1.0, size=(20, 5))
+    dead, inactive = nc.dead_units(model, x), nc.inactive_units(model, x)
+    assert dead.keys() == inactive.keys()
+    assert all(np.array_equal(dead[k], inactive[k]) for k in dead)
+    assert any(m.any() for m in dead.values())  # the test sees some dead units
+    assert nc.inactive_fraction(model, x) == nc.dead_fraction(model, x)
+
+
+def test_inactive_units_refuses_an_empty_batch():
+    with pytest.raises(ValueError, match=r"inactive_units: expected a non-empty batch"):
+        nc.inactive_units(nc.mlp([2, 3, 1], rng=0), np.zeros((0, 2)))
