@@ -3,7 +3,7 @@ VENV   := .venv
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
 # Local copies of the scripts the pages load from CDNs (browser tests, offline book).
-JS_PACKAGES := tests/js/node_modules/.package-lock.json
+JS_PACKAGES := js/node_modules/.package-lock.json
 # JupyterLab refuses to start as root unless told to (containers, CI machines).
 LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 # The chapters' matrices are small: one BLAS thread per kernel is faster than several
@@ -27,8 +27,8 @@ test: $(VENV)/.installed-dev
 book-offline: book $(JS_PACKAGES)
 	$(PYTHON) tools/make_offline_book.py _build/html _build/html-offline
 
-$(JS_PACKAGES): tests/js/package.json tests/js/package-lock.json
-	npm ci --prefix tests/js --no-audit --no-fund --ignore-scripts
+$(JS_PACKAGES): js/package.json js/package-lock.json
+	npm ci --prefix js --no-audit --no-fund --ignore-scripts
 
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) chapters

@@ -3,7 +3,7 @@ book, local copies of the scripts the pages load from CDNs, and the in-page meas
 
 Pages of the book load three scripts from CDNs: MathJax 3 (pages with math), require.js
 2.3.4 and @jupyter-widgets/html-manager 1.0.6 (pages with widgets). The tests serve them
-from the npm packages installed in ``tests/js/node_modules`` (``npm ci --prefix tests/js``)
+from the npm packages installed in ``js/node_modules`` (``npm ci --prefix js``)
 and abort every other request that leaves 127.0.0.1, so a run never depends on the network
 and shows what a page would try to fetch.
 
@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import Any
 
 TESTS_DIR = Path(__file__).resolve().parent
-JS_DIR = TESTS_DIR / "js"
+JS_DIR = TESTS_DIR.parent / "js"
 NODE_MODULES = JS_DIR / "node_modules"
-NPM_INSTALL_HINT = "npm ci --prefix tests/js"
+NPM_INSTALL_HINT = "npm ci --prefix js"
 CHROMIUM_INSTALL_HINT = "apt-get install -y chromium"
 
 # Flags for a headless Chromium that reaches nothing by itself (no updates, sync, QUIC...).
