@@ -15,7 +15,7 @@ array([24.])
 """
 
 from . import functional, init
-from .containers import LayerTrace, Sequential, count_parameters, mlp
+from .containers import Block, LayerTrace, Sequential, count_parameters, mlp
 from .data import (
     DigitsSplit,
     Standardizer,
@@ -48,6 +48,7 @@ __all__ = [
     "Identity",
     "Softmax",
     "Sequential",
+    "Block",
     "LayerTrace",
     "mlp",
     "count_parameters",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable, Iterator, NamedTuple, Sequence
 
 import numpy as np
@@ -12,22 +13,52 @@ from ._checks import as_rng, check_size
 from .layers import Linear, Module, ReLU
 from .parameter import Parameter
 
-__all__ = ["Sequential", "LayerTrace", "mlp", "count_parameters"]
+__all__ = ["Sequential", "Block", "LayerTrace", "mlp", "count_parameters"]
 
 
-class LayerTrace(NamedTuple):
-    """What one ``Linear`` layer and its activation computed in the last forward pass.
+@dataclass(frozen=True)
+class Block:
+    """One ``Linear`` layer and the activation that follows it: a layer of units.
 
     Attributes
     ----------
     position : int
-        Index of the ``Linear`` layer in the ``Sequential``.
+        Index of the ``Linear`` among all ``Linear`` layers of the model, from 0
+        (the first hidden layer) to the output layer.
+    linear : Linear
+        The layer itself.
+    activation : Module or None
+        The layer right after it when that is not another ``Linear`` (for
+        example ``ReLU()``), or ``None`` (a linear output).
+    index : int
+        Index of the ``Linear`` in the model's list of layers, nested
+        ``Sequential`` containers unrolled in order; for a flat model
+        ``model[index]`` is the layer. :meth:`Sequential.forward_trace` and
+        :func:`nncore.dead_units` call this number its position.
+    """
+
+    position: int
+    linear: Linear
+    activation: Module | None
+    index: int
+
+
+class LayerTrace(NamedTuple):
+    """What one ``Linear`` layer and its activation computed in a forward pass.
+
+    Attributes
+    ----------
+    position : int
+        From :meth:`Sequential.trace`: the block's position, the index of the
+        ``Linear`` among all ``Linear`` layers (0, 1, 2...). From
+        :meth:`Sequential.forward_trace`: the ``Linear``'s index in the model's
+        list of layers (0, 2, 4... for ``Linear, ReLU, Linear, ReLU, Linear``).
     linear : Linear
         The layer itself.
     activation : Module or None
         The activation layer right after it, or ``None`` if there is none.
     z : numpy.ndarray, shape (n, out_features) or (out_features,)
-        Pre-activations, ``x @ W.T + b``.
+        Pre-activations, ``x @ W.T + b`` (a copy: editing it changes nothing).
     h : numpy.ndarray, same shape as ``z``
         Activations (``z`` itself when no activation follows).
     """
@@ -46,12 +77,25 @@ class Sequential(Module):
     ----------
     *layers : Module
         For example ``Linear(4, 2), ReLU(), Linear(2, 3), ReLU(), Linear(3, 1)``.
+        A ``Sequential`` may contain ``Sequential`` containers, and one module
+        object may sit at several positions (tied weights, a shared activation):
+        the model keeps what each position computed, as PyTorch does.
 
     Notes
     -----
     Parameters are named ``"<layer index>.weight"`` and ``"<layer index>.bias"``,
-    as in PyTorch. After a forward pass, :meth:`forward_trace` gives every
-    layer's pre-activation and activation, for figures and diagnostics.
+    as in PyTorch; a parameter used at several positions is listed once.
+    :meth:`blocks` pairs each ``Linear`` with its activation; :meth:`trace`
+    runs a forward pass and returns every block's pre-activation and
+    activation, for figures and diagnostics, without disturbing a pending
+    backward pass.
+
+    Examples
+    --------
+    >>> import nncore as nc
+    >>> model = nc.Sequential(nc.Linear(4, 2, rng=0), nc.ReLU(), nc.Linear(2, 1, rng=0))
+    >>> [(b.position, type(b.activation).__name__) for b in model.blocks()]
+    [(0, 'ReLU'), (1, 'NoneType')]
     """
 
     def __init__(self, *layers: Module) -> None:
@@ -70,7 +114,27 @@ class Sequential(Module):
         self.layers: list[Module] = list(layers)
         for name, p in self.named_parameters():
             p.name = name
-        self._outputs: list[np.ndarray] | None = None
+
+    # ------------------------------------------------------------------ forward and backward
+    def _check_input(self, x: ArrayLike) -> np.ndarray:
+        return self.layers[0]._check_input(x)  # the first layer checks the model's input
+
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, tuple[list, list[np.ndarray]]]:
+        saved, outputs = [], []  # per position: what the layer saved, what it returned
+        for layer in self.layers:
+            x, s = layer._forward(x)
+            saved.append(s)
+            outputs.append(x)
+        return x, (saved, outputs)
+
+    def _backward(self, g: np.ndarray, saved: tuple[list, list[np.ndarray]]) -> np.ndarray:
+        for layer, s in zip(reversed(self.layers), reversed(saved[0])):
+            g = layer._backward(g, s)
+        return g
+
+    @property
+    def _saves_output(self) -> bool:  # type: ignore[override]
+        return self.layers[-1]._saves_output
 
     def forward(self, x: ArrayLike) -> np.ndarray:
         """Apply every layer in turn.
@@ -83,14 +147,16 @@ class Sequential(Module):
         -------
         numpy.ndarray
             The last layer's output, shape (n, out_features) or (out_features,).
+
+        Notes
+        -----
+        Each layer is also given what it computed, so that after
+        ``loss(model(x), y)`` a reader can back-propagate layer by layer
+        (``model[2].backward(loss.backward())``, then ``model[1]``...).
         """
-        x = self.layers[0](x)  # checks the model's input
-        outputs = [x]
-        for layer in self.layers[1:]:  # inputs made inside the model need no new check
-            x = layer._forward_checked(x)
-            outputs.append(x)
-        self._outputs = outputs
-        return x
+        out = super().forward(x)
+        self._hand_down(self._state)
+        return out
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
         """Back-propagate ``dL/d output`` through every layer, last first.
@@ -105,11 +171,115 @@ class Sequential(Module):
             ``dL/dx``, the shape of the last forward input. Each parameter's
             ``.grad`` has ``dL/d parameter`` added to it.
         """
-        self._saved(self._outputs)
-        g = grad_output
-        for layer in reversed(self.layers):
-            g = layer.backward(g)
-        return g
+        return super().backward(grad_output)
+
+    def _hand_down(self, state: tuple) -> None:
+        """Give every layer its own part of ``state``, for layer-by-layer backward passes."""
+        pairs = []
+        self._collect(state, pairs)
+        count: dict[int, list[int]] = {}
+        for i, (layer, _) in enumerate(pairs):
+            count.setdefault(id(layer), []).append(i)
+        for layer, layer_state in pairs:
+            where = count[id(layer)]
+            if len(where) > 1:
+                layer_state = (
+                    f"{layer!r}.backward: this object sits at several positions of the model "
+                    f"(layers {', '.join(map(str, where))} counting nested layers), so its "
+                    f"own backward cannot tell which call you mean. Call model.backward(...), "
+                    f"or create one {type(layer).__name__} per position."
+                )
+            layer._state = layer_state
+
+    def _collect(self, state: tuple, pairs: list) -> None:
+        stamp, _, (saved, outputs) = state
+        for layer, s, out in zip(self.layers, saved, outputs):
+            layer_state = (stamp, out.shape, s)
+            pairs.append((layer, layer_state))
+            if isinstance(layer, Sequential):
+                layer._collect(layer_state, pairs)
+
+    # ----------------------------------------------------------------------- looking inside
+    def _leaves(self) -> list[Module]:
+        """Every layer, nested ``Sequential`` containers unrolled in order."""
+        flat: list[Module] = []
+        for layer in self.layers:
+            flat.extend(layer._leaves() if isinstance(layer, Sequential) else [layer])
+        return flat
+
+    def _leaf_outputs(self, saved: tuple[list, list[np.ndarray]]) -> list[np.ndarray]:
+        flat: list[np.ndarray] = []
+        for layer, s, out in zip(self.layers, *saved):
+            flat.extend(layer._leaf_outputs(s) if isinstance(layer, Sequential) else [out])
+        return flat
+
+    def blocks(self) -> list[Block]:
+        """Each ``Linear`` layer with the activation that follows it; no forward pass needed.
+
+        Returns
+        -------
+        list of Block
+            One per ``Linear``, in order, nested ``Sequential`` containers
+            included; ``activation`` is ``None`` for a ``Linear`` followed by
+            another ``Linear`` or by nothing.
+
+        Examples
+        --------
+        >>> import nncore as nc
+        >>> model = nc.mlp([4, 2, 3, 1], output_activation=nc.Sigmoid, rng=0)
+        >>> [(b.position, b.index, b.linear.out_features, b.activation) for b in model.blocks()]
+        [(0, 0, 2, ReLU()), (1, 2, 3, ReLU()), (2, 4, 1, Sigmoid())]
+        """
+        leaves = self._leaves()
+        blocks: list[Block] = []
+        for i, layer in enumerate(leaves):
+            if isinstance(layer, Linear):
+                nxt = leaves[i + 1] if i + 1 < len(leaves) else None
+                activation = None if nxt is None or isinstance(nxt, Linear) else nxt
+                blocks.append(Block(len(blocks), layer, activation, i))
+        return blocks
+
+    def _traces(self, saved: tuple, *, by_index: bool) -> list[LayerTrace]:
+        outputs = self._leaf_outputs(saved)
+        traces = []
+        for b in self.blocks():
+            z = outputs[b.index].copy()
+            h = z if b.activation is None else outputs[b.index + 1].copy()
+            traces.append(LayerTrace(b.index if by_index else b.position, b.linear,
+                                     b.activation, z, h))
+        return traces
+
+    def trace(self, x: ArrayLike) -> list[LayerTrace]:
+        """Run a forward pass on ``x`` and return what every block computed.
+
+        Unlike ``model(x)``, this keeps nothing for a backward pass and leaves
+        what the last ``model(...)`` kept untouched, so it is safe between a
+        loss and its ``backward()`` (for example to draw the network).
+
+        Parameters
+        ----------
+        x : array_like, shape (n, in_features) or (in_features,)
+
+        Returns
+        -------
+        list of LayerTrace
+            One per block (see :meth:`blocks`), ``position`` counting blocks
+            from 0; ``z`` and ``h`` of shape (n, out_features) or (out_features,),
+            copies.
+
+        Examples
+        --------
+        >>> import nncore as nc
+        >>> model = nc.mlp([2, 3, 1], weight_init=nc.init.constant(1.0),
+        ...                bias_init=nc.init.constant(-1.0))
+        >>> hidden, output = model.trace([[1.0, -2.0]])
+        >>> hidden.position, hidden.z, hidden.h
+        (0, array([[-2., -2., -2.]]), array([[0., 0., 0.]]))
+        >>> output.position, output.activation, output.z
+        (1, None, array([[-1.]]))
+        """
+        _, saved = self._forward(self._check_input(x))
+        return self._traces(saved, by_index=False)
 
     def forward_trace(self) -> list[LayerTrace]:
         """Pre-activations and activations of every ``Linear`` layer in the last forward pass.
@@ -117,23 +287,28 @@ class Sequential(Module):
         Returns
         -------
         list of LayerTrace
-            One entry per ``Linear`` layer, in order.
+            One entry per ``Linear`` layer, in order, nested ``Sequential``
+            containers included; ``position`` is the ``Linear``'s index in the
+            list of layers (:attr:`Block.index`); ``z`` and ``h`` are copies.
+            :meth:`trace` does the same for a new input without needing a
+            forward pass first.
         """
-        outputs = self._saved(self._outputs)
-        traces = []
-        for i, layer in enumerate(self.layers):
-            if isinstance(layer, Linear):
-                nxt = self.layers[i + 1] if i + 1 < len(self.layers) else None
-                if nxt is None or isinstance(nxt, (Linear, Sequential)):
-                    traces.append(LayerTrace(i, layer, None, outputs[i], outputs[i]))
-                else:
-                    traces.append(LayerTrace(i, layer, nxt, outputs[i], outputs[i + 1]))
-        return traces
+        if not isinstance(self._state, tuple):
+            raise RuntimeError(
+                f"Sequential.forward_trace: the model has not run a forward pass of its own "
+                f"yet. Call model(x) first, or use model.trace(x), which runs one."
+            )
+        return self._traces(self._state[2], by_index=True)
 
+    # --------------------------------------------------------------------------- the layers
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``("<layer index>.weight", parameter)`` pairs, each parameter once."""
+        seen: set[int] = set()
         for i, layer in enumerate(self.layers):
             for name, p in layer.named_parameters():
-                yield f"{i}.{name}", p
+                if id(p) not in seen:
+                    seen.add(id(p))
+                    yield f"{i}.{name}", p
 
     def __getitem__(self, index: int | slice) -> Module:
         if isinstance(index, slice):
@@ -143,6 +318,9 @@ class Sequential(Module):
                 p.name = name
             return part
         return self.layers[index]
+
+    def _name(self) -> str:
+        return f"Sequential of {len(self.layers)} layers"
 
     def __len__(self) -> int:
         return len(self.layers)
@@ -201,14 +379,40 @@ def mlp(
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(Linear(n_in, n_out, weight_init=weight_init, bias_init=bias_init, rng=gen))
         if i < len(sizes) - 2:
-            layers.append(activation())
+            layers.append(_new_module(activation, "activation"))
     if output_activation is not None:
-        layers.append(output_activation())
+        layers.append(_new_module(output_activation, "output_activation"))
     return Sequential(*layers)
+
+
+def _new_module(make: Callable[[], Module], name: str) -> Module:
+    """Call ``make`` (a Module class or a function returning a new Module) and check the result."""
+    if isinstance(make, Module):
+        kind = type(make).__name__
+        raise TypeError(
+            f"mlp: {name} must be a class or a function that makes a new layer, got the "
+            f"{kind} object {make!r}. Pass the class nc.{kind}, not nc.{kind}() (or "
+            f"lambda: nc.LeakyReLU(0.1) for a layer with settings)."
+        )
+    if not callable(make):
+        raise TypeError(
+            f"mlp: {name} must be a Module class such as nc.ReLU, or a function returning a "
+            f"new layer such as lambda: nc.LeakyReLU(0.1); got {make!r} of type "
+            f"{type(make).__name__}."
+        )
+    layer = make()
+    if not isinstance(layer, Module):
+        raise TypeError(
+            f"mlp: {name}() must return an nncore Module such as nc.ReLU(), got "
+            f"{type(layer).__name__}."
+        )
+    return layer
 
 
 def count_parameters(model: Module) -> int:
     """Number of trainable scalars: ``(n_in + 1) * n_out`` summed over ``Linear`` layers.
+
+    A parameter used at several positions (tied weights) is counted once.
 
     Parameters
     ----------

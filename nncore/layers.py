@@ -8,11 +8,12 @@ and returns ``dL/d input``, adding ``dL/d parameter`` to each parameter's
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _stamps
 from . import functional as F
 from . import init as init_
 from ._checks import as_float_array, as_rng, check_number, check_size
@@ -31,12 +32,23 @@ __all__ = [
 
 
 class Module:
-    """Base class of layers and containers, as ``torch.nn.Module``."""
+    """Base class of layers and containers, as ``torch.nn.Module``.
+
+    A layer writes its rule as two side-by-side methods: ``_forward(x)``
+    returns the output and what the backward pass will need, and
+    ``_backward(g, saved)`` turns ``dL/d output`` into ``dL/d input``. The
+    public ``forward``/``backward`` add what every layer shares: input checks,
+    a private copy of the input, and a check that a backward pass belongs to
+    the latest forward pass.
+    """
+
+    _state: tuple[int, tuple[int, ...], Any] | None = None  # (stamp, output shape, saved)
+    _saves_output = False  # True when ``saved`` is the output array itself
 
     def __call__(self, x: ArrayLike) -> np.ndarray:
         return self.forward(x)
 
-    def forward(self, x: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
+    def forward(self, x: ArrayLike) -> np.ndarray:
         """Compute the output for input ``x`` and keep what backward needs.
 
         Parameters
@@ -47,19 +59,22 @@ class Module:
         Returns
         -------
         numpy.ndarray
-            Shape (n, out_features) or (out_features,); an activation keeps the shape of ``x``.
+            Shape (n, out_features) or (out_features,); an activation keeps the
+            shape of ``x``. A new array: editing it (or ``x``) afterwards does
+            not change the gradients of the next backward pass.
         """
-        raise NotImplementedError
+        arr = self._check_input(x)
+        if arr is x:  # the caller's own array: keep a private copy of what backward reads
+            arr = arr.copy()
+        out, saved = self._forward(arr)
+        if self._saves_output:
+            out = out.copy()
+        stamp = _stamps.new_stamp()
+        self._state = (stamp, out.shape, saved)
+        _stamps.mark(out, stamp)
+        return out
 
-    def _forward_checked(self, x: np.ndarray) -> np.ndarray:
-        """``forward`` for an input already known to be a finite float64 array.
-
-        ``Sequential`` calls it for every layer after the first, whose input was
-        made inside the model; layers skip the checks of their input it allows.
-        """
-        return self.forward(x)
-
-    def backward(self, grad_output: ArrayLike) -> np.ndarray:  # pragma: no cover - abstract
+    def backward(self, grad_output: ArrayLike) -> np.ndarray:
         """Return ``dL/d input`` given ``dL/d output``; accumulate parameter gradients.
 
         Parameters
@@ -71,14 +86,30 @@ class Module:
         numpy.ndarray
             ``dL/d input``, the shape of the last forward input.
         """
-        raise NotImplementedError
+        stamp, shape, saved = self._pending(grad_output)
+        return self._backward(self._grad(grad_output, shape), saved)
+
+    def _check_input(self, x: ArrayLike) -> np.ndarray:
+        return as_float_array(x, where=repr(self))
+
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+        """``(output, saved)`` for a checked float64 input; changes nothing in ``self``."""
+        if type(self).forward is Module.forward:  # pragma: no cover - abstract
+            raise NotImplementedError(f"{type(self).__name__} must define _forward or forward")
+        return self.forward(x), None  # a subclass that overrides forward/backward itself
+
+    def _backward(self, g: np.ndarray, saved: Any) -> np.ndarray:
+        """``dL/d input`` from ``dL/d output`` and what ``_forward`` saved."""
+        if type(self).backward is Module.backward:  # pragma: no cover - abstract
+            raise NotImplementedError(f"{type(self).__name__} must define _backward or backward")
+        return self.backward(g)
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``(name, parameter)`` pairs; layers without parameters yield none."""
         return iter(())
 
     def parameters(self) -> list[Parameter]:
-        """The trainable parameters, weight before bias."""
+        """The trainable parameters, weight before bias, each once."""
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
@@ -86,22 +117,36 @@ class Module:
         for p in self.parameters():
             p.zero_grad()
 
-    def _saved(self, value):
-        if value is None:
+    def _pending(self, grad_output: object) -> tuple[int, tuple[int, ...], Any]:
+        """The state of the last forward pass, checked against ``grad_output``'s origin."""
+        if self._state is None:
             raise RuntimeError(
-                f"{self!r}: backward() was called before forward(). Run a forward pass "
+                f"{self._name()}: backward() was called before forward(). Run a forward pass "
                 f"(layer(x)) first; backward uses what that pass kept."
             )
-        return value
+        if isinstance(self._state, str):
+            raise RuntimeError(self._state)
+        origin = _stamps.stamp_of(grad_output)
+        if origin is not None and origin != self._state[0]:
+            raise RuntimeError(
+                f"{self._name()}.backward: this gradient comes from a loss computed on the output "
+                f"of an earlier forward pass, but the model has run forward again since "
+                f"then, so the values it saved belong to the newer input and the gradients "
+                f"would be wrong. Call model(x) again right before computing the loss and "
+                f"calling backward, or use model.trace(x) to look inside without disturbing "
+                f"a pending backward pass."
+            )
+        return self._state
+
+    def _name(self) -> str:
+        """How messages name this module: its repr (one line)."""
+        return repr(self)
 
     def _grad(self, grad_output: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
-        if isinstance(grad_output, np.ndarray) and grad_output.dtype == np.float64:
-            g = grad_output  # passed on between layers: already checked where it began
-        else:
-            g = as_float_array(grad_output, where=f"{self!r}.backward", name="gradient")
+        g = as_float_array(grad_output, where=f"{self._name()}.backward", name="gradient")
         if g.shape != shape:
             raise ValueError(
-                f"{self!r}.backward: expected a gradient of shape {shape} (the shape of the "
+                f"{self._name()}.backward: expected a gradient of shape {shape} (the shape of the "
                 f"last forward output), got {g.shape}."
             )
         return g
@@ -151,29 +196,14 @@ class Linear(Module):
         self.in_features = check_size(in_features, where=where, name="in_features")
         self.out_features = check_size(out_features, where=where, name="out_features")
         gen = as_rng(rng, where=where)
-        weight_init = weight_init or init_.fan_in_uniform()
-        bias_init = bias_init or init_.fan_in_uniform()
         fans = dict(fan_in=self.in_features, fan_out=self.out_features, rng=gen)
-        self.weight = Parameter(
-            weight_init((self.out_features, self.in_features), **fans), name="weight"
-        )
-        self.bias = Parameter(bias_init((self.out_features,), **fans), name="bias")
-        self._x: np.ndarray | None = None
+        weight = _initial(weight_init, "weight_init", (self.out_features, self.in_features), fans)
+        self.weight = Parameter(weight, name="weight")
+        self.bias = Parameter(_initial(bias_init, "bias_init", (self.out_features,), fans),
+                              name="bias")
 
-    def forward(self, x: ArrayLike) -> np.ndarray:
-        """Return ``x @ W.T + b``.
-
-        Parameters
-        ----------
-        x : array_like, shape (n, in_features) or (in_features,)
-
-        Returns
-        -------
-        numpy.ndarray, shape (n, out_features) or (out_features,)
-        """
-        return self._forward_checked(as_float_array(x, where=repr(self)))
-
-    def _forward_checked(self, x: np.ndarray) -> np.ndarray:
+    # forward: y = x @ W.T + b, keeping x  |  backward: dW += g.T @ x, db += sum(g), dx = g @ W
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:
             raise ValueError(
                 f"{self!r}: expected an input of shape (n, {self.in_features}) or "
@@ -185,24 +215,9 @@ class Linear(Module):
                     else "."
                 )
             )
-        self._x = x
-        return x @ self.weight.data.T + self.bias.data
+        return x @ self.weight.data.T + self.bias.data, x
 
-    def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """Accumulate ``dL/dW = g.T @ x`` and ``dL/db = sum(g)``; return ``g @ W``.
-
-        Parameters
-        ----------
-        grad_output : array_like, shape (n, out_features) or (out_features,)
-            ``dL/dy`` for the last forward pass.
-
-        Returns
-        -------
-        numpy.ndarray, shape (n, in_features) or (in_features,)
-            ``dL/dx``.
-        """
-        x = self._saved(self._x)
-        g = self._grad(grad_output, x.shape[:-1] + (self.out_features,))
+    def _backward(self, g: np.ndarray, x: np.ndarray) -> np.ndarray:
         if x.ndim == 1:
             self.weight.grad += np.outer(g, x)
             self.bias.grad += g
@@ -220,21 +235,11 @@ class Linear(Module):
 
 
 class _Elementwise(Module):
-    """An activation applied to each value independently."""
+    """An activation applied to each value independently.
 
-    def __init__(self) -> None:
-        self._saved_value: np.ndarray | None = None
-
-    def forward(self, x: ArrayLike) -> np.ndarray:
-        return self._forward_checked(as_float_array(x, where=repr(self)))
-
-    def _forward_checked(self, x: np.ndarray) -> np.ndarray:
-        out, self._saved_value = self._forward(x)
-        return out
-
-    def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        saved = self._saved(self._saved_value)
-        return self._backward(self._grad(grad_output, saved.shape), saved)
+    Each subclass is its ``_forward(z) -> (output, saved)`` and
+    ``_backward(g, saved) -> dL/dz``, side by side.
+    """
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -264,7 +269,6 @@ class LeakyReLU(_Elementwise):
     """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
-        super().__init__()
         self.negative_slope = check_number(
             negative_slope, where="LeakyReLU", name="negative_slope"
         )
@@ -286,6 +290,8 @@ class Sigmoid(_Elementwise):
     Its derivative is ``s * (1 - s)`` with ``s`` the output.
     """
 
+    _saves_output = True
+
     def _forward(self, z):
         s = F.sigmoid(z)
         return s, s
@@ -297,6 +303,8 @@ class Sigmoid(_Elementwise):
 class Tanh(_Elementwise):
     """``tanh(z)``; derivative ``1 - tanh(z)**2``."""
 
+    _saves_output = True
+
     def _forward(self, z):
         t = np.tanh(z)
         return t, t
@@ -306,10 +314,10 @@ class Tanh(_Elementwise):
 
 
 class Identity(_Elementwise):
-    """``z`` unchanged; derivative 1. A linear output layer."""
+    """``z`` unchanged (as a new array); derivative 1. A linear output layer."""
 
     def _forward(self, z):
-        return z, z
+        return z.copy(), None
 
     def _backward(self, g, z):
         return g
@@ -322,9 +330,43 @@ class Softmax(_Elementwise):
     which applies log-softmax itself in a stabler way.
     """
 
+    _saves_output = True
+
     def _forward(self, z):
         s = F.softmax(z, axis=-1)
         return s, s
 
     def _backward(self, g, s):
         return s * (g - np.sum(g * s, axis=-1, keepdims=True))
+
+
+def _initial(init: Any, name: str, shape: tuple[int, ...], fans: dict) -> np.ndarray:
+    """The array ``init`` fills for ``shape``, or a clear error for anything but an initialiser."""
+    if init is None:
+        init = init_.fan_in_uniform()
+    if getattr(init, "__module__", None) == init_.__name__ and not isinstance(
+        init, init_.Initializer
+    ):
+        raise TypeError(
+            f"Linear: {name} must be an initialiser, got the function nc.init.{init.__name__} "
+            f"itself. Call it: {name}=nc.init.{init.__name__}(...), for example "
+            f"nc.init.zeros() or nc.init.uniform(-0.05, 0.05)."
+        )
+    if not callable(init):
+        hint = (
+            f" For every value equal to {init!r} use {name}=nc.init.constant({init!r})."
+            if isinstance(init, (int, float)) and not isinstance(init, bool)
+            else ""
+        )
+        raise TypeError(
+            f"Linear: {name} must be an initialiser such as nc.init.zeros() or "
+            f"nc.init.uniform(-0.05, 0.05), got {init!r} of type {type(init).__name__}.{hint}"
+        )
+    values = np.asarray(init(shape, **fans))
+    if values.shape != shape:
+        raise ValueError(
+            f"Linear: {name} {init!r} returned an array of shape {values.shape}, but the "
+            f"parameter needs shape {shape}. An initialiser must return a new array of the "
+            f"shape it is given."
+        )
+    return values

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _stamps
 from . import functional as F
 from ._checks import as_float_array, check_not_empty, check_same_shape
 
@@ -22,6 +23,7 @@ class Loss:
 
     def __init__(self) -> None:
         self._grad: np.ndarray | None = None
+        self._origin: int | None = None  # the forward pass that made the prediction, if known
 
     def __call__(self, pred: ArrayLike, target: ArrayLike) -> float:
         return self.forward(pred, target)
@@ -43,6 +45,7 @@ class Loss:
         p = as_float_array(pred, where=repr(self), name="prediction")
         check_not_empty(p, where=repr(self))
         value, self._grad = self._forward(p, target)
+        self._origin = _stamps.stamp_of(pred)
         return float(value)
 
     def backward(self) -> np.ndarray:
@@ -51,14 +54,19 @@ class Loss:
         Returns
         -------
         numpy.ndarray
-            Same shape as that prediction.
+            Same shape as that prediction; a new array on every call. A model's
+            ``backward`` refuses it if the model ran forward again after the
+            prediction was made.
         """
         if self._grad is None:
             raise RuntimeError(
                 f"{self!r}: backward() was called before the loss was computed. "
                 f"Call loss(pred, target) first."
             )
-        return self._grad
+        grad = self._grad.copy()
+        if self._origin is not None:
+            _stamps.mark(grad, self._origin)
+        return grad
 
     def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
         t = as_float_array(target, where=repr(self), name="target")

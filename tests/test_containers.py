@@ -238,3 +238,159 @@ def test_mlp_seed_fixes_every_weight():
 def test_mlp_layers_draw_different_weights_from_one_generator():
     model = nc.mlp([3, 3, 3], rng=0)
     assert not np.array_equal(model[0].weight.data, model[2].weight.data)
+
+
+# ------------------------------------------------------------------- blocks and trace
+def nested_model() -> nc.Sequential:
+    """Linear-ReLU, Linear-Tanh, Linear, with the first and last blocks in inner containers."""
+    rng = np.random.default_rng(5)
+    return nc.Sequential(
+        nc.Sequential(nc.Linear(4, 3, rng=rng), nc.ReLU()),
+        nc.Linear(3, 2, rng=rng),
+        nc.Tanh(),
+        nc.Sequential(nc.Linear(2, 1, rng=rng)),
+    )
+
+
+def test_blocks_pair_each_linear_with_its_activation_without_a_forward_pass():
+    model = nc.mlp([4, 2, 3, 1], output_activation=nc.Sigmoid, rng=0)
+    blocks = model.blocks()
+    assert [b.position for b in blocks] == [0, 1, 2]
+    assert [b.index for b in blocks] == [0, 2, 4]
+    assert [b.linear for b in blocks] == [model[0], model[2], model[4]]
+    assert [b.activation for b in blocks] == [model[1], model[3], model[5]]
+    assert isinstance(blocks[0], nc.Block)
+    with pytest.raises(AttributeError):
+        blocks[0].position = 5  # frozen
+
+
+def test_blocks_walk_nested_sequentials():
+    model = nested_model()
+    blocks = model.blocks()
+    assert [b.position for b in blocks] == [0, 1, 2]
+    assert [b.index for b in blocks] == [0, 2, 4]
+    assert [b.linear for b in blocks] == [model[0][0], model[1], model[3][0]]
+    assert [type(b.activation) for b in blocks] == [nc.ReLU, nc.Tanh, type(None)]
+
+
+def test_blocks_of_consecutive_linears_have_no_activation():
+    model = nc.Sequential(nc.Linear(2, 2, rng=0), nc.Linear(2, 1, rng=0), nc.Sigmoid())
+    assert [b.activation for b in model.blocks()] == [None, model[2]]
+
+
+def test_trace_by_hand():
+    # every weight 1, every bias 0, input [1, 1, 1, 1]: z = 4, 8, 24 as in the assignment
+    hidden_1, hidden_2, output = network_4231().trace(ONES)
+    assert [t.position for t in (hidden_1, hidden_2, output)] == [0, 1, 2]
+    np.testing.assert_array_equal(hidden_1.z, [4.0, 4.0])
+    np.testing.assert_array_equal(hidden_2.h, [8.0, 8.0, 8.0])
+    np.testing.assert_array_equal(output.z, [24.0])
+    assert output.activation is None and output.h is output.z
+
+
+def test_trace_of_a_nested_model_matches_the_layers_run_by_hand():
+    model = nested_model()
+    x = np.random.default_rng(6).normal(size=(5, 4))
+    first, second, third = model.trace(x)
+    z0 = x @ model[0][0].weight.data.T + model[0][0].bias.data
+    np.testing.assert_allclose(first.z, z0, rtol=1e-14)
+    np.testing.assert_array_equal(first.h, np.maximum(z0, 0.0))
+    z1 = first.h @ model[1].weight.data.T + model[1].bias.data
+    np.testing.assert_allclose(second.h, np.tanh(z1), rtol=1e-14)
+    np.testing.assert_allclose(third.z, model(x), rtol=1e-14)
+
+
+def test_forward_trace_includes_linears_inside_nested_sequentials():
+    model = nested_model()
+    model(np.ones((2, 4)))
+    trace = model.forward_trace()
+    assert [t.position for t in trace] == [0, 2, 4]  # indexes, nested layers unrolled
+    assert [t.linear for t in trace] == [model[0][0], model[1], model[3][0]]
+
+
+def gradients_after(model, x, y, between=None):
+    """Gradients of MSE(model(x), y), with ``between(model)`` run between loss and backward."""
+    loss = nc.MSELoss()
+    model.zero_grad()
+    loss(model(x), y)
+    if between is not None:
+        between(model)
+    model.backward(loss.backward())
+    return [p.grad.copy() for p in model.parameters()]
+
+
+def test_trace_between_loss_and_backward_changes_no_gradient():
+    model = nested_model()
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(6, 4)), rng.normal(size=(6, 1))
+    clean = gradients_after(model, x, y)
+    traced = gradients_after(model, x, y, between=lambda m: m.trace(rng.normal(size=(6, 4))))
+    for a, b in zip(clean, traced):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_trace_hands_out_copies():
+    model = nc.mlp([4, 3, 1], output_activation=nc.Sigmoid, rng=0)
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(5, 4)), rng.uniform(size=(5, 1))
+    clean = gradients_after(model, x, y)
+
+    def vandal(m):
+        for t in m.forward_trace():
+            t.z[...] *= 100.0
+            t.h[...] *= 100.0
+
+    for a, b in zip(clean, gradients_after(model, x, y, between=vandal)):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_second_forward_before_backward_is_refused():
+    model = nc.mlp([4, 3, 1], rng=0)
+    rng = np.random.default_rng(9)
+    loss = nc.MSELoss()
+    loss(model(rng.normal(size=(5, 4))), np.zeros((5, 1)))
+    model(rng.normal(size=(5, 4)))  # e.g. a validation batch of the same size
+    with raises_with(RuntimeError, "earlier forward pass", "model(x) again", "model.trace(x)"):
+        model.backward(loss.backward())
+
+
+def test_layer_by_layer_backward_after_a_model_forward():
+    model = nc.mlp([4, 3, 2], rng=0)
+    rng = np.random.default_rng(10)
+    x, y = rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
+    whole = gradients_after(model, x, y)
+    loss = nc.MSELoss()
+    model.zero_grad()
+    loss(model(x), y)
+    g = model[2].backward(loss.backward())
+    model[0].backward(model[1].backward(g))
+    for a, p in zip(whole, model.parameters()):
+        np.testing.assert_array_equal(a, p.grad)
+
+
+def test_one_activation_object_at_two_positions_gives_correct_gradients():
+    act = nc.Tanh()
+    model = nc.mlp([3, 4, 4, 2], activation=lambda: act, rng=0)
+    assert model[1] is model[3]
+    x = np.random.default_rng(11).normal(size=(5, 3))
+    errors = nc.gradient_check(model, x, np.zeros((5, 2)), nc.MSELoss())
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_a_shared_layer_refuses_its_own_backward():
+    act = nc.Tanh()
+    model = nc.Sequential(nc.Linear(3, 3, rng=0), act, nc.Linear(3, 3, rng=1), act)
+    model(np.ones((2, 3)))
+    with raises_with(RuntimeError, "several positions", "layers 1, 3", "one Tanh per position"):
+        act.backward(np.ones((2, 3)))
+
+
+def test_tied_weights_are_one_parameter_with_the_summed_gradient():
+    tied = nc.Linear(3, 3, rng=0)
+    model = nc.Sequential(tied, nc.Tanh(), tied)
+    assert model.parameters() == [tied.weight, tied.bias]
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "0.bias"]
+    assert nc.count_parameters(model) == 12
+    x = np.random.default_rng(12).normal(size=(4, 3))
+    errors = nc.gradient_check(model, x, np.zeros((4, 3)), nc.MSELoss())
+    assert max(errors.values()) < 1e-7, errors
