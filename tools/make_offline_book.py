@@ -2,16 +2,23 @@
 
 The pages of the book load three scripts from CDNs: MathJax 3 (pages with math), require.js
 2.3.4 and @jupyter-widgets/html-manager 1.0.6 (pages with interactive figures). This script
-copies the book, puts those scripts (from the npm packages of ``tests/js``, installed with
-``npm ci --prefix tests/js``) into its ``_vendor/`` folder, and points every page at them.
+copies the book, puts those scripts (from the npm packages of ``js/``, installed with
+``npm ci --prefix js``) into its ``_vendor/`` folder, and points every page at them.
 ``_vendor/`` sits next to ``_static/`` rather than inside it, because Sphinx links every
 file of ``_static`` into every page.
+
+The copy is assembled in a temporary folder beside OUTPUT and renamed into place only when it
+is complete. An existing OUTPUT is replaced only if this script made it (it holds the stamp
+file ``.made-by-make_offline_book``) or it is an empty folder; anything else (the built book,
+a folder holding it, a repository, a symbolic link, a folder of other files) is refused
+before anything is written.
 
 Serve the result from a local web server (``python -m http.server --directory
 _build/html-offline``): browsers refuse to load MathJax's fonts from ``file://`` pages.
 
 Usage: python tools/make_offline_book.py [BUILT_HTML] [OUTPUT]
 (defaults: _build/html and _build/html-offline)
+Exit status: 0 on success, 2 when a prerequisite is missing or OUTPUT is refused.
 """
 
 from __future__ import annotations
@@ -20,11 +27,17 @@ import argparse
 import re
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NODE_MODULES = ROOT / "tests" / "js" / "node_modules"
+NODE_MODULES = ROOT / "js" / "node_modules"
+NPM_INSTALL = "npm ci --prefix js"
 VENDOR = "_vendor"
+STAMP = ".made-by-make_offline_book"
+STAMP_TEXT = (
+    "This folder was made by tools/make_offline_book.py; the next run replaces it whole.\n"
+)
 
 # (CDN address prefix, package folder in node_modules, files of it to copy, local replacement
 # of the prefix relative to _vendor/)
@@ -52,26 +65,71 @@ SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
 INTEGRITY = re.compile(r"""\s+(integrity|crossorigin)\s*=\s*["'][^"']*["']""", re.IGNORECASE)
 
 
-def vendor_scripts(output: Path) -> None:
-    """Copy the needed files of each npm package into ``output/_vendor``."""
+class OfflineBookError(Exception):
+    """A missing prerequisite or an OUTPUT this script must not replace."""
+
+
+def vendor_files(node_modules: Path = NODE_MODULES) -> list[tuple[Path, Path]]:
+    """Return (source, path under ``_vendor/``) for every script file the pages need.
+
+    Raises OfflineBookError naming the npm command when a package or a file is missing.
+    """
+    files: list[tuple[Path, Path]] = []
     for _, package, patterns, _ in SCRIPTS:
-        source = NODE_MODULES / package
+        source = node_modules / package
         if not (source / "package.json").is_file():
-            raise SystemExit(
-                f"make_offline_book: the npm package {package} is not in {NODE_MODULES}; "
-                f"install the packages with `npm ci --prefix tests/js` and run this again."
+            raise OfflineBookError(
+                f"the npm package {package} is not installed in {node_modules}. "
+                f"Install the packages with `{NPM_INSTALL}` (or `make book-offline`) and run "
+                f"this again."
             )
         for pattern in patterns:
             matches = sorted(source.glob(pattern))
             if not matches:
-                raise SystemExit(f"make_offline_book: {package} has no {pattern}; is it the right version?")
+                raise OfflineBookError(
+                    f"the npm package {package} in {node_modules} has no {pattern}: it is not "
+                    f"the pinned version. Reinstall with `{NPM_INSTALL}`."
+                )
             for path in matches:
-                target = output / VENDOR / package / path.relative_to(source)
-                if path.is_dir():
-                    shutil.copytree(path, target, dirs_exist_ok=True)
-                else:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copy2(path, target)
+                files.append((path, Path(package) / path.relative_to(source)))
+    return files
+
+
+def check_output(built: Path, output: Path) -> bool:
+    """Refuse an OUTPUT that replacing could destroy; return True if it exists (made by us).
+
+    Raises OfflineBookError when OUTPUT is a symbolic link, the built book, a folder that
+    holds it or lies inside it, a git repository, a file, or a non-empty folder without
+    this script's stamp file.
+    """
+    fix = "Give a new folder (the default is _build/html-offline)."
+    if output.is_symlink():
+        raise OfflineBookError(
+            f"OUTPUT {output} is a symbolic link (to {output.resolve()}); replacing it would "
+            f"empty its target. {fix}"
+        )
+    target, book = output.resolve(), built.resolve()
+    if target == book or target in book.parents:
+        raise OfflineBookError(
+            f"OUTPUT {output} is the built book {built} or a folder that holds it; replacing "
+            f"it would delete the book. {fix}"
+        )
+    if target == Path.cwd().resolve():
+        raise OfflineBookError(f"OUTPUT {output} is the current folder. {fix}")
+    if book in target.parents:
+        raise OfflineBookError(f"OUTPUT {output} is inside the built book {built}. {fix}")
+    if not output.exists():
+        return False
+    if not output.is_dir():
+        raise OfflineBookError(f"OUTPUT {output} is a file, not a folder. {fix}")
+    if (output / ".git").exists():
+        raise OfflineBookError(f"OUTPUT {output} is a git repository ({output / '.git'}). {fix}")
+    if not (output / STAMP).is_file() and any(output.iterdir()):
+        raise OfflineBookError(
+            f"OUTPUT {output} is a folder this script did not make (it has no {STAMP} file) "
+            f"and is not empty; it is left as it is. {fix} Or remove it yourself."
+        )
+    return True
 
 
 def localise(html: str, to_root: str) -> str:
@@ -89,24 +147,58 @@ def localise(html: str, to_root: str) -> str:
     return SCRIPT_TAG.sub(rewrite, html)
 
 
-def make_offline_book(built: Path, output: Path) -> int:
-    """Copy ``built`` to ``output`` with local scripts; return how many pages were changed."""
-    if not (built / "index.html").is_file():
-        raise SystemExit(f"make_offline_book: no built book at {built}; run `make book` first.")
-    if output.exists():
-        shutil.rmtree(output)
-    shutil.copytree(built, output)
-    vendor_scripts(output)
+def assemble(built: Path, folder: Path, files: list[tuple[Path, Path]]) -> int:
+    """Fill the empty ``folder`` with the offline book; return how many pages were changed."""
+    shutil.copytree(built, folder, dirs_exist_ok=True, symlinks=True)
+    (folder / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+    for source, relative in files:
+        target = folder / VENDOR / relative
+        if source.is_dir():
+            shutil.copytree(source, target, dirs_exist_ok=True)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
     changed = 0
-    for page in output.rglob("*.html"):
-        if VENDOR in page.relative_to(output).parts:
+    for page in folder.rglob("*.html"):
+        relative = page.relative_to(folder)
+        if VENDOR in relative.parts:
             continue
         html = page.read_text(encoding="utf-8")
-        depth = len(page.relative_to(output).parts) - 1
-        new = localise(html, "../" * depth)
+        new = localise(html, "../" * (len(relative.parts) - 1))
         if new != html:
             page.write_text(new, encoding="utf-8")
             changed += 1
+    return changed
+
+
+def make_offline_book(built: Path, output: Path, node_modules: Path = NODE_MODULES) -> int:
+    """Write the offline copy of ``built`` to ``output``; return how many pages were changed.
+
+    Every check runs before anything is written; the copy is assembled next to ``output``
+    and renamed into place, so a failure leaves any previous ``output`` as it was.
+    """
+    if not (built / "index.html").is_file():
+        raise OfflineBookError(f"no built book at {built} (no index.html); run `make book` first.")
+    files = vendor_files(node_modules)
+    replace = check_output(built, output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
+    try:
+        changed = assemble(built, staging, files)
+        if replace:
+            previous = Path(tempfile.mkdtemp(prefix=f".{output.name}.old.", dir=output.parent))
+            output.rename(previous / output.name)
+            try:
+                staging.rename(output)
+            except OSError:
+                (previous / output.name).rename(output)  # put the previous copy back
+                raise
+            shutil.rmtree(previous)
+        else:
+            staging.rename(output)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
     return changed
 
 
@@ -115,7 +207,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("built", nargs="?", type=Path, default=ROOT / "_build" / "html")
     parser.add_argument("output", nargs="?", type=Path, default=ROOT / "_build" / "html-offline")
     args = parser.parse_args(argv)
-    changed = make_offline_book(args.built.resolve(), args.output.resolve())
+    try:
+        changed = make_offline_book(args.built, args.output)
+    except OfflineBookError as error:
+        print(f"make_offline_book: error: {error}", file=sys.stderr)
+        return 2
     print(f"{changed} pages now load their scripts from {args.output / VENDOR}")
     print(f"Serve it with: python3 -m http.server --bind 127.0.0.1 --directory {args.output}")
     return 0
