@@ -1,12 +1,19 @@
-"""Every notebook starts with the same install cell, naming the repository in _config.yml."""
+"""Every notebook starts with the same install cell, which installs the book's branch when needed.
+
+The cell is run here as a reader's kernel runs it, with ``sys.executable`` replaced by a
+stand-in for Python that records the pip command it is given and answers like pip: so the
+tests see what would be installed, from where, and what the reader is shown when it fails,
+without installing anything.
+"""
 
 from __future__ import annotations
 
+import ast
 import json
 import re
-import shutil
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import nbformat
@@ -14,10 +21,10 @@ import pytest
 import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-STAMP = REPO_ROOT / "tools" / "set_repository_url.py"
-NOTEBOOKS = sorted((REPO_ROOT / "chapters").glob("*.ipynb")) + sorted((REPO_ROOT / "appendix").glob("*.ipynb"))
-URL_LINE = re.compile(r'^REPOSITORY_URL = "([^"]*)"$', re.MULTILINE)
-FIX = "Run `make book` (or `.venv/bin/python tools/set_repository_url.py`) to copy the address into every notebook."
+NOTEBOOKS = sorted((REPO_ROOT / "chapters").glob("*.ipynb")) + sorted(
+    (REPO_ROOT / "appendix").glob("*.ipynb")
+)
+FIX = "Run `make book` (or `.venv/bin/python tools/set_repository_url.py`) to copy it."
 
 
 def first_code_cell(path: Path) -> str:
@@ -25,76 +32,125 @@ def first_code_cell(path: Path) -> str:
     return next((c.source for c in notebook.cells if c.cell_type == "code"), "")
 
 
-def configured_url(root: Path = REPO_ROOT) -> str:
-    return yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+def configured() -> tuple[str, str]:
+    """(url, branch) of ``repository:`` in _config.yml."""
+    section = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
+    return section["url"].rstrip("/"), section.get("branch", "main")
+
+
+def assigned(source: str) -> dict[str, object]:
+    """The constants a cell assigns, as Python evaluates them."""
+    return {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in ast.parse(source).body
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+    }
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_install_cell_names_the_configured_repository(path):
-    source = first_code_cell(path)
-    urls = URL_LINE.findall(source)
-    assert len(urls) == 1, f"{path.relative_to(REPO_ROOT)}: the first code cell is not the install cell (see CONVENTIONS.md)"
-    assert urls[0] == configured_url().rstrip("/"), (
-        f"{path.relative_to(REPO_ROOT)} installs nncore from {urls[0]}, but _config.yml names "
-        f"{configured_url()}. {FIX}"
+def test_install_cell_names_the_configured_repository_and_branch(path):
+    values = assigned(first_code_cell(path))
+    url, branch = configured()
+    relative = path.relative_to(REPO_ROOT)
+    assert "REPOSITORY_URL" in values and "BRANCH" in values, (
+        f"{relative}: the first code cell is not the install cell; copy it from another chapter"
     )
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_install_cell_installs_only_when_nncore_is_missing(path):
-    source = first_code_cell(path)
-    assert "import nncore" in source and "except ImportError:" in source, source
-    assert 'f"nncore[chapters] @ git+{REPOSITORY_URL}"' in source, source
-    assert "subprocess.run(" in source and "check=True" in source, source
-    assert 'if "google.colab" in sys.modules:' in source and "enable_custom_widget_manager()" in source, source
-    assert not re.search(r"^\s*[!%]", source, re.MULTILINE), "use subprocess, not shell escapes or magics"
+    assert (values["REPOSITORY_URL"], values["BRANCH"]) == (url, branch), (
+        f"{relative} installs branch {values['BRANCH']} of {values['REPOSITORY_URL']}, but "
+        f"_config.yml names branch {branch} of {url}. {FIX}"
+    )
 
 
 def test_all_install_cells_are_identical():
     sources = {path.relative_to(REPO_ROOT).as_posix(): first_code_cell(path) for path in NOTEBOOKS}
-    distinct = set(sources.values())
-    assert len(distinct) == 1, "install cells differ:\n" + json.dumps(sources, indent=1)
+    assert len(set(sources.values())) == 1, "install cells differ:\n" + json.dumps(
+        sources, indent=1
+    )
 
 
-def make_book_copy(tmp_path: Path, url: str) -> Path:
-    root = tmp_path / "book"
-    (root / "chapters").mkdir(parents=True)
-    (root / "_config.yml").write_text(f"repository:\n  url: {url}\n", encoding="utf-8")
-    shutil.copy(NOTEBOOKS[0], root / "chapters" / NOTEBOOKS[0].name)
-    return root
+def test_install_cell_uses_no_shell_escapes_or_magics():
+    """Plain Python, so the cell runs the same in any kernel (and pip's errors reach the reader)."""
+    source = first_code_cell(NOTEBOOKS[0])
+    assert not re.search(r"^\s*[!%]", source, re.MULTILINE), source
+    assert "--quiet" not in source and "-q" not in source.split(), source
 
 
-def run_stamp(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(STAMP), *args], capture_output=True, text=True)
+FAKE_PYTHON = """\
+#!{python}
+import json, sys
+with open({log!r}, "a", encoding="utf-8") as log:
+    log.write(json.dumps(sys.argv[1:]) + "\\n")
+if {fail!r}:
+    print("Collecting nncore[chapters] @ ...", flush=True)
+    print("ERROR: HTTP error 404 while getting the archive (fake pip)", file=sys.stderr)
+    sys.exit(1)
+print("Successfully installed nncore-0.1.0 (fake pip)")
+"""
 
 
-def test_stamping_rewrites_only_the_address_and_is_idempotent(tmp_path):
-    new_url = "https://github.com/another-org/a-fork"
-    root = make_book_copy(tmp_path, new_url)
-    notebook = root / "chapters" / NOTEBOOKS[0].name
-    before = notebook.read_text(encoding="utf-8")
+def run_install_cell(
+    tmp_path: Path, *, installed: bool, fail: bool = False
+) -> tuple[subprocess.CompletedProcess, list]:
+    """Run the install cell in a fresh Python; return the run and the pip commands it issued.
 
-    assert run_stamp("--check", str(root)).returncode == 1
-    first = run_stamp(str(root))
-    assert first.returncode == 0, first.stderr
-    after = notebook.read_text(encoding="utf-8")
-    assert URL_LINE.findall(first_code_cell(notebook)) == [new_url]
-    changed = [(a, b) for a, b in zip(before.splitlines(), after.splitlines()) if a != b]
-    assert len(changed) == 1 and len(before.splitlines()) == len(after.splitlines()), changed
+    ``installed=False`` makes ``import nncore`` and ``import nnbook`` fail as in a fresh
+    Colab runtime.
+    """
+    log = tmp_path / "pip-calls.jsonl"
+    fake = tmp_path / "python"
+    fake.write_text(
+        FAKE_PYTHON.format(python=sys.executable, log=str(log), fail=fail), encoding="utf-8"
+    )
+    fake.chmod(0o755)
+    harness = textwrap.dedent(
+        f"""
+        import sys
+        sys.executable = {str(fake)!r}
+        if not {installed!r}:
+            sys.modules["nncore"] = None  # makes `import nncore` raise ImportError
+            sys.modules["nnbook"] = None
+        """
+    )
+    code = harness + first_code_cell(NOTEBOOKS[0])
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path
+    )
+    calls = (
+        [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+        if log.exists()
+        else []
+    )
+    return result, calls
 
-    second = run_stamp(str(root))
-    assert second.returncode == 0 and second.stdout == "", second.stdout
-    assert notebook.read_text(encoding="utf-8") == after
-    assert run_stamp("--check", str(root)).returncode == 0
+
+def expected_archive() -> str:
+    url, branch = configured()
+    return f"{url}/archive/refs/heads/{branch}.zip"
 
 
-def test_stamping_refuses_a_notebook_without_install_cell(tmp_path):
-    root = make_book_copy(tmp_path, "https://github.com/another-org/a-fork")
-    bare = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import nncore")])
-    nbformat.write(bare, root / "chapters" / "bare.ipynb")
+def test_install_cell_does_nothing_where_nncore_and_nnbook_import(tmp_path):
+    result, calls = run_install_cell(tmp_path, installed=True)
+    assert result.returncode == 0, result.stderr
+    assert calls == [] and result.stdout == "" and result.stderr == ""
 
-    result = run_stamp(str(root))
 
-    assert result.returncode == 1
-    assert "bare.ipynb: the first code cell is not the install cell" in result.stderr
-    assert "CONVENTIONS.md" in result.stderr
+def test_install_cell_installs_the_configured_branch_without_git(tmp_path):
+    result, calls = run_install_cell(tmp_path, installed=False)
+
+    assert result.returncode == 0, result.stderr
+    assert calls == [["-m", "pip", "install", f"nncore[chapters] @ {expected_archive()}"]]
+    assert expected_archive() in result.stdout
+    assert "git+" not in json.dumps(calls)
+
+
+def test_install_cell_shows_pips_error_and_stops(tmp_path):
+    result, calls = run_install_cell(tmp_path, installed=False, fail=True)
+
+    assert len(calls) == 1
+    assert result.returncode != 0
+    assert "ERROR: HTTP error 404 while getting the archive (fake pip)" in result.stderr
+    assert "Collecting nncore[chapters]" in result.stderr
+    assert (
+        f"RuntimeError: pip could not install {expected_archive()}: see its output above"
+        in result.stderr
+    )

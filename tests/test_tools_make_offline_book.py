@@ -8,6 +8,7 @@ packages, so the tests need neither npm nor a book build.
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 import sys
@@ -36,7 +37,7 @@ def project(tmp_path: Path) -> Path:
     for package, files in PACKAGE_FILES.items():
         folder = root / "js" / "node_modules" / package
         folder.mkdir(parents=True)
-        (folder / "package.json").write_text('{"name": "%s"}' % package, encoding="utf-8")
+        (folder / "package.json").write_text(json.dumps({"name": package}), encoding="utf-8")
         for name in files:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(f"// {package} {name}\n", encoding="utf-8")
@@ -46,7 +47,9 @@ def project(tmp_path: Path) -> Path:
         f'<script src="{MATHJAX_CDN}" integrity="sha384-x" crossorigin="anonymous"></script>\n',
         encoding="utf-8",
     )
-    (html / "chapters" / "one.html").write_text(f'<script src="{REQUIRE_CDN}"></script>\n', encoding="utf-8")
+    (html / "chapters" / "one.html").write_text(
+        f'<script src="{REQUIRE_CDN}"></script>\n', encoding="utf-8"
+    )
     return root
 
 
@@ -57,7 +60,9 @@ def run(project: Path, *args: str, cwd: Path | None = None) -> subprocess.Comple
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (not following links) with its bytes."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def assert_refused(result: subprocess.CompletedProcess, *words: str) -> None:
@@ -206,7 +211,9 @@ def test_missing_built_book_is_named_and_nothing_is_written(project):
 
 def test_a_failure_while_copying_keeps_the_previous_copy(project):
     """The copy is assembled beside OUTPUT; an error half-way leaves OUTPUT and no debris."""
-    spec = importlib.util.spec_from_file_location("make_offline_book", project / "tools" / SCRIPT.name)
+    spec = importlib.util.spec_from_file_location(
+        "make_offline_book", project / "tools" / SCRIPT.name
+    )
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     built, out = project / "_build" / "html", project / "_build" / "html-offline"

@@ -35,9 +35,7 @@ NODE_MODULES = ROOT / "js" / "node_modules"
 NPM_INSTALL = "npm ci --prefix js"
 VENDOR = "_vendor"
 STAMP = ".made-by-make_offline_book"
-STAMP_TEXT = (
-    "This folder was made by tools/make_offline_book.py; the next run replaces it whole.\n"
-)
+STAMP_TEXT = "This folder was made by tools/make_offline_book.py; the next run replaces it whole.\n"
 
 # (CDN address prefix, package folder in node_modules, files of it to copy, local replacement
 # of the prefix relative to _vendor/)
@@ -133,7 +131,7 @@ def check_output(built: Path, output: Path) -> bool:
 
 
 def localise(html: str, to_root: str) -> str:
-    """Point a page's CDN script tags at ``_vendor`` (``to_root`` is the page's path to the book root)."""
+    """Point the CDN script tags at ``_vendor``; ``to_root`` leads from the page to the book."""
 
     def rewrite(match: re.Match) -> str:
         tag = match.group(0)
