@@ -1,7 +1,12 @@
-"""Binder and Colab buttons open a notebook that exists in the repository, on the book's branch."""
+"""Binder and Colab buttons open a notebook that exists in the repository, on the book's branch.
+
+Live Code (Thebe) is switched off (its ipywidgets 7 front end cannot show the explorers), so
+no page offers it.
+"""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -17,17 +22,26 @@ class _Links(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
         self.hrefs: list[str] = []
+        self.live_code: list[str] = []  # the start tags of Thebe's "Live Code" launch buttons
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
+        values = dict(attrs)
+        href = values.get("href")
         if tag == "a" and href:
             self.hrefs.append(href)
+        marks = " ".join(str(values.get(name) or "") for name in ("class", "onclick", "title"))
+        if tag in ("a", "button") and re.search(r"thebe", marks, re.IGNORECASE):
+            self.live_code.append(self.get_starttag_text() or tag)
+
+
+def parse(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
 
 
 def links(page: Path) -> list[str]:
-    parser = _Links()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return parser.hrefs
+    return parse(page).hrefs
 
 
 def book_config() -> dict:
@@ -99,4 +113,14 @@ def test_repository_address_is_a_github_repository():
     """mybinder.org's /v2/gh/ and Colab's /github/ links need a github.com address."""
     url = urlsplit(book_config()["repository"]["url"])
     assert (url.scheme, url.netloc) == ("https", "github.com"), url.geturl()
-    assert len(url.path.strip("/").split("/")) == 2, f"expected https://github.com/OWNER/NAME, got {url.geturl()}"
+    assert len(url.path.strip("/").split("/")) == 2, (
+        f"expected https://github.com/OWNER/NAME, got {url.geturl()}"
+    )
+
+
+def test_no_page_offers_live_code(built_book, toc_notebook):
+    """`launch_buttons: thebe: false`: the launch menu has Binder and Colab, no Thebe button."""
+    config = book_config()
+    assert config["launch_buttons"].get("thebe") is False, "set launch_buttons: thebe: false"
+    buttons = parse(built_book.page(toc_notebook)).live_code
+    assert not buttons, f"{toc_notebook} offers Live Code (Thebe): {buttons}"
