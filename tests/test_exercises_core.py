@@ -1,0 +1,138 @@
+"""The exercise checkers' shared machinery: reports, not-implemented stubs, errors, strict mode."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnbook.exercises import NOT_IMPLEMENTED, CheckResult, ExerciseCheckError
+from nnbook.exercises._core import run_checks
+
+
+def _double_checker(fn, *, strict=False, verbose=True):
+    """A small checker: ``fn(x)`` must return ``2 * x``; ``x + x + 1`` is a known mistake."""
+
+    def case_for(x):
+        def run(case):
+            case.given(x=x)
+            out = case.call(fn, x)
+            case.expect(out, 2 * x, what="double(x)", hint="multiply by 2.",
+                        mistakes=[("you added 1 as well.", 2 * x + 1)])
+        return run
+
+    cases = [("a vector", case_for(np.array([1.0, -2.0]))),
+             ("a batch of one", case_for(np.array([[3.0]])))]
+    return run_checks("double", {"double": fn}, cases, strict=strict, verbose=verbose)
+
+
+def test_a_right_answer_passes_every_case_and_says_so(capsys):
+    result = _double_checker(lambda x: 2 * x)
+    assert isinstance(result, CheckResult)
+    assert result.passed and result.implemented and bool(result)
+    assert [c.name for c in result.cases] == ["a vector", "a batch of one"]
+    out = capsys.readouterr().out
+    assert "double: all passed." in out
+    assert "✓ a vector" in out and "✓ a batch of one" in out
+
+
+def test_a_known_mistake_gets_its_own_hint_with_input_expected_and_given(capsys):
+    result = _double_checker(lambda x: 2 * x + 1)
+    assert not result.passed and result.implemented
+    assert len(result.failures) == 2
+    out = capsys.readouterr().out
+    assert "0 of 2 cases passed" in out
+    assert "input:    x = [ 1., -2.]" in out
+    assert "expected: [ 2., -4.]" in out
+    assert "given:    [ 3., -3.]" in out
+    assert "hint:     you added 1 as well." in out
+    assert "(the same hint as above)" in out  # the second failure is not repeated in full
+
+
+def test_an_unknown_wrong_answer_gets_the_general_hint():
+    result = _double_checker(lambda x: 3 * x, verbose=False)
+    assert "hint:     multiply by 2." in result.failures[0].message
+
+
+@pytest.mark.parametrize("stub_body", ["raise", "none", "ellipsis"])
+def test_a_stub_not_yet_filled_in_is_reported_as_not_implemented(stub_body, capsys):
+    def stub(x):
+        if stub_body == "raise":
+            raise NotImplementedError
+        if stub_body == "ellipsis":
+            return ...
+        return None
+
+    result = _double_checker(stub)
+    assert not result.passed and not result.implemented and result.cases == ()
+    out = capsys.readouterr().out
+    assert f"double: {NOT_IMPLEMENTED}." in out
+    assert "Traceback" not in out
+
+
+def test_a_raising_function_is_reported_with_type_message_and_line_not_raised(capsys):
+    def double(x):
+        y = x * 2
+        return y[10]
+
+    result = _double_checker(double)  # must not raise
+    assert not result.passed and result.implemented
+    message = result.failures[0].message
+    assert "double raised IndexError: index 10 is out of bounds" in message
+    assert "line 3 of double: return y[10]" in message
+    assert "Traceback" not in capsys.readouterr().out
+
+
+def test_broadcast_errors_get_the_keepdims_hint():
+    result = _double_checker(lambda x: x + np.ones(3), verbose=False)
+    assert "keepdims=True" in result.failures[0].message
+
+
+def test_a_function_changing_its_input_in_place_fails_even_if_it_returns_nothing():
+    def double(x):
+        x *= 2
+
+    result = _double_checker(double, verbose=False)
+    assert result.implemented and not result.passed
+    message = result.failures[0].message
+    assert "changed its input x in place" in message
+    assert "input:    x = [ 1., -2.]" in message  # shown as it was before the call
+
+
+def test_a_wrong_shape_says_so_and_suggests_a_transpose():
+    def check(fn):
+        def run(case):
+            case.expect(fn(), np.zeros((2, 3)), what="f()", hint="-")
+        return run_checks("f", {"f": fn}, [("shape", run)], verbose=False)
+
+    message = check(lambda: np.zeros((3, 2))).failures[0].message
+    assert "f() should have shape (2, 3), not (3, 2). Is it transposed?" in message
+
+
+def test_nan_in_the_answer_is_named():
+    result = _double_checker(lambda x: x * np.nan, verbose=False)
+    assert "contains nan or inf" in result.failures[0].message
+
+
+def test_something_not_callable_is_reported():
+    result = _double_checker(np.array([2.0, -4.0]), verbose=False)
+    assert not result.passed
+    assert "expected a function for double, got ndarray" in result.failures[0].message
+
+
+@pytest.mark.parametrize("fn", [lambda x: 2 * x + 1, lambda x: None])
+def test_strict_mode_raises_with_the_report(fn):
+    with pytest.raises(ExerciseCheckError, match="the checker rejected double"):
+        _double_checker(fn, strict=True, verbose=False)
+
+
+def test_strict_mode_returns_quietly_for_a_right_answer(capsys):
+    result = _double_checker(lambda x: 2 * x, strict=True, verbose=False)
+    assert result.passed
+    assert capsys.readouterr().out == ""
+
+
+def test_the_result_shows_nothing_more_in_a_notebook_and_a_short_repr_elsewhere():
+    result = _double_checker(lambda x: 2 * x + 1, verbose=False)
+    assert repr(result) == "CheckResult('double': 0 of 2 cases passed)"
+    assert str(result) == result.report
+    assert result._ipython_display_() is None
