@@ -18,8 +18,15 @@ DIVERGED_HINT = (
     "(or check the data for missing values)"
 )
 
+DATA_HINT = (
+    "the data has missing or infinite values: drop or fill those rows first, for example "
+    "x[np.isfinite(x).all(axis=1)]"
+)
 
-def as_float_array(x: Any, *, where: str, name: str = "input") -> np.ndarray:
+
+def as_float_array(
+    x: Any, *, where: str, name: str = "input", hint: str = DIVERGED_HINT
+) -> np.ndarray:
     """Return ``x`` as a finite float64 array or raise a clear ``ValueError``.
 
     Parameters
@@ -30,14 +37,23 @@ def as_float_array(x: Any, *, where: str, name: str = "input") -> np.ndarray:
         The component doing the check, used in messages (for example ``"Linear(4, 2)"``).
     name : str
         What ``x`` is to that component (``"input"``, ``"prediction"``...).
+    hint : str
+        What to do about NaN or infinite values: by default the hint that
+        training diverged; :data:`DATA_HINT` for raw data.
 
     Returns
     -------
     numpy.ndarray
-        ``x`` itself when it already is a float64 array, else a float64 copy.
+        ``x`` itself when it already is a plain float64 array, else a float64
+        copy (an ``np.matrix`` becomes a plain array, so ``*`` stays elementwise).
     """
-    if isinstance(x, np.ndarray) and x.dtype == np.float64:
+    if type(x) is np.ndarray and x.dtype == np.float64:
         arr = x
+    elif isinstance(x, np.ma.MaskedArray):
+        raise ValueError(
+            f"{where}: got a masked array for the {name}; nncore would silently use the "
+            f"hidden values. Drop the masked rows, or fill them with x.filled(value)."
+        )
     else:
         kind = np.asarray(x).dtype.kind if _array_like(x) else "O"
         if kind not in "biuf":
@@ -50,7 +66,7 @@ def as_float_array(x: Any, *, where: str, name: str = "input") -> np.ndarray:
     if not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(
-            f"{where}: the {name} contains {bad} NaN or infinite value(s); {DIVERGED_HINT}."
+            f"{where}: the {name} contains {bad} NaN or infinite value(s); {hint}."
         )
     return arr
 
@@ -69,17 +85,27 @@ def _describe(x: Any) -> str:
     return f"a {type(x).__name__} ({x!r:.60})"
 
 
-def check_size(value: Any, *, where: str, name: str) -> int:
-    """Return ``value`` as a positive ``int`` or raise ``ValueError``."""
+def check_size(
+    value: Any,
+    *,
+    where: str,
+    name: str,
+    what: str = "a number of units",
+    why: str = "A layer needs at least one unit.",
+) -> int:
+    """Return ``value`` as a positive ``int`` or raise ``ValueError``.
+
+    ``what`` says what the number counts and ``why`` why it must be positive,
+    for the message (by default: units of a layer).
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
         raise ValueError(
-            f"{where}: {name} must be a positive integer (a number of units), got "
+            f"{where}: {name} must be a positive integer ({what}), got "
             f"{value!r} of type {type(value).__name__}. Pass a whole number such as 4."
         )
     if value <= 0:
         raise ValueError(
-            f"{where}: {name} must be a positive integer (a number of units), got {value}. "
-            f"A layer needs at least one unit."
+            f"{where}: {name} must be a positive integer ({what}), got {value}. {why}"
         )
     return int(value)
 
@@ -106,7 +132,18 @@ def check_same_shape(pred: np.ndarray, target: np.ndarray, *, where: str) -> Non
     """Refuse prediction/target pairs whose shapes differ (no silent broadcasting)."""
     if pred.shape != target.shape:
         hint = ""
-        if pred.size == target.size:
+        if pred.ndim == 2 and target.shape == pred.shape[::-1]:
+            hint = (
+                f" The target looks transposed (one row per output instead of one row per "
+                f"example): pass target.T, of shape {pred.shape}."
+            )
+        elif pred.ndim == 0:
+            hint = (
+                " The prediction is a single number (a 0-d array): compare it with one "
+                "number, float(target), or give it the target's shape with "
+                f"np.reshape(pred, {target.shape})."
+            )
+        elif pred.size == target.size:
             hint = (
                 f" They hold the same number of values: reshape one of them, for example "
                 f"target.reshape({', '.join(map(str, pred.shape))}{',' if pred.ndim == 1 else ''})."

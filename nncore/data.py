@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, as_rng, check_number, check_size
+from ._checks import DATA_HINT, as_float_array, as_rng, check_number, check_size
 
 __all__ = [
     "make_positive_features",
@@ -97,7 +97,7 @@ class Standardizer:
         Standardizer
             ``self``, so that ``Standardizer().fit(x).transform(x)`` reads in one line.
         """
-        x = as_float_array(x, where="Standardizer.fit")
+        x = as_float_array(x, where="Standardizer.fit", hint=DATA_HINT)
         if x.ndim != 2 or x.shape[0] < 2:
             raise ValueError(
                 f"Standardizer.fit: expected at least two examples of shape (n, features), "
@@ -121,7 +121,7 @@ class Standardizer:
         """
         if self.mean_ is None:
             raise RuntimeError("Standardizer.transform: call fit(x_train) first.")
-        x = as_float_array(x, where="Standardizer.transform")
+        x = as_float_array(x, where="Standardizer.transform", hint=DATA_HINT)
         if x.shape[-1:] != self.mean_.shape:
             raise ValueError(
                 f"Standardizer.transform: expected {self.mean_.shape[0]} features (as in fit), "
@@ -191,10 +191,20 @@ def load_digits(*, test_size: float = 0.25, rng: np.random.Generator | int = 0) 
     x = bunch.data.astype(np.float64) / 16.0
     y = bunch.target.astype(np.int64)
     gen = as_rng(rng, where="load_digits")
+    counts = np.bincount(y)
+    held_out = np.round(test_size * counts).astype(int)
+    if held_out.min() < 1 or np.any(held_out > counts - 1):
+        smallest = counts.min()  # every digit needs one test and one training example
+        raise ValueError(
+            f"load_digits: test_size={test_size:g} leaves the test or the training set of "
+            f"some digit empty (the rarest digit has {smallest} examples). Pass a test_size "
+            f"between {np.ceil(1000 * 0.51 / smallest) / 1000:g} and "
+            f"{np.floor(1000 * (1 - 1.51 / smallest)) / 1000:g}."
+        )
     test = np.zeros(len(y), dtype=bool)
-    for digit in np.unique(y):
+    for digit, k in zip(np.unique(y), held_out):
         idx = gen.permutation(np.flatnonzero(y == digit))
-        test[idx[: int(round(test_size * len(idx)))]] = True
+        test[idx[:k]] = True
     train_idx = gen.permutation(np.flatnonzero(~test))
     test_idx = gen.permutation(np.flatnonzero(test))
     return DigitsSplit(x[train_idx], x[test_idx], y[train_idx], y[test_idx])

@@ -12,7 +12,7 @@ from typing import Callable
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_number
 from .layers import Module
 from .losses import Loss
 
@@ -33,6 +33,8 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     -------
     numpy.ndarray, same shape as ``x``
     """
+    h = check_number(h, where="numerical_gradient", name="h (the finite-difference step)",
+                     low=0.0, strict=True)
     if x.dtype != np.float64:
         raise ValueError(
             f"numerical_gradient: x must be float64 for accurate differences, got {x.dtype}."
@@ -89,10 +91,13 @@ def gradient_check(
     target : array_like, optional
         Targets for ``loss_fn``.
     loss_fn : Loss, optional
-        The loss ``L(model(x), target)``. Without one, ``L`` is the sum of the
-        model's outputs, so the check covers the gradient of the output itself.
+        The loss ``L(model(x), target)``. Without one, ``L = sum(c * model(x))``
+        with fixed pseudo-random weights ``c`` (drawn from a normal
+        distribution with seed 0), so the check covers the gradient of every
+        output. A plain sum would not do: the outputs of a ``Softmax`` always
+        sum to 1, so its gradient would be exactly 0 and prove nothing.
     h : float, default 1e-5
-        Step of the centred differences.
+        Step of the centred differences (> 0).
 
     Returns
     -------
@@ -101,20 +106,23 @@ def gradient_check(
         for ``dL/dx``: the largest relative error. Below 1e-7 is correct.
     """
     x = np.array(as_float_array(x, where="gradient_check"))
+    h = check_number(h, where="gradient_check", name="h (the finite-difference step)",
+                     low=0.0, strict=True)
     if (loss_fn is None) != (target is None):
         raise ValueError(
             "gradient_check: pass both target and loss_fn, or neither (to check the "
-            "gradient of the sum of the model's outputs)."
+            "gradient of a weighted sum of the model's outputs)."
         )
+    model.zero_grad()
+    out = model(x)
+    weights = np.random.default_rng(0).normal(size=out.shape)
 
     def loss() -> float:
         out = model(x)
-        return float(np.sum(out)) if loss_fn is None else loss_fn(out, target)
+        return float(np.sum(weights * out)) if loss_fn is None else loss_fn(out, target)
 
-    model.zero_grad()
-    out = model(x)
     if loss_fn is None:
-        grad_out = np.ones_like(out)
+        grad_out = weights
     else:
         loss_fn(out, target)
         grad_out = loss_fn.backward()

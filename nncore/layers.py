@@ -64,7 +64,7 @@ class Module:
             not change the gradients of the next backward pass.
         """
         arr = self._check_input(x)
-        if arr is x:  # the caller's own array: keep a private copy of what backward reads
+        if arr is x or not arr.flags.owndata:  # the caller's memory: keep a private copy
             arr = arr.copy()
         out, saved = self._forward(arr)
         if self._saves_output:

@@ -13,7 +13,7 @@ from numpy.typing import ArrayLike
 
 from . import _stamps
 from . import functional as F
-from ._checks import as_float_array, check_not_empty, check_same_shape
+from ._checks import DATA_HINT, as_float_array, check_not_empty, check_same_shape
 
 __all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"]
 
@@ -44,7 +44,8 @@ class Loss:
         """
         p = as_float_array(pred, where=repr(self), name="prediction")
         check_not_empty(p, where=repr(self))
-        value, self._grad = self._forward(p, target)
+        self._check_prediction(p)
+        value, self._grad = self._value_and_grad(p, self._target(target, p))
         self._origin = _stamps.stamp_of(pred)
         return float(value)
 
@@ -68,10 +69,20 @@ class Loss:
             _stamps.mark(grad, self._origin)
         return grad
 
+    # Each loss is three small methods: the checks of its prediction and of its
+    # target (``fit`` checks all targets once, then skips them), and the
+    # value with its gradient, side by side.
+    def _check_prediction(self, p: np.ndarray) -> None:
+        """Refuse predictions this loss cannot take (finiteness is checked before)."""
+
     def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
-        t = as_float_array(target, where=repr(self), name="target")
+        """``target`` checked against the prediction, as the array ``_value_and_grad`` takes."""
+        t = as_float_array(target, where=repr(self), name="target", hint=DATA_HINT)
         check_same_shape(pred, t, where=repr(self))
         return t
+
+    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
+        raise NotImplementedError  # pragma: no cover - abstract
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -85,8 +96,8 @@ class MSELoss(Loss):
     Prediction and target must have the same shape, e.g. (n, 1) and (n, 1).
     """
 
-    def _forward(self, p, target):
-        diff = p - self._target(target, p)
+    def _value_and_grad(self, p, t):
+        diff = p - t
         return np.mean(diff * diff), (2.0 / diff.size) * diff
 
 
@@ -99,15 +110,20 @@ class BCELoss(Loss):
     ``BCEWithLogitsLoss`` on the raw scores, which needs no clipping.
     """
 
-    def _forward(self, p, target):
-        t = self._target(target, p)
+    def _check_prediction(self, p):
         if p.min() < 0.0 or p.max() > 1.0:
             raise ValueError(
                 f"{self!r}: predictions must be probabilities in [0, 1], got values from "
                 f"{p.min():g} to {p.max():g}. For raw scores (logits) use BCEWithLogitsLoss, "
                 f"or put a Sigmoid() at the end of the model."
             )
+
+    def _target(self, target, pred):
+        t = super()._target(target, pred)
         _check_unit_interval(t, where=repr(self))
+        return t
+
+    def _value_and_grad(self, p, t):
         eps = np.finfo(np.float64).eps
         q = np.clip(p, eps, 1.0 - eps)
         value = -np.mean(t * np.log(q) + (1.0 - t) * np.log1p(-q))
@@ -123,9 +139,12 @@ class BCEWithLogitsLoss(Loss):
     ``dL/dz = (sigmoid(z) - t) / (number of elements)``.
     """
 
-    def _forward(self, z, target):
-        t = self._target(target, z)
+    def _target(self, target, pred):
+        t = super()._target(target, pred)
         _check_unit_interval(t, where=repr(self))
+        return t
+
+    def _value_and_grad(self, z, t):
         value = np.mean(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z))))
         return value, (F.sigmoid(z) - t) / z.size
 
@@ -148,14 +167,15 @@ class CrossEntropyLoss(Loss):
     predicted probability minus the target.
     """
 
-    def _forward(self, z, target):
+    def _check_prediction(self, z):
         if z.ndim != 2:
             raise ValueError(
                 f"{self!r}: expected logits of shape (n, k), got {z.shape}. For one example "
                 f"use logits[None, :]; for a single binary output use BCEWithLogitsLoss."
             )
-        n, k = z.shape
-        t = self._targets(target, n, k)
+
+    def _value_and_grad(self, z, t):
+        n = z.shape[0]
         shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
@@ -170,10 +190,16 @@ class CrossEntropyLoss(Loss):
         grad /= n
         return value, grad
 
-    def _targets(self, target, n, k):
+    def _target(self, target, pred):
+        n, k = pred.shape
         raw = np.asarray(target)
+        if raw.ndim == 2 and raw.shape == (n, 1) and k > 1 and raw.dtype.kind in "iu":
+            raise ValueError(
+                f"{self!r}: class labels must have shape ({n},), one label per example, got a "
+                f"column of shape {raw.shape}. Flatten it with y.ravel()."
+            )
         if raw.ndim == 2:
-            t = as_float_array(raw, where=repr(self), name="target")
+            t = as_float_array(raw, where=repr(self), name="target", hint=DATA_HINT)
             if t.shape != (n, k):
                 raise ValueError(
                     f"{self!r}: probability targets must have the logits' shape {(n, k)}, "

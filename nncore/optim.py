@@ -33,6 +33,16 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Parameter] | Iterable[dict], defaults: dict) -> None:
         where = type(self).__name__
+        if callable(params) and not isinstance(params, Parameter):
+            raise TypeError(
+                f"{where}: got the method {getattr(params, '__name__', params)!r} itself, not "
+                f"the parameters. Call it: {where}(model.parameters(), ...), with parentheses."
+            )
+        if isinstance(params, (dict, str)) or not hasattr(params, "__iter__"):
+            raise TypeError(
+                f"{where}: expected a list of parameters (model.parameters()) or a list of "
+                f"parameter groups (dicts), got {type(params).__name__}."
+            )
         items = list(params) if not isinstance(params, Parameter) else [params]
         if not items:
             raise ValueError(
@@ -41,8 +51,21 @@ class Optimizer:
             )
         groups = items if isinstance(items[0], dict) else [{"params": items}]
         self.param_groups: list[dict[str, Any]] = []
-        for group in groups:
+        seen: dict[int, int] = {}
+        for i, group in enumerate(groups):
+            if not isinstance(group, dict) or "params" not in group:
+                raise ValueError(
+                    f"{where}: parameter group {i} must be a dict with a 'params' key, such as "
+                    f"{{'params': weights, 'weight_decay': 0.0}}, got {group!r:.80}. Either "
+                    f"pass only parameters or only groups."
+                )
             group = {**defaults, **group}
+            if isinstance(group["params"], Parameter):
+                group["params"] = [group["params"]]
+            elif callable(group["params"]):
+                raise TypeError(
+                    f"{where}: group {i}'s 'params' is a method; call it (model.parameters())."
+                )
             group["params"] = list(group["params"])
             for p in group["params"]:
                 if not isinstance(p, Parameter):
@@ -50,6 +73,14 @@ class Optimizer:
                         f"{where}: expected nncore Parameters (model.parameters()), got "
                         f"{type(p).__name__}."
                     )
+                if id(p) in seen:
+                    raise ValueError(
+                        f"{where}: parameter {p.name!r} is listed twice (in groups "
+                        f"{seen[id(p)]} and {i}), so each step would update it twice. List "
+                        f"every parameter once; model.parameters() already does, even for a "
+                        f"layer used at several positions."
+                    )
+                seen[id(p)] = i
             self._check_group(group)
             self.param_groups.append(group)
         if not any(group["params"] for group in self.param_groups):
@@ -128,13 +159,19 @@ class SGD(Optimizer):
         for group in self.param_groups:
             lr, wd, mu = group["lr"], group["weight_decay"], group["momentum"]
             for p in group["params"]:
-                g = p.grad + wd * p.data if wd else p.grad
+                w, g = p.data, p.grad
+                if wd:
+                    g = g + wd * w
                 if mu:
-                    buf = self.state.setdefault(id(p), {}).get("momentum_buffer")
-                    buf = g.copy() if buf is None else mu * buf + g
-                    self.state[id(p)]["momentum_buffer"] = buf
+                    state = self.state.setdefault(id(p), {})
+                    buf = state.get("momentum_buffer")
+                    if buf is None:  # a copy: zero_grad() must not reset the velocity
+                        buf = state["momentum_buffer"] = g.copy()
+                    else:
+                        buf *= mu
+                        buf += g
                     g = buf
-                p.data -= lr * g
+                w -= lr * g
 
 
 class Adam(Optimizer):
@@ -161,13 +198,28 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay))
+        where = type(self).__name__
         for group in self.param_groups:
-            b1, b2 = group["betas"]
-            for name, b in (("betas[0]", b1), ("betas[1]", b2)):
-                b = check_number(b, where=type(self).__name__, name=name, low=0.0)
+            betas = group["betas"]
+            if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+                raise ValueError(
+                    f"{where}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got "
+                    f"{betas!r}. To change only the first, pass betas=({betas!r}, 0.999)."
+                    if isinstance(betas, (int, float)) else
+                    f"{where}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got "
+                    f"{betas!r}."
+                )
+            for name, b in (("betas[0]", betas[0]), ("betas[1]", betas[1])):
+                b = check_number(b, where=where, name=name, low=0.0)
                 if b >= 1.0:
-                    raise ValueError(f"{type(self).__name__}: {name} must be below 1, got {b:g}.")
-            check_number(group["eps"], where=type(self).__name__, name="eps", low=0.0)
+                    raise ValueError(f"{where}: {name} must be below 1, got {b:g}.")
+            eps = check_number(group["eps"], where=where, name="eps", low=0.0)
+            if eps == 0.0:
+                raise ValueError(
+                    f"{where}: eps must be greater than 0, got 0. A parameter whose gradient is "
+                    f"exactly 0 (a dead unit's weights) would get 0 / 0 = NaN; keep the default "
+                    f"1e-8."
+                )
 
     _decoupled = False
 

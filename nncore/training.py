@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Mapping
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._checks import as_float_array, as_rng, check_size
+from ._checks import DATA_HINT, DIVERGED_HINT, as_float_array, as_rng, check_size
 from .layers import Module
 from .losses import Loss
 from .optim import Optimizer
@@ -76,37 +77,131 @@ def fit(
     History
         ``history["loss"][e]`` is the mean training loss of epoch ``e + 1``.
     """
-    x = as_float_array(x, where="fit", name="x")
-    y = np.asarray(y)
+    _check_components(model, loss_fn, optimizer)
+    x = as_float_array(x, where="fit", name="x", hint=DATA_HINT)
     if x.ndim != 2 or x.shape[0] == 0:
         raise ValueError(f"fit: expected x of shape (n, features) with n > 0, got {x.shape}.")
-    if y.shape[:1] != x.shape[:1]:
+    y_raw = np.asarray(y)
+    if y_raw.shape[:1] != x.shape[:1]:
         raise ValueError(
-            f"fit: x has {x.shape[0]} examples but y has shape {y.shape}; they must match "
+            f"fit: x has {x.shape[0]} examples but y has shape {y_raw.shape}; they must match "
             f"along the first axis."
         )
-    epochs = check_size(epochs, where="fit", name="epochs")
+    epochs = check_size(epochs, where="fit", name="epochs", what="a number of passes over the "
+                        "data", why="Train for at least one epoch.")
     n = x.shape[0]
-    batch = n if batch_size is None else check_size(batch_size, where="fit", name="batch_size")
+    batch = n if batch_size is None else check_size(
+        batch_size, where="fit", name="batch_size", what="a number of examples per step",
+        why="Pass at least 1, or None for the whole training set in every step.")
     gen = as_rng(rng, where="fit")
+    # Every check that needs the whole data runs once, here; the steps then skip them.
+    t = _targets(model, loss_fn, x, y, where="fit")
+    val = None if validation_data is None else _validation(model, loss_fn, validation_data)
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"fit: callback must be a function callback(epoch, model) returning a dict or "
+            f"None, got {type(callback).__name__}."
+        )
+    params = model.parameters()
     history = History(epoch=[], loss=[])
-    if validation_data is not None:
+    if val is not None:
         history["val_loss"] = []
 
     for epoch in range(1, epochs + 1):
         order = gen.permutation(n) if shuffle else np.arange(n)
         total = 0.0
-        for start in range(0, n, batch):
+        for step, start in enumerate(range(0, n, batch), start=1):
             idx = order[start : start + batch]
             optimizer.zero_grad()
-            total += loss_fn(model(x[idx]), y[idx]) * len(idx)
-            model.backward(loss_fn.backward())
+            out, saved = model._forward(x[idx])  # x was checked above, so the layers skip it
+            loss_fn._check_prediction(out)
+            value, grad = loss_fn._value_and_grad(out, t[idx])
+            value = float(value)
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"fit: the loss is {value} at epoch {epoch}, step {step}; {DIVERGED_HINT}."
+                )
+            model._backward(grad, saved)
             optimizer.step()
+            for p in params:  # one sum per parameter: NaN or inf in any value shows in it
+                if not math.isfinite(p.data.sum()):
+                    raise ValueError(
+                        f"fit: after epoch {epoch}, step {step}, parameter {p.name!r} holds NaN "
+                        f"or infinite values; {DIVERGED_HINT}."
+                    )
+            total += value * len(idx)
         history["epoch"].append(epoch)
         history["loss"].append(total / n)
-        if validation_data is not None:
-            history["val_loss"].append(loss_fn(model(validation_data[0]), validation_data[1]))
+        if val is not None:
+            history["val_loss"].append(loss_fn(model(val[0]), val[1]))
         if callback is not None:
-            for key, value in (callback(epoch, model) or {}).items():
-                history.setdefault(key, []).append(value)
+            _record(history, callback(epoch, model), epoch)
     return history
+
+
+def _check_components(model: Any, loss_fn: Any, optimizer: Any) -> None:
+    """Refuse classes where instances belong, and an optimiser that trains none of the model."""
+    for name, value, base, example in (
+        ("model", model, Module, "nc.mlp([4, 2, 1])"),
+        ("loss_fn", loss_fn, Loss, "nc.MSELoss()"),
+        ("optimizer", optimizer, Optimizer, "nc.SGD(model.parameters(), lr=0.1)"),
+    ):
+        if isinstance(value, type) and issubclass(value, base):
+            raise TypeError(
+                f"fit: {name} must be an object, got the class {value.__name__} itself. "
+                f"Create one first, for example {example}."
+            )
+        if not isinstance(value, base):
+            raise TypeError(
+                f"fit: {name} must be an nncore {base.__name__} such as {example}, got "
+                f"{type(value).__name__}."
+            )
+    own = {id(p) for p in model.parameters()}
+    trained = [p for group in optimizer.param_groups for p in group["params"]]
+    if own and not any(id(p) in own for p in trained):
+        raise ValueError(
+            f"fit: the optimizer holds none of the model's parameters (was it built on "
+            f"another model?), so training would change nothing. Build it on this model: "
+            f"{type(optimizer).__name__}(model.parameters(), ...)."
+        )
+
+
+def _targets(model: Module, loss_fn: Loss, x: np.ndarray, y: ArrayLike, *, where: str
+             ) -> np.ndarray:
+    """All of ``y``, checked by ``loss_fn`` against the shape of the model's predictions."""
+    out, _ = model._forward(x[:1])
+    pred_shape = (len(x),) + out.shape[1:]
+    return loss_fn._target(y, np.broadcast_to(out, pred_shape))
+
+
+def _validation(model: Module, loss_fn: Loss, data: Any) -> tuple[np.ndarray, np.ndarray]:
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        got = (
+            f"an array of shape {np.shape(data)}" if isinstance(data, np.ndarray)
+            else f"a {type(data).__name__} of length {len(data)}"
+            if isinstance(data, (tuple, list)) else f"a {type(data).__name__}"
+        )
+        raise ValueError(
+            f"fit: validation_data must be a pair (x_val, y_val), got {got}. Pass "
+            f"validation_data=(x_val, y_val)."
+        )
+    x_val = as_float_array(data[0], where="fit", name="validation x", hint=DATA_HINT)
+    if x_val.ndim != 2 or x_val.shape[0] == 0 or np.shape(data[1])[:1] != x_val.shape[:1]:
+        raise ValueError(
+            f"fit: validation_data must hold x_val of shape (n, features) and y_val with the "
+            f"same n, got shapes {x_val.shape} and {np.shape(data[1])}."
+        )
+    _targets(model, loss_fn, x_val, data[1], where="fit")
+    return x_val, data[1]
+
+
+def _record(history: History, values: Any, epoch: int) -> None:
+    if values is None:
+        return
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"fit: the callback must return a dict such as {{'dead_fraction': 0.1}} or None, "
+            f"got {type(values).__name__} after epoch {epoch}."
+        )
+    for key, value in values.items():
+        history.setdefault(key, []).append(value)

@@ -394,3 +394,13 @@ def test_tied_weights_are_one_parameter_with_the_summed_gradient():
     x = np.random.default_rng(12).normal(size=(4, 3))
     errors = nc.gradient_check(model, x, np.zeros((4, 3)), nc.MSELoss())
     assert max(errors.values()) < 1e-7, errors
+
+
+def test_a_slice_run_between_loss_and_backward_changes_no_gradient():
+    model = nc.mlp([4, 3, 2], rng=0)
+    rng = np.random.default_rng(13)
+    x, y = rng.normal(size=(5, 4)), rng.normal(size=(5, 2))
+    clean = gradients_after(model, x, y)
+    sliced = gradients_after(model, x, y, between=lambda m: m[:2](rng.normal(size=(5, 4))))
+    for a, b in zip(clean, sliced):
+        np.testing.assert_array_equal(a, b)

@@ -199,3 +199,15 @@ def test_one_hot_rows_sum_to_one_and_invert_with_argmax():
 def test_one_hot_bad_labels(labels, words):
     with raises_with(ValueError, "one_hot", *words):
         nc.one_hot(np.array(labels), 3)
+
+
+@pytest.mark.parametrize("test_size", [0.001, 0.999])
+def test_digits_split_never_leaves_a_digit_without_examples(test_size):
+    with raises_with(ValueError, "load_digits", f"test_size={test_size:g}", "empty",
+                     "between 0.003 and 0.991"):
+        nc.load_digits(test_size=test_size)
+
+
+def test_the_smallest_allowed_test_size_holds_out_one_example_per_digit():
+    split = nc.load_digits(test_size=0.003)
+    assert sorted(split.y_test.tolist()) == list(range(10))

@@ -127,3 +127,19 @@ def test_inactive_units_agree_with_dead_units_on_relu_networks():
 def test_inactive_units_refuses_an_empty_batch():
     with pytest.raises(ValueError, match=r"inactive_units: expected a non-empty batch"):
         nc.inactive_units(nc.mlp([2, 3, 1], rng=0), np.zeros((0, 2)))
+
+
+def test_dead_units_inside_a_nested_sequential():
+    dead = nc.Linear(2, 2, weight_init=nc.init.constant(-1.0), bias_init=nc.init.zeros())
+    model = nc.Sequential(nc.Sequential(dead, nc.ReLU()), nc.Linear(2, 1, rng=0))
+    masks = nc.dead_units(model, np.ones((3, 2)))
+    assert list(masks) == [0]
+    np.testing.assert_array_equal(masks[0], [True, True])
+
+
+def test_a_unit_whose_z_is_exactly_zero_on_every_example_is_dead():
+    # ReLU passes back nothing at z = 0, so z == 0 everywhere is as dead as z < 0
+    model = nc.mlp([2, 2, 1], weight_init=nc.init.zeros(), bias_init=nc.init.zeros())
+    model[0].weight.data[1] = [1.0, 0.0]
+    masks = nc.dead_units(model, np.array([[1.0, 2.0], [3.0, -1.0]]))
+    np.testing.assert_array_equal(masks[0], [True, False])

@@ -391,3 +391,120 @@ def test_checks_survive_python_optimise_mode():
     result = subprocess.run([sys.executable, "-O", "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr + result.stdout
     assert result.stdout.strip() == "ok"
+
+
+# ------------------------------------------------ arrays that only look like arrays
+@pytest.mark.filterwarnings("ignore::PendingDeprecationWarning")  # np.matrix itself warns
+def test_a_matrix_prediction_is_taken_elementwise():
+    pred = np.matrix([[1.0, 2.0], [3.0, 4.0]])  # `*` on a matrix is a matrix product
+    assert nc.MSELoss()(pred, np.zeros((2, 2))) == (1 + 4 + 9 + 16) / 4
+
+
+def test_a_masked_array_is_refused():
+    x = np.ma.masked_array(np.ones((2, 4)), mask=[[0, 0, 0, 1], [0, 0, 0, 0]])
+    with raises_with(ValueError, "Linear", "masked array", "x.filled"):
+        nc.Linear(4, 2, rng=0)(x)
+
+
+# ------------------------------------------------------------- initialisers of Linear
+@pytest.mark.parametrize("value, words", [
+    (0, ["weight_init", "initialiser", "nc.init.constant(0)"]),
+    ("zeros", ["weight_init", "initialiser", "'zeros'"]),
+])
+def test_weight_init_that_is_not_an_initialiser(value, words):
+    with raises_with(TypeError, *words):
+        nc.Linear(3, 2, weight_init=value)
+
+
+def test_an_initialiser_factory_that_was_not_called():
+    with raises_with(TypeError, "bias_init", "nc.init.zeros itself", "nc.init.zeros()"):
+        nc.Linear(3, 2, bias_init=nc.init.zeros)
+
+
+def test_an_initialiser_returning_a_scalar():
+    with raises_with(ValueError, "weight_init", "shape ()", "(2, 3)"):
+        nc.Linear(3, 2, weight_init=lambda shape, **fans: 0.5)
+
+
+# ----------------------------------------------------------- activations given to mlp
+@pytest.mark.parametrize("activation, exc, words", [
+    (nc.ReLU(), TypeError, ["activation", "class nc.ReLU", "not nc.ReLU()"]),
+    ("relu", TypeError, ["activation", "Module class such as nc.ReLU", "'relu'"]),
+    (lambda: "relu", TypeError, ["activation()", "must return an nncore Module", "str"]),
+])
+def test_mlp_activation_must_make_new_layers(activation, exc, words):
+    with raises_with(exc, *words):
+        nc.mlp([2, 3, 1], activation=activation)
+
+
+# ---------------------------------------------------------------- upstream gradients
+@pytest.mark.parametrize("as_list", [False, True])
+def test_a_nan_gradient_is_refused_as_array_and_as_list(as_list):
+    layer = nc.Linear(2, 1, rng=0)
+    layer(np.ones((2, 2)))
+    g = np.array([[1.0], [np.nan]])
+    with raises_with(ValueError, "backward", "gradient", "NaN"):
+        layer.backward(g.tolist() if as_list else g)
+
+
+# ------------------------------------------------------------------- misleading hints
+def test_a_transposed_target_is_told_to_use_T():
+    with raises_with(ValueError, "MSELoss", "(4, 2)", "(2, 4)", "target.T") as info:
+        nc.MSELoss()(np.zeros((4, 2)), np.zeros((2, 4)))
+    assert "reshape" not in str(info.value)
+
+
+def test_a_zero_dimensional_prediction_gets_a_sensible_hint():
+    with raises_with(ValueError, "MSELoss", "single number", "float(target)") as info:
+        nc.MSELoss()(np.float64(1.0), np.zeros(1))
+    assert "reshape()" not in str(info.value)
+
+
+def test_class_labels_as_a_column_are_told_to_ravel():
+    with raises_with(ValueError, "CrossEntropyLoss", "(4, 1)", "y.ravel()"):
+        nc.CrossEntropyLoss()(np.zeros((4, 3)), np.zeros((4, 1), dtype=int))
+
+
+def test_nan_in_raw_data_is_not_blamed_on_a_learning_rate():
+    x = np.array([[1.0, 2.0], [np.nan, 1.0], [0.0, 3.0]])
+    with raises_with(ValueError, "Standardizer.fit", "1 NaN", "missing") as info:
+        nc.Standardizer().fit(x)
+    assert "learning rate" not in str(info.value)
+
+
+# ------------------------------------------------------------------------- optimisers
+def test_betas_must_be_a_pair():
+    model = nc.mlp([2, 1], rng=0)
+    with raises_with(ValueError, "Adam", "betas", "pair", "(0.9, 0.999)"):
+        nc.Adam(model.parameters(), betas=0.9)
+
+
+def test_a_parameter_group_without_params():
+    model = nc.mlp([2, 1], rng=0)
+    with raises_with(ValueError, "SGD", "group 1", "'params' key"):
+        nc.SGD([{"params": model.parameters()}, {"lr": 0.1}], lr=0.1)
+
+
+def test_the_parameters_method_not_called():
+    model = nc.mlp([2, 1], rng=0)
+    with raises_with(TypeError, "SGD", "model.parameters()", "parentheses"):
+        nc.SGD(model.parameters, lr=0.1)
+
+
+def test_adam_eps_zero_is_refused():
+    model = nc.mlp([2, 1], rng=0)
+    with raises_with(ValueError, "Adam", "eps", "greater than 0", "NaN"):
+        nc.Adam(model.parameters(), eps=0.0)
+
+
+def test_a_parameter_listed_twice_is_refused():
+    model = nc.mlp([2, 1], rng=0)
+    weight = model[0].weight
+    with raises_with(ValueError, "SGD", "'0.weight'", "listed twice", "update it twice"):
+        nc.SGD([{"params": [weight]}, {"params": [weight, model[0].bias]}], lr=0.1)
+
+
+# ----------------------------------------------------------------------- gradient_check
+def test_gradient_check_step_must_be_positive():
+    with raises_with(ValueError, "gradient_check", "h", "greater than 0"):
+        nc.gradient_check(nc.Linear(2, 1, rng=0), np.ones((1, 2)), h=0.0)

@@ -216,3 +216,25 @@ def test_gradient_check_leaves_the_model_unchanged():
     nc.gradient_check(model, rng.normal(size=(4, 3)))
     for b, p in zip(before, model.parameters()):
         np.testing.assert_array_equal(b, p.data)
+
+
+def test_default_objective_checks_a_softmax_output():
+    # the outputs of a Softmax sum to 1, so a plain sum has gradient 0 and checks nothing
+    model = nc.Sequential(nc.Linear(3, 4, rng=0), nc.Softmax())
+    x = np.random.default_rng(1).normal(size=(5, 3))
+    errors = nc.gradient_check(model, x)
+    assert_all_below(errors)
+    model.zero_grad()
+    model(x)
+    model.backward(np.ones((5, 4)))
+    assert np.abs(model[0].weight.grad).max() < 1e-12  # why a plain sum would prove nothing
+
+
+def test_default_objective_catches_a_wrong_softmax_backward():
+    class WrongSoftmax(nc.Softmax):
+        def _backward(self, g, s):
+            return g * s * (1.0 - s)  # the elementwise rule: misses the cross terms
+
+    model = nc.Sequential(nc.Linear(3, 4, rng=0), WrongSoftmax())
+    errors = nc.gradient_check(model, np.random.default_rng(1).normal(size=(5, 3)))
+    assert max(errors.values()) > 1e-3

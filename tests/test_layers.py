@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import nncore as nc
-from nncore_fixtures import ACTIVATIONS
+from nncore_fixtures import ACTIVATIONS, raises_with
 
 
 # ------------------------------------------------------------------------------ Linear
@@ -217,3 +217,65 @@ def test_activations_do_not_change_their_input(name):
 )
 def test_activation_repr(layer, text):
     assert repr(layer) == text
+
+
+# ------------------------------------------------------------ at the kink and in place
+def test_leaky_relu_at_exactly_zero_takes_the_negative_slope():
+    layer = nc.LeakyReLU(0.1)
+    np.testing.assert_array_equal(layer(np.array([0.0, -2.0, 3.0])), [0.0, -0.2, 3.0])
+    np.testing.assert_array_equal(layer.backward(np.ones(3)), [0.1, 0.1, 1.0])
+
+
+def test_relu_at_exactly_zero_passes_no_gradient():
+    layer = nc.ReLU()
+    layer(np.zeros(3))
+    np.testing.assert_array_equal(layer.backward(np.ones(3)), [0.0, 0.0, 0.0])
+
+
+def test_identity_hands_out_a_new_array():
+    x = np.array([1.0, 2.0])
+    out = nc.Identity()(x)
+    assert out is not x
+    out *= 10.0
+    np.testing.assert_array_equal(x, [1.0, 2.0])
+
+
+def test_editing_the_input_after_forward_changes_no_gradient(linear_2x3):
+    x = np.array([[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])
+    linear_2x3(x)
+    x *= 10.0
+    linear_2x3.backward(np.array([[1.0, 0.0], [0.0, 1.0]]))
+    # as in test_linear_backward_by_hand, from the x that went forward
+    np.testing.assert_array_equal(linear_2x3.weight.grad, [[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])
+
+
+@pytest.mark.parametrize("name", ["Sigmoid", "Tanh", "Softmax"])
+def test_editing_the_output_after_forward_changes_no_gradient(name):
+    rng = np.random.default_rng(3)
+    z, g = rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    clean = ACTIVATIONS[name]()
+    clean(z)
+    expected = clean.backward(g)
+    layer = ACTIVATIONS[name]()
+    out = layer(z)
+    out *= 100.0
+    np.testing.assert_array_equal(layer.backward(g), expected)
+
+
+def test_editing_a_models_output_changes_no_gradient():
+    model = nc.mlp([3, 2, 1], output_activation=nc.Sigmoid, rng=0)
+    x, g = np.ones((2, 3)), np.ones((2, 1))
+    model(x)
+    expected = model.backward(g)
+    out = model(x)
+    out *= 100.0
+    np.testing.assert_array_equal(model.backward(g), expected)
+
+
+def test_a_stale_gradient_is_refused_by_a_single_layer():
+    layer = nc.Linear(2, 1, rng=0)
+    loss = nc.MSELoss()
+    loss(layer(np.ones((3, 2))), np.zeros((3, 1)))
+    layer(np.zeros((3, 2)))
+    with raises_with(RuntimeError, "Linear", "earlier forward pass", "model(x) again"):
+        layer.backward(loss.backward())

@@ -125,3 +125,11 @@ def test_loss_reprs():
                                 nc.CrossEntropyLoss)] == [
         "MSELoss()", "BCELoss()", "BCEWithLogitsLoss()", "CrossEntropyLoss()"
     ]
+
+
+def test_backward_returns_a_new_array_each_time():
+    loss = nc.MSELoss()
+    loss(np.array([[1.0], [3.0]]), np.zeros((2, 1)))
+    first = loss.backward()
+    first *= 100.0
+    np.testing.assert_array_equal(loss.backward(), [[1.0], [3.0]])  # 2 (p - t) / 2

@@ -174,3 +174,38 @@ def test_adam_weight_decay_is_coupled():
     p = param([2.0], [0.0])
     nc.Adam([p], lr=0.01, weight_decay=0.5).step()
     assert p.data[0] == pytest.approx(2.0 - 0.01, rel=1e-6)
+
+
+# ------------------------------------------------ momentum through real training steps
+def test_momentum_through_zero_grad_and_backward_cycles():
+    """Three full steps; the expected values follow the formulas, written out in numpy."""
+    x = np.array([[1.0, 2.0], [3.0, -1.0]])
+    t = np.array([[1.0], [0.0]])
+    lr, mu = 0.1, 0.9
+    layer = nc.Linear(2, 1, weight_init=nc.init.constant(0.5), bias_init=nc.init.zeros())
+    opt = nc.SGD(layer.parameters(), lr=lr, momentum=mu)
+    loss = nc.MSELoss()
+    w, b = np.array([[0.5, 0.5]]), np.array([0.0])
+    vw, vb = np.zeros_like(w), np.zeros_like(b)
+    for _ in range(3):
+        opt.zero_grad()
+        loss(layer(x), t)
+        layer.backward(loss.backward())
+        opt.step()
+        d = 2.0 * (x @ w.T + b - t) / 2  # dL/dpred for MSE over 2 values
+        vw, vb = mu * vw + d.T @ x, mu * vb + d.sum(axis=0)
+        w, b = w - lr * vw, b - lr * vb
+    np.testing.assert_allclose(layer.weight.data, w, rtol=1e-14)
+    np.testing.assert_allclose(layer.bias.data, b, rtol=1e-14)
+
+
+def test_a_tied_weight_is_stepped_once():
+    tied = nc.Linear(2, 2, rng=0)
+    model = nc.Sequential(tied, nc.Tanh(), tied)
+    opt = nc.Adam(model.parameters(), lr=0.01)
+    model.zero_grad()
+    model.backward(np.ones_like(model(np.ones((3, 2)))))
+    before = tied.weight.data.copy()
+    opt.step()
+    # Adam's first step moves every weight with a non-zero gradient by exactly lr
+    np.testing.assert_allclose(np.abs(tied.weight.data - before), 0.01, rtol=1e-6)

@@ -54,3 +54,40 @@ def test_non_finite_data_is_refused():
 def test_non_numeric_data_is_refused():
     with raises_with(ValueError, "Parameter", "numeric"):
         nc.Parameter(["a", "b"])
+
+
+# ----------------------------------------------------------------- assigning data and grad
+def test_assigning_data_copies_values_in_and_keeps_references_live():
+    p = nc.Parameter(np.zeros((2, 3)), name="w")
+    seen_by_a_figure = p.data
+    p.data = [[1, 2, 3], [4, 5, 6]]  # a list of integers
+    assert p.data is seen_by_a_figure and p.data.dtype == np.float64
+    np.testing.assert_array_equal(seen_by_a_figure, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+
+
+def test_assigning_data_of_another_shape_is_refused():
+    p = nc.Parameter(np.zeros((2, 3)), name="0.weight")
+    with raises_with(ValueError, "'0.weight'", "keep the shape (2, 3)", "(3, 2)"):
+        p.data = np.zeros((3, 2))
+
+
+def test_assigning_nan_data_is_refused():
+    p = nc.Parameter(np.zeros(2), name="b")
+    with raises_with(ValueError, "'b'", "NaN"):
+        p.data = [0.0, np.nan]
+
+
+def test_grad_none_means_zeros_and_backward_still_accumulates():
+    layer = nc.Linear(2, 1, weight_init=nc.init.constant(1.0), bias_init=nc.init.zeros())
+    layer.weight.grad += 5.0
+    layer.weight.grad = None  # the PyTorch habit
+    np.testing.assert_array_equal(layer.weight.grad, [[0.0, 0.0]])
+    layer(np.array([[1.0, 2.0]]))
+    layer.backward(np.array([[1.0]]))
+    np.testing.assert_array_equal(layer.weight.grad, [[1.0, 2.0]])
+
+
+def test_assigning_a_grad_of_another_shape_is_refused():
+    p = nc.Parameter(np.zeros(3), name="b")
+    with raises_with(ValueError, "'b'", "grad", "keep the shape (3,)"):
+        p.grad = np.zeros(2)

@@ -170,3 +170,75 @@ def test_diverging_training_stops_with_a_hint():
     model = nc.mlp([2, 8, 1], rng=0)
     with raises_with(ValueError, "diverged", "smaller learning rate"), np.errstate(over="ignore"):
         nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=1e3), x, 1e3 * y, epochs=50)
+
+
+# ------------------------------------------------------------- what fit is given
+@pytest.mark.parametrize("validation_data, got", [
+    (np.ones((4, 2)), "an array of shape (4, 2)"),
+    ((np.ones((4, 2)),), "a tuple of length 1"),
+])
+def test_validation_data_must_be_a_pair(validation_data, got):
+    with raises_with(ValueError, "fit", "validation_data", "pair (x_val, y_val)", got):
+        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), epochs=1,
+               validation_data=validation_data)
+
+
+def test_a_callback_must_return_a_dict():
+    with raises_with(TypeError, "fit", "callback", "dict", "list", "epoch 1"):
+        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), epochs=1,
+               callback=lambda epoch, model: [0.5])
+
+
+@pytest.mark.parametrize("name, words", [
+    ("epochs", ["passes over the data", "at least one epoch"]),
+    ("batch_size", ["examples per step", "None for the whole training set"]),
+])
+def test_zero_epochs_or_batch_size_are_not_blamed_on_units(name, words):
+    kwargs = {"epochs": 1, name: 0}
+    with raises_with(ValueError, "fit", name, *words) as info:
+        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), **kwargs)
+    assert "unit" not in str(info.value)
+
+
+@pytest.mark.parametrize("which", ["loss_fn", "optimizer"])
+def test_a_class_instead_of_an_object(which):
+    model, loss_fn, optimizer = _args()
+    parts = {"loss_fn": loss_fn, "optimizer": optimizer}
+    parts[which] = {"loss_fn": nc.MSELoss, "optimizer": nc.SGD}[which]
+    name = parts[which].__name__
+    with raises_with(TypeError, "fit", which, f"class {name} itself", f"nc.{name}"):
+        nc.fit(model, parts["loss_fn"], parts["optimizer"], np.ones((4, 2)), np.ones((4, 1)),
+               epochs=1)
+
+
+def test_an_optimizer_built_on_another_model_is_refused():
+    model, loss_fn, _ = _args()
+    other = nc.mlp([2, 3, 1], rng=1)
+    with raises_with(ValueError, "fit", "none of the model's parameters", "another model"):
+        nc.fit(model, loss_fn, nc.SGD(other.parameters(), lr=0.1), np.ones((4, 2)),
+               np.ones((4, 1)), epochs=1)
+
+
+def test_nan_in_the_data_is_called_missing_data():
+    x = np.ones((4, 2))
+    x[2, 1] = np.nan
+    with raises_with(ValueError, "fit", "x", "missing"):
+        nc.fit(*_args(), x, np.ones((4, 1)), epochs=1)
+
+
+# ------------------------------------------------------------ what fit's steps did
+def test_one_step_to_infinite_weights_is_caught_at_that_step():
+    model = nc.mlp([1, 1], weight_init=nc.init.constant(1.0), bias_init=nc.init.zeros())
+    opt = nc.SGD(model.parameters(), lr=1e306)
+    with raises_with(ValueError, "epoch 1, step 1", "'0.weight'", "smaller learning rate"), \
+            np.errstate(over="ignore", invalid="ignore"):
+        nc.fit(model, nc.MSELoss(), opt, np.array([[1e3]]), np.array([[0.0]]), epochs=1)
+
+
+def test_an_infinite_loss_from_finite_predictions_is_caught():
+    model = nc.mlp([1, 1], weight_init=nc.init.constant(1e200), bias_init=nc.init.zeros())
+    opt = nc.SGD(model.parameters(), lr=1e-3)
+    with raises_with(ValueError, "loss is inf", "epoch 1, step 2", "smaller learning rate"), \
+            np.errstate(over="ignore"):
+        nc.fit(model, nc.MSELoss(), opt, np.array([[1e-200], [1.0]]), np.zeros((2, 1)),
+               epochs=1, batch_size=1, shuffle=False)
