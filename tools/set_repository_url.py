@@ -135,14 +135,16 @@ def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
         values["branch"] = check_branch(branch, "--branch")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(
-        (i for i, line in enumerate(lines) if re.match(r"repository:\s*(#.*)?$", line)), None
+        (i for i, line in enumerate(lines) if re.match(r"repository:\s*(#.*)?$", line)),
+        None,
     )
     if start is None:
         raise BookError(
             f"{path} has no top-level 'repository:' section; add one with url: and branch:."
         )
     end = next(
-        (i for i in range(start + 1, len(lines)) if re.match(r"[^\s#]", lines[i])), len(lines)
+        (i for i in range(start + 1, len(lines)) if re.match(r"[^\s#]", lines[i])),
+        len(lines),
     )
     for key, value in values.items():
         pattern = re.compile(rf"^(\s+{key}:[ \t]*)([^\s#]*)([ \t]*(#.*)?\r?\n?)$")
@@ -153,7 +155,8 @@ def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
             lines[found[0]] = pattern.sub(lambda m, v=value: f"{m[1]}{v}{m[3]}", lines[found[0]])
         else:
             url_line = next(
-                (i for i in range(start + 1, end) if re.match(r"\s+url:", lines[i])), None
+                (i for i in range(start + 1, end) if re.match(r"\s+url:", lines[i])),
+                None,
             )
             if url_line is None:
                 raise BookError(f"{path}: repository: has no url: line; add one ({URL_FORM}).")
