@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from functools import lru_cache
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -48,7 +48,7 @@ def book_config() -> dict:
     return yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def files_on_branch(branch: str) -> frozenset[str]:
     """The files committed on ``branch`` (local branch, else origin's)."""
     for ref in (f"refs/heads/{branch}", f"refs/remotes/origin/{branch}"):
@@ -124,3 +124,23 @@ def test_no_page_offers_live_code(built_book, toc_notebook):
     assert config["launch_buttons"].get("thebe") is False, "set launch_buttons: thebe: false"
     buttons = parse(built_book.page(toc_notebook)).live_code
     assert not buttons, f"{toc_notebook} offers Live Code (Thebe): {buttons}"
+
+
+def test_readme_badges_open_a_chapter_of_the_configured_repository_and_branch():
+    config = book_config()
+    repository = urlsplit(config["repository"]["url"]).path.strip("/")
+    branch = config["repository"]["branch"]
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    binder = re.findall(r"\((https://mybinder\.org/v2/gh/[^)\s]+)\)", readme)
+    colab = re.findall(r"\((https://colab\.research\.google\.com/github/[^)\s]+)\)", readme)
+    assert len(binder) == 1 and len(colab) == 1, (binder, colab)
+
+    binder_url = urlsplit(binder[0])
+    owner, name, binder_branch = binder_url.path.split("/")[3:6]
+    binder_path = parse_qs(binder_url.query)["urlpath"][0].split("tree/", 1)[1]
+    owner_c, name_c, blob, colab_branch, colab_path = urlsplit(colab[0]).path.split("/", 6)[2:7]
+
+    assert (f"{owner}/{name}", binder_branch) == (repository, branch), binder[0]
+    assert (f"{owner_c}/{name_c}", blob, colab_branch) == (repository, "blob", branch), colab[0]
+    for path in (binder_path, colab_path):
+        assert (REPO_ROOT / path).is_file() and path.endswith(".ipynb"), path
