@@ -31,8 +31,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 
 import nncore as nc  # noqa: E402
-from nncore.widgets import network_explorer  # noqa: E402
-from nncore.widgets.explorer import png_bytes  # noqa: E402
+from nncore.widgets import figure_image, network_explorer  # noqa: E402
 
 
 def interleaved_medians(steps, settings, repeats: int) -> list[float]:
@@ -59,45 +58,52 @@ def main() -> None:
     x = np.ones(4)
     start = time.perf_counter()
     explorer = network_explorer(
-        model, x, input_values={0: (-6, -4, -2, 0, 1, 2)},
-        weight_values={(0, 0, 0): (-2, -1, 0, 1, 2)}, scale_values={}, dpi=80,
+        model,
+        x,
+        input_values={0: (-6, -4, -2, 0, 1, 2)},
+        weight_values={(0, 0, 0): (-2, -1, 0, 1, 2)},
+        scale_values={},
+        dpi=80,
     )
     build = time.perf_counter() - start
-    diagram, figure = explorer.view, explorer.figure
+    diagram, models, figure = explorer.view.diagram, explorer.view.models, explorer.figure
 
     rng = np.random.default_rng(0)
     activations = list(explorer.grid["activation"])
     settings = [
-        {"x1": float(rng.uniform(-6, 2)), "w_0_0_0": float(rng.uniform(-2, 2)),
-         "activation": activations[i % len(activations)]}
+        {
+            "x1": float(rng.uniform(-6, 2)),
+            "w_0_0_0": float(rng.uniform(-2, 2)),
+            "activation": activations[i % len(activations)],
+        }
         for i in range(97)
     ]
 
     def forward(values):
         xx = x.copy()
         xx[0] = values["x1"]
-        net = explorer.models[values["activation"]]
-        net(xx[None, :])
-        net.forward_trace()
+        models[values["activation"]].trace(xx[None, :])
 
     def update(values):
         xx = x.copy()
         xx[0] = values["x1"]
-        diagram.update(explorer.models[values["activation"]], xx)
+        diagram.update(models[values["activation"]], xx)
 
     steps = [
         ("bare canvas.draw() (reference)", lambda v: figure.canvas.draw()),
         ("nncore forward pass + trace", forward),
         ("diagram.update (forward + artists)", update),
-        ("PNG frame of the drawn figure", lambda v: png_bytes(figure)),
+        ("PNG frame of the drawn figure", lambda v: figure_image(figure)),
         ("Explorer.render (update + draw + PNG)", lambda v: explorer.render(**v)),
     ]
     medians = interleaved_medians([fn for _, fn in steps], settings, args.updates)
-    rows = [(name, ms) for (name, _), ms in zip(steps, medians)]
+    rows = [(name, ms) for (name, _), ms in zip(steps, medians, strict=True)]
     reference = rows[0][1]
     total = rows[-1][1]
-    print(f"Live update of the 4-2-3-1 network explorer ({figure.bbox.width:.0f} x "
-          f"{figure.bbox.height:.0f} px), median of {args.updates} updates")
+    print(
+        f"Live update of the 4-2-3-1 network explorer ({figure.bbox.width:.0f} x "
+        f"{figure.bbox.height:.0f} px), median of {args.updates} updates"
+    )
     print(f"{'step':<40}{'median ms':>11}{'x draw':>9}{'% of update':>13}")
     for name, ms in rows:
         print(f"{name:<40}{ms:>11.2f}{ms / reference:>9.2f}{100 * ms / total:>12.1f}%")

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+# Every test draws off-screen: matplotlib reads this when it is first imported.
+os.environ.setdefault("MPLBACKEND", "Agg")
 BUILD_FLAGS = ("-W", "-n", "--keep-going")  # the flags `make book` uses
 BUILD_TIMEOUT = 60 * 60  # seconds, for the whole book
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

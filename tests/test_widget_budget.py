@@ -1,10 +1,16 @@
-"""Every page of the built book stays within the budget for precomputed widget images."""
+"""Every page of the built book stays within the budget of embedded widget state.
+
+The budget and its unit are the explorers' own (nncore.widgets.PageBudget): the bytes of the
+widget state the page embeds, images base64-encoded. Explorers check it while they are
+built; this test measures what the built page really carries.
+"""
 
 from __future__ import annotations
 
 import re
 
-BUDGET_BYTES = 3_000_000  # the widget state embedded in one page: images base64-encoded
+from nncore.widgets import DEFAULT_PAGE_BYTES as BUDGET_BYTES
+
 STATE = re.compile(
     r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S
 )
@@ -16,5 +22,5 @@ def test_widget_state_of_each_page_fits_the_budget(built_book, toc_notebook):
     size = sum(len(m.encode("utf-8")) for m in STATE.findall(html))
     assert size <= BUDGET_BYTES, (
         f"{docname}: {size / 1e6:.2f} MB of widget state, over the {BUDGET_BYTES / 1e6:.0f} MB "
-        f"budget. Shrink the explorer's grid or its dpi."
+        f"budget. Shrink the explorers' grids or their dpi."
     )

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import nbformat
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-WIDGET_STATE = re.compile(r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL)
-WIDGET_VIEW = re.compile(r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', re.DOTALL)
+WIDGET_STATE = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL
+)
+WIDGET_VIEW = re.compile(
+    r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', re.DOTALL
+)
 
 
 def widget_models(page: Path) -> tuple[list[str], dict]:
@@ -21,14 +24,20 @@ def widget_models(page: Path) -> tuple[list[str], dict]:
     return views, (json.loads(states[0])["state"] if states else {})
 
 
-def test_cached_rebuild_keeps_widget_state(tmp_path, run_jupyter_book):
+def test_cached_rebuild_keeps_widget_state(tmp_path, run_jupyter_book, repo_root):
     book = tmp_path / "book"
     book.mkdir()
-    shutil.copy(REPO_ROOT / "_config.yml", book / "_config.yml")  # execute_notebooks: cache
-    (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: widgets\n", encoding="utf-8")
+    shutil.copy(repo_root / "_config.yml", book / "_config.yml")  # execute_notebooks: cache
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nchapters:\n  - file: widgets\n", encoding="utf-8"
+    )
     (book / "index.md").write_text("# Widgets\n", encoding="utf-8")
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.cells = [
         nbformat.v4.new_markdown_cell("# A linked slider"),
         nbformat.v4.new_code_cell(

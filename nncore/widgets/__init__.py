@@ -1,39 +1,38 @@
 """Interactive figures that respond in a live notebook and in the static HTML book.
 
-:class:`Explorer` turns a matplotlib figure, an ``update(**values)`` function
-and a grid of control values into a widget. Every grid point is rendered
-ahead of time to a small PNG and the controls switch between them in the
-browser, so the figure responds with no kernel; with a kernel, moving a
-control also recomputes through nncore. :class:`Explorer` explains the mechanism.
+:class:`Explorer` puts a *view* (an object with a matplotlib ``figure``, an
+``update(**values)`` method and a ``describe()`` method) under controls. In the HTML book
+every grid point is rendered ahead of time and the controls switch between the images in
+the browser, with no kernel; with a kernel, moving a control renders through nncore again.
+Where only ipywidgets 7 is available (Colab's front end), the explorer draws through the
+kernel instead. :class:`Explorer` explains the mechanism; :class:`PageBudget` keeps the
+widget state a page embeds within bounds.
 
-:func:`network_explorer` puts the network diagram of
-:func:`nncore.plot.draw_network` under sliders. The chapters' own explorers
-live in modules of this package and are imported on first use:
-``relu_unit_explorer`` (``relu_unit.py``), ``dead_start_explorer``
-(``dead_start.py``), ``weight_decay_explorer`` (``weight_decay.py``) and
-``digit_morph_explorer`` (``digit_morph.py``).
+:func:`network_explorer` puts the network diagram of :func:`nncore.plot.draw_network`
+under sliders. The book's own explorers are built the same way, in the ``nnbook`` package.
 
-To write a chapter explorer, build the figure with nncore.plot, write an
-``update`` that changes the model and calls the figure's ``update``, and hand
-both to :class:`Explorer`::
+A view and its explorer::
 
     import nncore as nc
     from nncore.plot import decision_regions
     from nncore.widgets import Explorer
 
-    def relu_unit_explorer(x, y, *, w_values=(-1, -0.5, 0, 0.5, 1)):
-        model = nc.Sequential(nc.Linear(2, 1), nc.ReLU(), nc.Linear(1, 1), nc.Sigmoid())
-        regions = decision_regions(model, x, y, unit=(0, 0))
+    class OneUnit:
+        def __init__(self, x, y):
+            self.model = nc.Sequential(nc.Linear(2, 1), nc.ReLU(), nc.Linear(1, 1), nc.Sigmoid())
+            self.regions = decision_regions(self.model, x, y, unit=(0, 0))
+            self.figure = self.regions.figure
 
-        def update(w1, w2):
-            model[0].weight.data[0] = [w1, w2]
-            regions.update(model)
+        def update(self, w1, w2):
+            self.model[0].weight.data[0] = [w1, w2]
+            self.regions.update(self.model)
 
-        return Explorer(
-            regions.figure, update, {"w1": w_values, "w2": w_values},
-            title="Where one ReLU unit is active",
-            instruction="Drag w1 below zero and watch the active region shrink.",
-        )
+        def describe(self):
+            return f"The unit is active on {int(self.regions.active.sum())} grid points."
+
+    Explorer(OneUnit(x, y), {"w1": [-1, 0, 1], "w2": [-1, 0, 1]},
+             title="Where one ReLU unit is active",
+             instruction="Drag w1 below zero and watch the active region shrink.")
 
 Importing this package imports ipywidgets (and matplotlib once an explorer is
 built); ``import nncore`` does not import it.
@@ -41,48 +40,22 @@ built); ``import nncore`` does not import it.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
-
-from .explorer import DEFAULT_MAX_BYTES, Choice, Explorer, Slider, png_bytes, widget_state_bytes
-from .network import network_explorer
+from .budget import DEFAULT_PAGE_BYTES, PageBudget, page_budget
+from .controls import Choice, Slider
+from .explorer import Explorer, default_mode
+from .frames import StaticBackground, figure_image
+from .network import NetworkView, network_explorer
 
 __all__ = [
     "Explorer",
     "Slider",
     "Choice",
-    "DEFAULT_MAX_BYTES",
-    "png_bytes",
-    "widget_state_bytes",
+    "PageBudget",
+    "page_budget",
+    "DEFAULT_PAGE_BYTES",
+    "default_mode",
+    "figure_image",
+    "StaticBackground",
+    "NetworkView",
     "network_explorer",
 ]
-
-#: Chapter explorers, imported from their module on first access.
-_LAZY = {
-    "relu_unit_explorer": "relu_unit",
-    "dead_start_explorer": "dead_start",
-    "weight_decay_explorer": "weight_decay",
-    "digit_morph_explorer": "digit_morph",
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'nncore.widgets' has no attribute {name!r}")
-    module_name = f"{__name__}.{_LAZY[name]}"
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as err:
-        if err.name != module_name:
-            raise
-        raise AttributeError(
-            f"nncore.widgets.{name} lives in {module_name.replace('.', '/')}.py, which is not "
-            f"installed; update nncore or define the explorer with nncore.widgets.Explorer."
-        ) from err
-    value = getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))

@@ -1,173 +1,73 @@
-"""``Explorer``: a figure with controls that responds with or without a kernel.
+"""``Explorer``: a view under controls that responds with or without a kernel.
 
 How it works
 ------------
-An explorer owns one matplotlib figure and an ``update(**values)`` function
-that recomputes through nncore and changes the figure's artists in place.
-When it is built, it calls ``update`` for every point of the controls' grid
-and snapshots the canvas to a small PNG (palette-quantised with Pillow). The
-PNGs go into ``ipywidgets.Image`` widgets inside nested ``ipywidgets.Stack``
-widgets: the first control picks a child of the outer stack, the second a
-child of each inner stack, and so on. Each control's ``index`` is
-``jslink``-ed to the ``selected_index`` of every stack at its level, so the
-browser switches images by itself. An executed notebook stores this widget
-state, the HTML book embeds it, and the sliders keep working in a page with
-no kernel behind it.
+A *view* is any object with a matplotlib ``figure``, an ``update(**values)`` method that
+recomputes through nncore and changes the figure's artists in place, and a ``describe()``
+method that says in one sentence what the figure now shows. Whatever else the view computes
+(a model, training outcomes) stays on it, as ``explorer.view``.
 
-With a kernel, the explorer also observes its controls: each move calls the
-same ``update`` again and replaces the shown frame, so a model trained or
-edited after the explorer was built is what the reader sees.
+Every picture the explorer shows comes from one method, :meth:`Explorer.render`: it calls
+``view.update(**values)`` and returns the figure as a small image together with
+``view.describe()``, its text alternative. Two modes use it:
+
+``"frames"`` (ipywidgets 8, the HTML book)
+    When built, the explorer renders every point of the controls' grid. The images go into
+    ``ipywidgets.Image`` widgets inside nested ``ipywidgets.Stack`` widgets, one level per
+    control, and each control's ``index`` is ``jslink``-ed to the ``selected_index`` of
+    every stack at its level, so the browser switches images by itself: an executed
+    notebook stores this widget state, the HTML book embeds it, and the controls keep
+    working in a page with no kernel. With a kernel, a moved control also renders the
+    shown frame again, image and text alternative, so a model trained or edited after the
+    explorer was built is what the reader sees and hears.
+``"kernel"`` (ipywidgets 7, e.g. Colab's front end, which has no ``Stack``)
+    Nothing is precomputed: the controls sit above one ``Image``, and each move renders
+    it again through the kernel, with the text alternative written below it.
+
+The default is ``"frames"`` where the running ipywidgets has ``Stack`` and ``"kernel"``
+elsewhere. Precomputed frames count against a per-page budget of embedded widget state
+(:class:`~nncore.widgets.PageBudget`), checked while they are rendered.
 """
 
 from __future__ import annotations
 
 import html
-import io
 import itertools
 import math
 import numbers
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
-import numpy as np
 import traitlets
 
+from .budget import PageBudget, encoded_size, page_budget, state_size
+from .controls import (
+    Choice,
+    Slider,
+    _position,
+    as_control,
+    control_values,
+    initial_index,
+    make_widget,
+)
+from .frames import FORMATS, figure_image
+
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
-    from matplotlib.figure import Figure
+    pass
 
-__all__ = ["Slider", "Choice", "Explorer", "DEFAULT_MAX_BYTES", "png_bytes", "widget_state_bytes"]
+__all__ = ["Explorer", "MODES", "default_mode"]
 
-#: Budget of precomputed PNG bytes for one page (base64 in the page adds a third).
-DEFAULT_MAX_BYTES = 3_000_000
+#: How an explorer can show its frames (see the module docstring).
+MODES = ("frames", "kernel")
 
-
-@dataclass(frozen=True)
-class Slider:
-    """A numeric control: a slider over a fixed grid of values.
-
-    Parameters
-    ----------
-    values : sequence of float
-        The grid, in slider order; one frame is rendered per value.
-    label : str, optional
-        Text before the slider; the control's name by default.
-    initial : float, optional
-        Starting value (must be in ``values``); the middle value by default.
-    fmt : str, default "{:.3g}"
-        How the slider writes its value.
-    """
-
-    values: Sequence[float]
-    label: str | None = None
-    initial: float | None = None
-    fmt: str = "{:.3g}"
+# JSON of one frame's Image model besides its image and text alternative (measured: ~0.5 kB).
+_FRAME_OVERHEAD = 600
 
 
-@dataclass(frozen=True)
-class Choice:
-    """A categorical control: toggle buttons or a drop-down menu.
-
-    Parameters
-    ----------
-    options : sequence
-        The values passed to ``update``, in display order.
-    labels : sequence of str, optional
-        What the buttons say; ``str(option)`` by default.
-    label : str, optional
-        Text before the buttons; the control's name by default.
-    initial : optional
-        Starting option (must be in ``options``); the first by default.
-    style : {"buttons", "dropdown"}, default "buttons"
-    """
-
-    options: Sequence[Any]
-    labels: Sequence[str] | None = None
-    label: str | None = None
-    initial: Any = None
-    style: str = "buttons"
-
-
-def _as_control(name: str, spec: Any) -> Slider | Choice:
-    if isinstance(spec, (Slider, Choice)):
-        control = spec
-    elif isinstance(spec, (str, bytes)) or not isinstance(spec, (Sequence, np.ndarray)):
-        raise TypeError(
-            f"Explorer: control {name!r} must be a Slider, a Choice or a sequence of values, "
-            f"got {type(spec).__name__}. For example controls={{'w': [-1, 0, 1]}}."
-        )
-    elif len(spec) and all(isinstance(v, numbers.Real) for v in spec):
-        control = Slider(tuple(float(v) for v in spec))
-    else:
-        control = Choice(tuple(spec))
-    values = control.values if isinstance(control, Slider) else control.options
-    if len(values) == 0:
-        raise ValueError(f"Explorer: control {name!r} has no values; give it at least one.")
-    if isinstance(control, Slider):
-        if not all(isinstance(v, numbers.Real) and math.isfinite(v) for v in values):
-            raise ValueError(
-                f"Explorer: Slider {name!r} needs finite numbers, got {list(values)!r}."
-            )
-        if len(set(values)) != len(values):
-            raise ValueError(
-                f"Explorer: Slider {name!r} has repeated values {list(values)!r}; each grid "
-                f"value must appear once."
-            )
-        if control.initial is not None and control.initial not in values:
-            raise ValueError(
-                f"Explorer: Slider {name!r} starts at {control.initial!r}, which is not on its "
-                f"grid {list(values)!r}; pick one of the grid values."
-            )
-    else:
-        if control.style not in ("buttons", "dropdown"):
-            raise ValueError(
-                f"Explorer: Choice {name!r} has style {control.style!r}; use 'buttons' or "
-                f"'dropdown'."
-            )
-        if control.labels is not None and len(control.labels) != len(values):
-            raise ValueError(
-                f"Explorer: Choice {name!r} has {len(values)} options but "
-                f"{len(control.labels)} labels."
-            )
-        if control.initial is not None and control.initial not in list(values):
-            raise ValueError(
-                f"Explorer: Choice {name!r} starts at {control.initial!r}, which is not one of its "
-                f"options {list(values)!r}."
-            )
-    return control
-
-
-def _values(control: Slider | Choice) -> list[Any]:
-    return list(control.values if isinstance(control, Slider) else control.options)
-
-
-def _initial_index(control: Slider | Choice) -> int:
-    values = _values(control)
-    if control.initial is not None:
-        return values.index(control.initial)
-    return (len(values) - 1) // 2 if isinstance(control, Slider) else 0
-
-
-def _make_widget(name: str, control: Slider | Choice, label_width: str) -> widgets.ValueWidget:
-    label = control.label or name
-    style = {"description_width": label_width}
-    if isinstance(control, Slider):
-        options = [
-            (control.fmt.format(v).replace("-", "\N{MINUS SIGN}"), v) for v in control.values
-        ]
-        return widgets.SelectionSlider(
-            options=options, index=_initial_index(control), description=label,
-            continuous_update=True, readout=True, style=style,
-            layout=widgets.Layout(width="min(100%, 600px)"),
-        )
-    labels = control.labels or [str(v) for v in control.options]
-    options = list(zip(labels, control.options))
-    if control.style == "dropdown":
-        return widgets.Dropdown(options=options, index=_initial_index(control), description=label,
-                                style=style, layout=widgets.Layout(width="min(100%, 600px)"))
-    return widgets.ToggleButtons(options=options, index=_initial_index(control), description=label,
-                                 style={**style, "button_width": "auto"},
-                                 layout=widgets.Layout(width="min(100%, 600px)"))
+def default_mode() -> str:
+    """``"frames"`` where ipywidgets has ``Stack`` (version 8), ``"kernel"`` elsewhere (7)."""
+    return "frames" if hasattr(widgets, "Stack") else "kernel"
 
 
 class _Frame(widgets.Image):
@@ -186,209 +86,124 @@ class _Frame(widgets.Image):
         super().__init__(description="", **kwargs)
 
 
-def grid_values(
-    values: Any, name: str, *, where: str, example: str = "(-1, 0, 1)", positive: bool = False
-) -> tuple[float, ...]:
-    """Check a slider's grid and return it as a tuple of floats.
+def _reachable(roots: Iterable[Any]) -> list[widgets.Widget]:
+    """Every widget ``roots`` refer to (children, layouts, styles, link ends), roots included."""
+    seen: dict[str, widgets.Widget] = {}
+    todo = list(roots)
+    while todo:
+        item = todo.pop()
+        if isinstance(item, (list, tuple)):
+            todo.extend(item)
+        elif isinstance(item, widgets.Widget) and item.model_id not in seen:
+            seen[item.model_id] = item
+            todo.extend(getattr(item, key) for key in item.keys)
+    return list(seen.values())
 
-    Parameters
-    ----------
-    values : sequence of float
-        The grid, e.g. ``(-0.04, 0.0, 0.04)``.
-    name : str
-        The argument it was given as, for messages.
-    where : str
-        The explorer checking it, for messages.
-    example : str
-        A valid grid to suggest in messages.
-    positive : bool, default False
-        Require every value to be > 0.
 
-    Returns
-    -------
-    tuple of float
-    """
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+def _check_view(view: Any) -> None:
+    from matplotlib.figure import Figure
+
+    missing = [name for name in ("update", "describe") if not callable(getattr(view, name, None))]
+    if missing or not isinstance(getattr(view, "figure", None), Figure):
+        lacks = missing + ([] if isinstance(getattr(view, "figure", None), Figure) else ["figure"])
         raise TypeError(
-            f"{where}: {name} must be a sequence of numbers (the slider's grid), got "
-            f"{type(values).__name__}; for example {name}={example}."
+            f"Explorer: the view must have a matplotlib `figure`, an `update(**values)` method "
+            f"that redraws it and a `describe()` method that says what it shows; "
+            f"{type(view).__name__} lacks {', '.join(lacks)}."
         )
-    if len(values) == 0:
-        raise ValueError(f"{where}: {name} is empty; give the slider at least one value.")
-    if not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
-        raise TypeError(f"{where}: {name} must hold numbers only, got {list(values)!r}.")
-    out = tuple(float(v) for v in values)
-    if not all(np.isfinite(out)):
-        raise ValueError(f"{where}: {name} must hold finite numbers, got {list(values)!r}.")
-    if positive and min(out) <= 0:
-        raise ValueError(f"{where}: {name} must hold positive numbers, got {list(values)!r}.")
-    return out
-
-
-def widget_state_bytes() -> int:
-    """Size in bytes of the widget state a notebook run so far would save.
-
-    This is the state of every widget alive in the kernel, as JSON with binary
-    values base64-encoded: what an executed notebook stores and what its HTML
-    page embeds. Print it at the end of a page to check the page's budget.
-
-    Returns
-    -------
-    int
-    """
-    import json
-
-    return len(json.dumps(widgets.Widget.get_manager_state()))
-
-
-def png_bytes(figure: Figure, *, colors: int | None = 64) -> bytes:
-    """Draw ``figure`` and return it as PNG bytes, palette-quantised to ``colors`` colours.
-
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-        Drawn at its own ``dpi`` on an Agg canvas.
-    colors : int or None, default 64
-        Palette size (2..256); ``None`` keeps full RGB colour (about three times larger).
-
-    Returns
-    -------
-    bytes
-        A PNG file.
-    """
-    from PIL import Image
-
-    canvas = figure.canvas
-    canvas.draw()
-    rgb = np.asarray(canvas.buffer_rgba())[..., :3]
-    image = Image.fromarray(np.ascontiguousarray(rgb))
-    if colors:
-        image = image.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
-                               dither=Image.Dither.NONE)
-        # The quantiser averages colours: turn near-white back into the page's white.
-        palette = np.array(image.getpalette(), dtype=np.uint8).reshape(-1, 3)
-        palette[(palette >= 250).all(axis=1)] = 255
-        image.putpalette(palette.ravel().tolist())
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", compress_level=6)
-    return buffer.getvalue()
 
 
 class Explorer:
-    """A figure driven by controls, precomputed for the static book and live in a kernel.
+    """A view driven by controls: precomputed for the static book, live with a kernel.
 
     Parameters
     ----------
-    figure : matplotlib.figure.Figure or callable returning one
-        The figure to animate, or a factory called once to build it. The
-        explorer takes it over: it is removed from pyplot (so the notebook
-        does not show it a second time) and drawn at ``dpi``.
-    update : callable
-        ``update(**values)``, called with one keyword per control. It must
-        recompute through nncore and change the figure's artists in place
-        (for example ``diagram.update(model, x)``); its return value is ignored.
+    view : object
+        Has ``figure`` (a matplotlib Figure), ``update(**values)`` (called with one keyword
+        per control; recomputes through nncore and changes the figure in place) and
+        ``describe() -> str`` (one sentence on what the figure shows, for screen readers).
+        The explorer takes the figure over: it is removed from pyplot (so the notebook
+        does not show it twice) and drawn at ``dpi``.
     controls : mapping of str to Slider, Choice or sequence
-        Control name (the keyword ``update`` receives) to its grid. A sequence
-        of numbers becomes a :class:`Slider`, any other sequence a :class:`Choice`.
-        The first control is the outermost stack. One frame is rendered per
-        point of the grid product.
+        Control name (the keyword ``update`` receives) to its grid. A sequence of numbers
+        becomes a :class:`Slider`, any other sequence a :class:`Choice`; values keep their
+        type. The first control is the outermost stack.
     title : str
-        Shown above the controls.
+        Shown above the controls; also names the explorer in its page's budget.
     instruction : str
-        One line saying what to try, shown under the title, e.g. "Drag w1 below
-        zero and watch the active region vanish."
-    alt : str or callable, optional
-        Text alternative of every frame (the image's ``title`` attribute, read by
-        screen readers); a callable ``alt(**values)`` is called right after
-        ``update`` for that frame. By default the title followed by the values.
+        One line of what to try.
     dpi : float, default 80
         Resolution of the frames.
     colors : int or None, default 64
-        Palette size of the PNG frames (``None`` for full colour).
-    max_bytes : int, default 3_000_000
-        Budget for the frames' total PNG size; a ``ValueError`` suggests a smaller
-        grid or dpi when it is exceeded.
+        Palette size of the frames (2..256); ``None`` for full colour.
+    image_format : {"png", "webp"}, default "png"
+        Encoding of the frames; lossless WebP is smaller for line art.
+    budget : PageBudget, optional
+        The page's budget of embedded widget state; the module's ``page_budget`` by default.
     max_frames : int, default 400
         Largest grid product accepted.
     live : bool, default True
-        With a kernel, re-render the shown frame through ``update`` when a control moves.
-    view : object, optional
-        The drawing object behind the figure (e.g. a ``NetworkDiagram``), kept as
-        ``explorer.view``.
+        In ``"frames"`` mode with a kernel, render the shown frame again when a control moves.
+    mode : {"frames", "kernel"}, optional
+        See the module docstring; by default ``"frames"`` with ipywidgets 8, else ``"kernel"``.
 
     Attributes
     ----------
+    view : object
     figure : matplotlib.figure.Figure
     names : list of str
         Control names, outermost first.
     grid : dict of str to list
         The values of each control.
     controls : dict of str to ipywidgets widget
-        The slider / toggle buttons / drop-down of each control.
-    frames : dict of tuple of int to bytes
-        PNG of each grid point, keyed by the control indices.
+    frames, alt_texts : dict of tuple of int to bytes / str
+        Image and text alternative of each precomputed grid point (``"frames"`` mode).
     images : dict of tuple of int to ipywidgets.Image
-        The widget showing each frame.
+        The widget showing each frame; in ``"kernel"`` mode one image, under key ``()``.
     stacks : list of list of ipywidgets.Stack
         ``stacks[level]`` are the stacks switched by control ``names[level]``.
-    links : list of ipywidgets.widgets.widget_link.Link
+    links : list
         The ``jslink`` of each control to each of its stacks.
     widget : ipywidgets.VBox
-        Title, instruction, controls and the frames; what the notebook displays.
-
-    Notes
-    -----
-    Every grid point is drawn ahead of time by the same ``update`` and stored
-    as a palette-quantised PNG in an ``ipywidgets.Image``. The images sit in
-    nested ``ipywidgets.Stack`` widgets, one level per control, and each
-    control's ``index`` is ``jslink``-ed to the ``selected_index`` of every
-    stack of its level. The browser follows these links by itself, so in the
-    static HTML book (whose pages embed the executed notebook's widget state)
-    the controls switch the picture with no kernel. With a kernel, a moved
-    control also calls ``update`` again and replaces the shown frame.
+        What the notebook displays.
 
     Examples
     --------
-    A chapter explorer in a few lines (``regions`` from :func:`nncore.plot.decision_regions`)::
+    A view and an explorer in a few lines::
 
-        def update(w1, w2):
-            model[0].weight.data[0] = [w1, w2]
-            regions.update(model)
+        class Line:
+            def __init__(self):
+                self.figure = matplotlib.figure.Figure(figsize=(3, 2))
+                ax = self.figure.add_subplot()
+                (self.line,) = ax.plot([0, 1], [0, 0])
+                ax.set_ylim(-2, 2)
 
-        Explorer(regions.figure, update, {"w1": [-1, 0, 1], "w2": [-1, 0, 1]},
-                 title="One ReLU unit", instruction="Drag w1 below zero ...")
+            def update(self, slope):
+                self.slope = slope
+                self.line.set_ydata([0, slope])
+
+            def describe(self):
+                return f"A line of slope {self.slope}."
+
+        Explorer(Line(), {"slope": [-1, 0, 1]}, title="A line", instruction="Tilt it.")
     """
 
     def __init__(
         self,
-        figure: Figure | Callable[[], Figure],
-        update: Callable[..., Any],
+        view: Any,
         controls: Mapping[str, Slider | Choice | Sequence[Any]],
         *,
         title: str,
         instruction: str,
-        alt: str | Callable[..., str] | None = None,
         dpi: float = 80,
         colors: int | None = 64,
-        max_bytes: int = DEFAULT_MAX_BYTES,
+        image_format: str = "png",
+        budget: PageBudget | None = None,
         max_frames: int = 400,
         live: bool = True,
-        view: Any = None,
+        mode: str | None = None,
     ) -> None:
-        from matplotlib.figure import Figure
-
-        if callable(figure) and not isinstance(figure, Figure):
-            figure = figure()
-        if not isinstance(figure, Figure):
-            raise TypeError(
-                f"Explorer: figure must be a matplotlib Figure or a function returning one, got "
-                f"{type(figure).__name__}."
-            )
-        if not callable(update):
-            raise TypeError(
-                f"Explorer: update must be a function update(**values) that redraws the figure, "
-                f"got {type(update).__name__}."
-            )
+        _check_view(view)
         for name, text in (("title", title), ("instruction", instruction)):
             if not isinstance(text, str) or not text.strip():
                 raise ValueError(
@@ -406,63 +221,77 @@ class Explorer:
                     f"Explorer: control names are passed to update as keywords, so they must be "
                     f"Python identifiers; got {name!r}."
                 )
-        if not (isinstance(dpi, numbers.Real) and dpi > 0):
+        if isinstance(dpi, bool) or not (isinstance(dpi, numbers.Real) and dpi > 0):
             raise ValueError(f"Explorer: dpi must be a positive number, got {dpi!r}.")
         if colors is not None and not (isinstance(colors, int) and 2 <= colors <= 256):
             raise ValueError(f"Explorer: colors must be an int in 2..256 or None, got {colors!r}.")
+        if image_format not in FORMATS:
+            raise ValueError(
+                f"Explorer: image_format must be one of {FORMATS}, got {image_format!r}."
+            )
+        mode = default_mode() if mode is None else mode
+        if mode not in MODES:
+            raise ValueError(f"Explorer: mode must be one of {MODES}, got {mode!r}.")
+        if mode == "frames" and not hasattr(widgets, "Stack"):
+            raise ValueError(
+                f"Explorer: mode 'frames' needs ipywidgets 8 (Stack), but ipywidgets "
+                f"{widgets.__version__} is installed; use mode='kernel'."
+            )
+        if budget is not None and not isinstance(budget, PageBudget):
+            raise TypeError(f"Explorer: budget must be a PageBudget, got {type(budget).__name__}.")
 
+        self.view = view
         self.title = title
         self.instruction = instruction
-        self._update = update
-        self._alt = alt
         self.colors = colors
-        self.max_bytes = int(max_bytes)
+        self.image_format = image_format
+        self.budget = page_budget if budget is None else budget
         self.live = bool(live)
-        self.view = view
-        self._specs = {name: _as_control(name, spec) for name, spec in controls.items()}
+        self.mode = mode
+        self._specs = {name: as_control(name, spec) for name, spec in controls.items()}
         self.names = list(self._specs)
-        self.grid = {name: _values(spec) for name, spec in self._specs.items()}
-        shape = tuple(len(v) for v in self.grid.values())
-        n_frames = math.prod(shape)
-        if n_frames > max_frames:
+        self.grid = {name: control_values(spec) for name, spec in self._specs.items()}
+        self.shape = tuple(len(v) for v in self.grid.values())
+        n_frames = math.prod(self.shape)
+        if mode == "frames" and n_frames > max_frames:
             raise ValueError(
-                f"Explorer: the controls' grid has {' x '.join(map(str, shape))} = {n_frames} "
-                f"points, more than max_frames={max_frames}. Use fewer values per control (or "
-                f"fewer controls)."
+                f"Explorer: the controls' grid has {' x '.join(map(str, self.shape))} = "
+                f"{n_frames} points, more than max_frames={max_frames}. Use fewer values per "
+                f"control (or fewer controls)."
             )
-        self.shape = shape
-
-        self.figure = figure
+        self.figure = view.figure
         self._adopt_figure(dpi)
         longest = max(len(spec.label or name) for name, spec in self._specs.items())
-        label_width = f"{min(0.55 * longest + 1.0, 20.0):.1f}em"  # one width, so controls align
-        self.controls = {
-            name: _make_widget(name, spec, label_width) for name, spec in self._specs.items()
-        }
+        label_width = f"{min(0.55 * longest + 1.0, 20.0):.1f}em"  # one width: controls align
         self.frames: dict[tuple[int, ...], bytes] = {}
         self.alt_texts: dict[tuple[int, ...], str] = {}
-        self._render_all()
         self.images: dict[tuple[int, ...], widgets.Image] = {}
-        self._image_layout = widgets.Layout(max_width="100%", height="auto")
-        self.stacks: list[list[widgets.Stack]] = [[] for _ in self.names]
-        self._root = self._build(0, ())
-        self.links = [
-            widgets.jslink((self.controls[name], "index"), (stack, "selected_index"))
-            for level, name in enumerate(self.names)
-            for stack in self.stacks[level]
-        ]
+        self.stacks: list[list[widgets.Widget]] = [[] for _ in self.names]
+        self.links: list[widgets.Widget] = []
+        self.caption: widgets.HTML | None = None
+        if mode == "frames":
+            self._render_all()
+        self.controls = {
+            name: make_widget(name, spec, label_width) for name, spec in self._specs.items()
+        }
         header = widgets.HTML(
             f'<div class="nncore-explorer-title" style="font-weight:600;font-size:1.05em">'
             f"{html.escape(title)}</div>"
             f'<div class="nncore-explorer-instruction"><em>Try this:</em> '
             f"{html.escape(instruction)}</div>"
         )
-        self.widget = widgets.VBox(
-            [header, *self.controls.values(), self._root],
-            layout=widgets.Layout(max_width="100%"),
-        )
-        self.widget.add_class("nncore-explorer")
-        if self.live:
+        try:
+            shown = self._build_frames() if mode == "frames" else self._build_kernel()
+            self.widget = widgets.VBox(
+                [header, *self.controls.values(), *shown], layout=widgets.Layout(max_width="100%")
+            )
+            self.widget.add_class("nncore-explorer")
+            self.state_bytes = state_size(self._widgets())
+            self.budget.charge(title, self.state_bytes)
+        except Exception:
+            self.close()
+            raise
+        if mode == "kernel" or self.live:
             for control in self.controls.values():
                 control.observe(self._on_change, names="index")
 
@@ -479,56 +308,74 @@ class Explorer:
         self.dpi = float(dpi)
 
     def _values_at(self, index: Sequence[int]) -> dict[str, Any]:
-        return {name: self.grid[name][i] for name, i in zip(self.names, index)}
-
-    def _alt_text(self, values: Mapping[str, Any]) -> str:
-        if callable(self._alt):
-            return str(self._alt(**values))
-        if isinstance(self._alt, str):
-            return self._alt
-        settings = ", ".join(
-            f"{self._specs[n].label or n} = {self._display(n, v)}" for n, v in values.items()
-        )
-        return f"{self.title}: {settings}"
-
-    def _display(self, name: str, value: Any) -> str:
-        spec = self._specs[name]
-        if isinstance(spec, Slider):
-            return spec.fmt.format(value)
-        labels = spec.labels or [str(v) for v in spec.options]
-        return labels[list(spec.options).index(value)]
+        return {name: self.grid[name][i] for name, i in zip(self.names, index, strict=True)}
 
     def _render_all(self) -> None:
-        total = 0
+        """Render every grid point, checking the page budget as the bytes add up."""
         n_frames = math.prod(self.shape)
-        for count, index in enumerate(itertools.product(*(range(n) for n in self.shape)), start=1):
-            values = self._values_at(index)
-            png = self.render(**values)
-            self.frames[index] = png
-            self.alt_texts[index] = self._alt_text(values)
-            total += len(png)
+        available = self.budget.available(self.title)
+        total = 0
+        for count, index in enumerate(itertools.product(*map(range, self.shape)), start=1):
+            image, alt = self.render(**self._values_at(index))
+            self.frames[index], self.alt_texts[index] = image, alt
+            total += encoded_size(len(image)) + len(alt) + _FRAME_OVERHEAD
             projected = total / count * n_frames
-            if total > self.max_bytes or (count >= 4 and projected > 1.25 * self.max_bytes):
-                raise ValueError(
-                    f"Explorer {self.title!r}: the {n_frames} frames would take about "
-                    f"{projected / 1e6:.1f} MB (budget {self.max_bytes / 1e6:.1f} MB at dpi "
-                    f"{self.dpi:g}). Lower dpi, use fewer grid values, or raise max_bytes if the "
-                    f"page has room."
+            if total > available or (count >= 4 and projected > 1.25 * available):
+                self.budget.check(
+                    self.title,
+                    max(total, projected),
+                    what=f"its {n_frames} frames at dpi {self.dpi:g} would take about",
+                    fix="Lower dpi, use fewer grid values, or give the page a larger PageBudget.",
                 )
-        self.render(**self.values)
+        start = {name: self.grid[name][initial_index(spec)] for name, spec in self._specs.items()}
+        self.render(**start)
 
-    def _build(self, level: int, prefix: tuple[int, ...]) -> widgets.Widget:
-        if level == len(self.names):
-            image = _Frame(
-                value=self.frames[prefix], format="png", tooltip=self.alt_texts[prefix],
-                layout=self._image_layout,
-            )
-            self.images[prefix] = image
-            return image
-        children = [self._build(level + 1, prefix + (i,)) for i in range(self.shape[level])]
-        stack = widgets.Stack(children, selected_index=self.controls[self.names[level]].index)
-        self.stacks[level].append(stack)
-        return stack
+    def _build_frames(self) -> list[widgets.Widget]:
+        layout = widgets.Layout(max_width="100%", height="auto")
+
+        def build(level: int, prefix: tuple[int, ...]) -> widgets.Widget:
+            if level == len(self.names):
+                image = _Frame(
+                    value=self.frames[prefix],
+                    format=self.image_format,
+                    tooltip=self.alt_texts[prefix],
+                    layout=layout,
+                )
+                self.images[prefix] = image
+                return image
+            children = [build(level + 1, prefix + (i,)) for i in range(self.shape[level])]
+            stack = widgets.Stack(children, selected_index=self.controls[self.names[level]].index)
+            self.stacks[level].append(stack)
+            return stack
+
+        root = build(0, ())
+        self.links = [
+            widgets.jslink((self.controls[name], "index"), (stack, "selected_index"))
+            for level, name in enumerate(self.names)
+            for stack in self.stacks[level]
+        ]
+        return [root]
+
+    def _build_kernel(self) -> list[widgets.Widget]:
+        image, alt = self.render(**self.values)
+        shown = widgets.Image(
+            value=image,
+            format=self.image_format,
+            layout=widgets.Layout(max_width="100%", height="auto"),
+        )
+        self.images[()] = shown
+        self.caption = widgets.HTML(self._caption(alt))
+        return [shown, self.caption]
+
+    @staticmethod
+    def _caption(alt: str) -> str:
+        return (
+            f'<div class="nncore-explorer-alt" role="status" aria-live="polite" '
+            f'style="font-size:0.85em;color:#555">{html.escape(alt)}</div>'
+        )
+
+    def _widgets(self) -> list[widgets.Widget]:
+        return _reachable([self.widget, *self.links])
 
     # ------------------------------------------------------------------ use
 
@@ -544,30 +391,29 @@ class Explorer:
 
     @property
     def n_frames(self) -> int:
-        """Number of precomputed frames, the product of the grid sizes."""
+        """Number of precomputed frames (0 in ``"kernel"`` mode)."""
         return len(self.frames)
 
     @property
     def frame_bytes(self) -> int:
-        """Total size in bytes of the precomputed PNG frames."""
-        return sum(len(png) for png in self.frames.values())
-
-    @property
-    def state_bytes(self) -> int:
-        """Approximate bytes the frames add to a saved notebook or page (base64 encoded)."""
-        return sum(4 * math.ceil(len(png) / 3) for png in self.frames.values())
+        """Total size in bytes of the precomputed frames, as images."""
+        return sum(len(image) for image in self.frames.values())
 
     def size_report(self) -> str:
         """One line with the frame count and sizes, for a chapter to print."""
+        if self.mode == "kernel":
+            return f"drawn through the kernel at dpi {self.dpi:g} (no precomputed frames)"
         return (
-            f"{self.n_frames} precomputed frames, {self.frame_bytes / 1e6:.2f} MB of PNG "
-            f"({self.state_bytes / 1e6:.2f} MB in the page's widget state), dpi {self.dpi:g}"
+            f"{self.n_frames} precomputed frames, {self.frame_bytes / 1e6:.2f} MB of "
+            f"{self.image_format.upper()} ({self.state_bytes / 1e6:.2f} MB of widget state in "
+            f"the page), dpi {self.dpi:g}"
         )
 
-    def render(self, **values: Any) -> bytes:
-        """Call ``update(**values)`` and return the redrawn figure as PNG bytes.
+    def render(self, **values: Any) -> tuple[bytes, str]:
+        """Draw the view for ``values``: the image and its text alternative.
 
-        Values need not lie on the grid: with a kernel this draws any setting.
+        The one drawing path of both modes. Values need not lie on the grid: with a kernel
+        this draws any setting.
 
         Parameters
         ----------
@@ -576,8 +422,10 @@ class Explorer:
 
         Returns
         -------
-        bytes
-            A PNG file of the figure.
+        image : bytes
+            The figure, encoded as ``image_format``.
+        alt : str
+            ``view.describe()`` after the update: what the image shows.
         """
         missing = [n for n in self.names if n not in values]
         unknown = [n for n in values if n not in self.names]
@@ -586,11 +434,26 @@ class Explorer:
                 f"Explorer.render: expected exactly the controls {self.names}, got "
                 f"{sorted(values)} (missing {missing}, unknown {unknown})."
             )
-        self._update(**values)
-        return png_bytes(self.figure, colors=self.colors)
+        self.view.update(**values)
+        image = figure_image(self.figure, colors=self.colors, fmt=self.image_format)
+        return image, str(self.view.describe())
+
+    def _grid_index(self, values: Mapping[str, Any], where: str) -> tuple[int, ...]:
+        index = []
+        for name, value in values.items():
+            if name not in self._specs:
+                raise TypeError(f"{where}: no control named {name!r}; controls are {self.names}.")
+            position = _position(self.grid[name], value)
+            if position is None:
+                raise ValueError(
+                    f"{where}: {value!r} is not on the grid of {name!r}, {self.grid[name]!r}; "
+                    f"render(**values) draws values off the grid."
+                )
+            index.append(position)
+        return tuple(index)
 
     def frame(self, **values: Any) -> bytes:
-        """The precomputed PNG for a point of the grid.
+        """The precomputed image of a grid point.
 
         Parameters
         ----------
@@ -601,57 +464,75 @@ class Explorer:
         -------
         bytes
         """
-        index = []
-        for name in self.names:
-            if name not in values:
-                raise TypeError(f"Explorer.frame: missing the value of control {name!r}.")
-            if values[name] not in self.grid[name]:
-                raise ValueError(
-                    f"Explorer.frame: {values[name]!r} is not on the grid of {name!r}, "
-                    f"{self.grid[name]!r}; render(**values) draws values off the grid."
-                )
-            index.append(self.grid[name].index(values[name]))
-        return self.frames[tuple(index)]
+        missing = [n for n in self.names if n not in values]
+        if missing:
+            raise TypeError(f"Explorer.frame: missing the value of control(s) {missing}.")
+        if self.mode != "frames":
+            raise ValueError("Explorer.frame: a 'kernel' mode explorer precomputes no frames.")
+        index = self._grid_index({n: values[n] for n in self.names}, "Explorer.frame")
+        return self.frames[index]
 
     def set(self, **values: Any) -> None:
-        """Move controls to grid values, as a reader would (live mode re-renders).
+        """Move controls to grid values, as a reader would (a live explorer renders again).
 
         Parameters
         ----------
         **values
             Control name to a value on its grid.
         """
-        for name, value in values.items():
-            if name not in self.controls:
-                raise TypeError(
-                    f"Explorer.set: no control named {name!r}; controls are {self.names}."
-                )
-            if value not in self.grid[name]:
-                raise ValueError(
-                    f"Explorer.set: {value!r} is not on the grid of {name!r}, {self.grid[name]!r}."
-                )
-            self.controls[name].index = self.grid[name].index(value)
+        index = self._grid_index(values, "Explorer.set")
+        for name, i in zip(values, index, strict=True):
+            self.controls[name].index = i
             for stack in self.stacks[self.names.index(name)]:
-                stack.selected_index = self.controls[name].index
+                stack.selected_index = i
 
     def refresh(self) -> None:
-        """Re-render every frame from the current state (e.g. after further training)."""
+        """Render every frame again from the view's current state (e.g. after more training)."""
+        if self.mode == "kernel":
+            self._on_change({})
+            return
         self.frames.clear()
         self._render_all()
         for index, image in self.images.items():
             image.value = self.frames[index]
             image.tooltip = self.alt_texts[index]
+        self.state_bytes = state_size(self._widgets())
+        self.budget.charge(self.title, self.state_bytes)
+
+    def close(self) -> None:
+        """Close the explorer's widgets and return its bytes to the page budget."""
+        for widget in _reachable(
+            [
+                getattr(self, "widget", None),
+                self.links,
+                list(self.images.values()),
+                self.stacks,
+                list(getattr(self, "controls", {}).values()),
+            ]
+        ):
+            widget.close()
+        self.budget.release(self.title)
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
-        index = self.index
-        png = self.render(**self.values)
-        self.frames[index] = png
-        image = self.images[index]
-        if image.value != png:
-            image.value = png
+        image, alt = self.render(**self.values)
+        if self.mode == "kernel":
+            self.images[()].value = image
+            self.caption.value = self._caption(alt)
+            return
+        shown = self.images[self.index]
+        if shown.value != image:
+            shown.value = image
+        shown.tooltip = alt
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+    if hasattr(widgets.Widget, "_repr_mimebundle_"):
+
+        def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+            return self.widget._repr_mimebundle_(**kwargs)
+
+    if not hasattr(widgets.Widget, "_repr_mimebundle_"):  # ipywidgets 7 displays through this
+
+        def _ipython_display_(self, **kwargs: Any) -> None:
+            self.widget._ipython_display_(**kwargs)
 
     def __repr__(self) -> str:
         grid = ", ".join(f"{n}[{len(v)}]" for n, v in self.grid.items())

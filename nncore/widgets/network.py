@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import copy
-import numbers
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from ..containers import Sequential
 from ..layers import Identity, Linear, Module, ReLU, Sigmoid, Tanh
-from ..plot import _activation_name, _fmt, draw_network
-from .explorer import DEFAULT_MAX_BYTES, Choice, Explorer, Slider
+from ..plot import draw_network
+from ..plot.style import activation_name, format_number
+from .controls import Choice, Slider, as_control
+from .explorer import Explorer
 
-__all__ = ["ACTIVATIONS", "network_explorer"]
+__all__ = ["ACTIVATIONS", "NetworkView", "network_explorer"]
 
 #: Activations the explorer can switch between, as name -> (label, layer class).
 ACTIVATIONS: dict[str, tuple[str, type[Module]]] = {
@@ -24,42 +26,112 @@ ACTIVATIONS: dict[str, tuple[str, type[Module]]] = {
     "identity": ("identity", Identity),
 }
 
-_SUB = str.maketrans("0123456789", "\N{SUBSCRIPT ZERO}\N{SUBSCRIPT ONE}\N{SUBSCRIPT TWO}"
-                     "\N{SUBSCRIPT THREE}\N{SUBSCRIPT FOUR}\N{SUBSCRIPT FIVE}\N{SUBSCRIPT SIX}"
-                     "\N{SUBSCRIPT SEVEN}\N{SUBSCRIPT EIGHT}\N{SUBSCRIPT NINE}")
+_SUB = str.maketrans(
+    "0123456789",
+    "\N{SUBSCRIPT ZERO}\N{SUBSCRIPT ONE}\N{SUBSCRIPT TWO}"
+    "\N{SUBSCRIPT THREE}\N{SUBSCRIPT FOUR}\N{SUBSCRIPT FIVE}\N{SUBSCRIPT SIX}"
+    "\N{SUBSCRIPT SEVEN}\N{SUBSCRIPT EIGHT}\N{SUBSCRIPT NINE}",
+)
 
 
-def _variants(layers: list[Module], activations: Sequence[str]) -> dict[str, Sequential]:
-    """One Sequential per activation, sharing the Linear layers of ``layers``."""
-    last = max(i for i, layer in enumerate(layers) if isinstance(layer, Linear))
+def _variants(model: Sequential, activations: Sequence[str]) -> dict[str, Sequential]:
+    """One Sequential per activation name, sharing the Linear layers of ``model``.
+
+    Every hidden activation is replaced; the output layer keeps its own (if any).
+    """
+    blocks = model.blocks()
     variants = {}
     for name in activations:
-        new: list[Module] = []
-        for i, layer in enumerate(layers):
-            if isinstance(layer, Linear):
-                new.append(layer)
-                hidden = i < last
-                nxt = layers[i + 1] if i + 1 < len(layers) else None
-                if hidden:
-                    new.append(ACTIVATIONS[name][1]())
-                elif nxt is not None and not isinstance(nxt, Linear):
-                    new.append(nxt)
-        variants[name] = Sequential(*new)
+        layers: list[Module] = []
+        for k, block in enumerate(blocks):
+            layers.append(block.linear)
+            if k < len(blocks) - 1:
+                layers.append(ACTIVATIONS[name][1]())
+            elif block.activation is not None:
+                layers.append(block.activation)
+        variants[name] = Sequential(*layers)
     return variants
 
 
-def _grid(values: Any, where: str, what: str) -> tuple[float, ...]:
-    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+def _grid(values: Any, name: str, what: str) -> tuple[float, ...]:
+    """Check one grid of network_explorer (with the controls' one check); return its values."""
+    control = as_control(name, values, where="network_explorer")
+    if not isinstance(control, Slider):
         raise TypeError(
-            f"network_explorer: {where} must map to a sequence of numbers ({what}), "
-            f"got {values!r}."
+            f"network_explorer: {name} must be a sequence of numbers ({what}), got {values!r}."
         )
-    if len(values) == 0 or not all(isinstance(v, numbers.Real) for v in values):
-        raise ValueError(
-            f"network_explorer: {where} must map to a non-empty sequence of numbers ({what}), "
-            f"got {values!r}."
+    return control.values
+
+
+class NetworkView:
+    """The explorer's view: the diagram of :func:`nncore.plot.draw_network` under controls.
+
+    Built by :func:`network_explorer`; :meth:`update` writes the control values into the
+    model's copy and redraws the diagram.
+
+    Attributes
+    ----------
+    figure : matplotlib.figure.Figure
+    diagram : NetworkDiagram
+        The drawing; its ``value_texts`` and ``dead`` describe the last update.
+    models : dict of str to Sequential
+        The model drawn with each activation of the selector (key ``None`` without one).
+    values : dict
+        The control values of the last update.
+    """
+
+    def __init__(
+        self,
+        diagram: Any,
+        models: dict[Any, Sequential],
+        x0: np.ndarray,
+        linears: dict[int, Linear],
+        labels: dict[str, str],
+        *,
+        inputs: Sequence[int],
+        weights: Sequence[tuple[int, int, int]],
+    ) -> None:
+        self.diagram = diagram
+        self.figure = diagram.figure
+        self.models = models
+        self.x0 = x0
+        self.linears = linears
+        self.labels = labels
+        self.inputs = list(inputs)
+        self.weights = list(weights)
+        self.base = {pos: lin.weight.data.copy() for pos, lin in linears.items()}
+        self.values: dict[str, Any] = {}
+
+    def update(self, **values: Any) -> None:
+        """Write the control values into the model's copy, run it forward and redraw.
+
+        Parameters
+        ----------
+        **values
+            ``x<j>`` (input ``j - 1``), ``scale<pos>`` (factor of the weights of the
+            ``Linear`` at ``pos``), ``w_<pos>_<i>_<j>`` (one weight) and ``activation``.
+        """
+        x = self.x0.copy()
+        for j in self.inputs:
+            x[j] = values[f"x{j + 1}"]
+        for pos, lin in self.linears.items():
+            lin.weight.data[...] = self.base[pos] * values.get(f"scale{pos}", 1.0)
+        for pos, i, j in self.weights:
+            self.linears[pos].weight.data[i, j] = values[f"w_{pos}_{i}_{j}"]
+        self.values = dict(values)
+        self.diagram.update(self.models[values.get("activation")], x)
+
+    def describe(self) -> str:
+        """One sentence: the network, the settings and the output, for screen readers."""
+        out = ", ".join(t.get_text() for t in self.diagram.value_texts[-1])
+        settings = "; ".join(
+            f"{self.labels[n]} {ACTIVATIONS[v][0]}"
+            if n == "activation"
+            else f"{self.labels[n]} = {format_number(v)}"
+            for n, v in self.values.items()
         )
-    return tuple(float(v) for v in values)
+        sizes = "-".join(str(n) for n in self.diagram.sizes)
+        return f"Diagram of the {sizes} network with {settings}: output {out}."
 
 
 def network_explorer(
@@ -75,8 +147,8 @@ def network_explorer(
     title: str | None = None,
     instruction: str | None = None,
     dpi: float = 80,
-    max_bytes: int = DEFAULT_MAX_BYTES,
     live: bool = True,
+    **options: Any,
 ) -> Explorer:
     """An explorer of a network diagram: inputs, weights and activation on controls.
 
@@ -112,22 +184,23 @@ def network_explorer(
         Above the controls; defaults name the architecture and suggest what to try.
     dpi : float, default 80
         Resolution of the precomputed frames.
-    max_bytes : int, default 3_000_000
-        Budget of the frames' PNG bytes.
     live : bool, default True
         Re-render through nncore when a control moves (with a kernel).
+    **options
+        Passed on to :class:`Explorer` (``colors``, ``image_format``, ``budget``, ``mode``).
 
     Returns
     -------
     Explorer
-        ``explorer.view`` is the ``NetworkDiagram``; ``explorer.models`` maps each
-        activation name to the model variant drawn with it.
+        ``explorer.view`` is the :class:`NetworkView`: its ``diagram`` is the
+        ``NetworkDiagram`` and its ``models`` map each activation name to the model
+        variant drawn with it.
 
     Raises
     ------
     ValueError
         For an input index, layer position, unit or activation the model does
-        not have, or a grid of more frames than the budget allows.
+        not have, or frames that do not fit the page's budget.
     """
     where = "network_explorer"
     if not isinstance(model, Sequential):
@@ -180,8 +253,9 @@ def network_explorer(
     weight_values = {} if weight_values is None else dict(weight_values)
     for key in weight_values:
         ok = isinstance(key, tuple) and len(key) == 3 and key[0] in linears
-        if not ok or not (0 <= key[1] < linears[key[0]].out_features
-                          and 0 <= key[2] < linears[key[0]].in_features):
+        if not ok or not (
+            0 <= key[1] < linears[key[0]].out_features and 0 <= key[2] < linears[key[0]].in_features
+        ):
             raise ValueError(
                 f"{where}: weight_values has key {key!r}; expected (linear_position, unit, input) "
                 f"with a Linear position in {sorted(linears)} and unit/input indices inside its "
@@ -204,7 +278,8 @@ def network_explorer(
     for pos, grid in scale_values.items():
         grid = _grid(grid, f"scale_values[{pos}]", "weight factors")
         controls[f"scale{pos}"] = Slider(
-            grid, label=f"scale of weights into {layer_name[pos]}",
+            grid,
+            label=f"scale of weights into {layer_name[pos]}",
             initial=1.0 if 1.0 in grid else None,
         )
     for (pos, i, j), grid in weight_values.items():
@@ -214,14 +289,17 @@ def network_explorer(
         previous = {linear_no[p] + 1: layer_name[p] for p in linears}
         source = names[j] if pos == min(linears) else f"{previous[linear_no[pos]]} unit {j + 1}"
         controls[f"w_{pos}_{i}_{j}"] = Slider(
-            grid, label=f"weight {source} \N{RIGHTWARDS ARROW} {layer_name[pos]} unit {i + 1}",
+            grid,
+            label=f"weight {source} \N{RIGHTWARDS ARROW} {layer_name[pos]} unit {i + 1}",
             initial=start,
         )
     if activations is not None:
-        current = _activation_name(_hidden_activation(work))
+        current = activation_name(work.blocks()[0].activation)
         labels = [ACTIVATIONS[a][0] for a in activations]
         controls["activation"] = Choice(
-            tuple(activations), labels=tuple(labels), label="hidden activation",
+            tuple(activations),
+            labels=tuple(labels),
+            label="hidden activation",
             initial=activations[labels.index(current)] if current in labels else None,
         )
     if not controls:
@@ -230,56 +308,43 @@ def network_explorer(
             f"activations."
         )
 
-    base = {pos: lin.weight.data.copy() for pos, lin in linears.items()}
-    variants = _variants(work.layers, activations) if activations is not None else {None: work}
+    variants = _variants(work, activations) if activations is not None else {None: work}
     widest = max(
-        float(np.max(np.abs(base[pos]))) * max([abs(s) for s in scale_values.get(pos, ())] + [1.0])
-        for pos in linears
+        float(np.max(np.abs(lin.weight.data)))
+        * max([abs(s) for s in scale_values.get(pos, ())] + [1.0])
+        for pos, lin in linears.items()
     )
     widest = max([widest] + [abs(v) for g in weight_values.values() for v in g]) or 1.0
     start_model = work
     if activations is not None:
         start_model = variants[controls["activation"].initial or activations[0]]
     diagram = draw_network(
-        start_model, x0, input_names=drawn_names, data=data, weight_scale=widest,
+        start_model,
+        x0,
+        input_names=drawn_names,
+        data=data,
+        weight_scale=widest,
+    )
+    view = NetworkView(
+        diagram,
+        variants,
+        x0,
+        linears,
+        {name: spec.label for name, spec in controls.items()},
+        inputs=list(input_values),
+        weights=list(weight_values),
     )
     sizes = "-".join(str(n) for n in diagram.sizes)
-
-    def update(**values: Any) -> None:
-        xx = x0.copy()
-        for j in input_values:
-            xx[j] = values[f"x{j + 1}"]
-        for pos, lin in linears.items():
-            lin.weight.data[...] = base[pos] * values.get(f"scale{pos}", 1.0)
-        for pos, i, j in weight_values:
-            linears[pos].weight.data[i, j] = values[f"w_{pos}_{i}_{j}"]
-        diagram.update(variants[values.get("activation")], xx)
-
-    def alt(**values: Any) -> str:
-        out = ", ".join(t.get_text() for t in diagram.value_texts[-1])
-        settings = "; ".join(
-            f"{controls[n].label} = {_fmt(v)}" if isinstance(controls[n], Slider)
-            else f"{controls[n].label} {ACTIVATIONS[v][0]}"
-            for n, v in values.items()
-        )
-        return f"Diagram of the {sizes} network with {settings}: output {out}."
-
-    explorer = Explorer(
-        diagram.figure, update, controls,
+    return Explorer(
+        view,
+        controls,
         title=title or f"Explore the {sizes} network",
-        instruction=instruction or (
+        instruction=instruction
+        or (
             "Move the sliders and watch every unit's z and h change; switch the activation "
             "and compare the output with the ReLU network's."
         ),
-        alt=alt, dpi=dpi, max_bytes=max_bytes, live=live, view=diagram,
+        dpi=dpi,
+        live=live,
+        **options,
     )
-    explorer.models = variants
-    return explorer
-
-
-def _hidden_activation(model: Sequential) -> Module | None:
-    layers = model.layers
-    for i, layer in enumerate(layers[:-1]):
-        if isinstance(layer, Linear) and not isinstance(layers[i + 1], Linear):
-            return layers[i + 1]
-    return None

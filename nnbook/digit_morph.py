@@ -1,67 +1,35 @@
-"""``digit_morph_explorer``: one digit image blended into another, read by two models.
+"""One digit image blended into another, read by two models (chapter 1).
 
-A slider moves ``t`` from 0 to 1 and shows the blend ``(1 - t) * first + t * second``
-pixel by pixel, next to what two trained models make of it: a *regressor* with one
-output (its number on a 0..k-1 number line, and that number rounded to a digit) and a
-*classifier* with ``k`` outputs (the softmax probabilities of the ``k`` classes as
-bars). Every frame runs both models forward through nncore.
+A slider moves ``t`` from 0 to 1 and shows the blend ``(1 - t) * first + t * second`` pixel
+by pixel, next to what two trained models make of it: a *regressor* with one output (its
+number on a 0..k-1 number line, and that number rounded to a digit) and a *classifier* with
+``k`` outputs (the softmax probabilities of the ``k`` classes as bars). Every frame runs
+both models forward through nncore.
 """
 
 from __future__ import annotations
 
 import math
-import numbers
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..containers import Sequential
-from ..functional import softmax
-from ..layers import Linear
-from ..plot import OKABE_ITO, PALETTE
-from .explorer import DEFAULT_MAX_BYTES, Explorer, Slider
+import nncore as nc
+from nncore.functional import softmax
+from nncore.plot import INK, MUTED, OKABE_ITO, PALETTE
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
+    from nncore.widgets import Explorer
 
 __all__ = ["DigitMorphView", "digit_morph_explorer"]
-
-_INK = "#333333"
-_MUTED = "#9A9A9A"
-_WHERE = "digit_morph_explorer"
-
-
-def _linears(model: Any, name: str) -> list[Linear]:
-    if not isinstance(model, Sequential):
-        raise TypeError(
-            f"{_WHERE}: {name} must be an nncore Sequential model such as nc.mlp([64, 32, 1]), "
-            f"got {type(model).__name__}."
-        )
-    linears = [layer for layer in model.layers if isinstance(layer, Linear)]
-    if not linears:
-        raise ValueError(f"{_WHERE}: {name} has no Linear layer: {model!r}.")
-    return linears
-
-
-def _image(image: ArrayLike, name: str, n_inputs: int) -> np.ndarray:
-    arr = np.asarray(image)
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{_WHERE}: {name} must be an array of pixel intensities, got dtype {arr.dtype}."
-        )
-    arr = arr.astype(np.float64).reshape(-1)
-    if arr.size != n_inputs:
-        raise ValueError(
-            f"{_WHERE}: {name} has {arr.size} pixels (shape {np.shape(image)}) but the models take "
-            f"{n_inputs} inputs; pass one image of shape ({n_inputs},), e.g. a row of x_test."
-        )
-    if not np.isfinite(arr).all():
-        raise ValueError(f"{_WHERE}: {name} contains NaN or infinite pixels.")
-    return arr
 
 
 class DigitMorphView:
     """The explorer's figure: blended image, regression number line, class probabilities.
 
-    Built by :func:`digit_morph_explorer`; :meth:`update` redraws it for a blend weight.
+    Built by :func:`digit_morph_explorer`; :meth:`update` redraws it for a blend weight
+    and :meth:`describe` says what it shows.
 
     Parameters
     ----------
@@ -99,8 +67,8 @@ class DigitMorphView:
 
     def __init__(
         self,
-        regressor: Sequential,
-        classifier: Sequential,
+        regressor: nc.Sequential,
+        classifier: nc.Sequential,
         first: np.ndarray,
         second: np.ndarray,
         *,
@@ -117,7 +85,7 @@ class DigitMorphView:
         self.second = second
         self.first_name = first_name
         self.second_name = second_name
-        self.k = _linears(classifier, "classifier")[-1].out_features
+        self.k = [layer for layer in classifier if isinstance(layer, nc.Linear)][-1].out_features
         side = math.isqrt(first.size)
         self.shape = (side, side) if side * side == first.size else (1, first.size)
         k = self.k
@@ -132,25 +100,45 @@ class DigitMorphView:
         self.image = ax_img.imshow(np.zeros(self.shape), cmap="gray_r", vmin=0.0, vmax=1.0)
         ax_img.set_xticks([])
         ax_img.set_yticks([])
-        ax_img.set_title("", fontsize=11, color=_INK)
-        ax_img.set_xlabel(f"(1 \N{MINUS SIGN} t) \N{MIDDLE DOT} {first_name}  +  t \N{MIDDLE DOT} "
-                          f"{second_name}", fontsize=9.5, color=_INK)
+        ax_img.set_title("", fontsize=11, color=INK)
+        ax_img.set_xlabel(
+            f"(1 \N{MINUS SIGN} t) \N{MIDDLE DOT} {first_name}  +  t \N{MIDDLE DOT} {second_name}",
+            fontsize=9.5,
+            color=INK,
+        )
 
         # The regressor's number line, with the path its output takes over all t.
         lo, hi = -0.5, k - 0.5
         self._range = (lo, hi)
-        self.answer_band = Rectangle((0 - 0.5, -1.0), 1.0, 2.0, color=OKABE_ITO["orange"],
-                                     alpha=0.25, linewidth=0)
+        self.answer_band = Rectangle(
+            (0 - 0.5, -1.0), 1.0, 2.0, color=OKABE_ITO["orange"], alpha=0.25, linewidth=0
+        )
         ax_line.add_patch(self.answer_band)
-        ax_line.axhline(0.0, color=_INK, linewidth=1.2, zorder=1)
+        ax_line.axhline(0.0, color=INK, linewidth=1.2, zorder=1)
         path = np.array([self._regress(self._blend(t)) for t in path_t])
-        ax_line.plot(np.clip(path, lo, hi), np.zeros_like(path), "o", color=_MUTED,
-                     markersize=3.5, zorder=2, label="output along the whole path")
-        (self.marker,) = ax_line.plot([0.0], [0.0], marker="v", markersize=15,
-                                      color=PALETTE[0], markeredgecolor=_INK, linestyle="none",
-                                      zorder=4, label="output for this t")
-        self.value_text = ax_line.text(0.0, 0.32, "", ha="center", va="bottom", fontsize=10,
-                                       color=_INK, zorder=5)
+        ax_line.plot(
+            np.clip(path, lo, hi),
+            np.zeros_like(path),
+            "o",
+            color=MUTED,
+            markersize=3.5,
+            zorder=2,
+            label="output along the whole path",
+        )
+        (self.marker,) = ax_line.plot(
+            [0.0],
+            [0.0],
+            marker="v",
+            markersize=15,
+            color=PALETTE[0],
+            markeredgecolor=INK,
+            linestyle="none",
+            zorder=4,
+            label="output for this t",
+        )
+        self.value_text = ax_line.text(
+            0.0, 0.32, "", ha="center", va="bottom", fontsize=10, color=INK, zorder=5
+        )
         ax_line.set_xlim(lo, hi)
         ax_line.set_ylim(-0.6, 1.0)
         ax_line.set_xticks(range(k))
@@ -158,26 +146,36 @@ class DigitMorphView:
         for spine in ("left", "right", "top"):
             ax_line.spines[spine].set_visible(False)
         ax_line.set_xlabel("digit value (orange band: the rounded answer)", fontsize=9.5)
-        ax_line.legend(loc="lower center", bbox_to_anchor=(0.5, -0.02), ncol=2, frameon=False,
-                       fontsize=8.5, handletextpad=0.3, columnspacing=1.0, markerscale=0.6)
-        ax_line.set_title("", fontsize=11, color=_INK)
+        ax_line.legend(
+            loc="lower center",
+            bbox_to_anchor=(0.5, -0.02),
+            ncol=2,
+            frameon=False,
+            fontsize=8.5,
+            handletextpad=0.3,
+            columnspacing=1.0,
+            markerscale=0.6,
+        )
+        ax_line.set_title("", fontsize=11, color=INK)
 
         # The classifier's probabilities.
-        self._colours = [_MUTED] * k
+        self._colours = [MUTED] * k
         ends = (first_name, PALETTE[0]), (second_name, PALETTE[1])
         for index, colour in ((self._class_index(name), colour) for name, colour in ends):
             if index is not None:
                 self._colours[index] = colour
-        self.bars = ax_bars.bar(range(k), np.zeros(k), color=self._colours, edgecolor=_INK,
-                                linewidth=0.6)
+        self.bars = ax_bars.bar(
+            range(k), np.zeros(k), color=self._colours, edgecolor=INK, linewidth=0.6
+        )
         ax_bars.set_xlim(-0.6, k - 0.4)
         ax_bars.set_ylim(0.0, 1.05)
         ax_bars.set_xticks(range(k))
         ax_bars.set_xlabel("class", fontsize=9.5)
         ax_bars.set_ylabel("probability", fontsize=9.5)
         ax_bars.grid(axis="y", alpha=0.3)
-        ax_bars.set_title("", fontsize=11, color=_INK)
+        ax_bars.set_title("", fontsize=11, color=INK)
 
+        self.t = 0.0
         self.value = float("nan")
         self.answer = -1
         self.probabilities = np.zeros(k)
@@ -210,6 +208,7 @@ class DigitMorphView:
             ``self``.
         """
         x = self._blend(float(t))
+        self.t = float(t)
         self.blend = x
         self.value = self._regress(x)
         self.answer = int(np.clip(np.rint(self.value), 0, self.k - 1))
@@ -235,8 +234,9 @@ class DigitMorphView:
         ax_bars.set_title(f"B, softmax: answers {top} (p = {self.probabilities[top]:.2f})")
         return self
 
-    def describe(self, t: float) -> str:
+    def describe(self) -> str:
         """One sentence on the frame drawn last, for screen readers."""
+        t = self.t
         order = np.argsort(-self.probabilities)
         first, second = int(order[0]), int(order[1])
         return (
@@ -247,8 +247,8 @@ class DigitMorphView:
 
 
 def digit_morph_explorer(
-    regressor: Sequential,
-    classifier: Sequential,
+    regressor: nc.Sequential,
+    classifier: nc.Sequential,
     first_image: ArrayLike,
     second_image: ArrayLike,
     *,
@@ -258,8 +258,7 @@ def digit_morph_explorer(
     title: str | None = None,
     instruction: str | None = None,
     dpi: float = 80,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-    live: bool = True,
+    **options: Any,
 ) -> Explorer:
     """A slider that morphs one digit into another while two trained models read it.
 
@@ -291,82 +290,45 @@ def digit_morph_explorer(
         Shown above the slider; the defaults name the two images and say what to try.
     dpi : float, default 80
         Resolution of the frames.
-    max_bytes : int, default 3_000_000
-        Budget of the frames' PNG bytes.
-    live : bool, default True
-        With a kernel, recompute through nncore when the slider moves.
+    **options
+        Passed on to :class:`nncore.widgets.Explorer`.
 
     Returns
     -------
     Explorer
         One ``Slider`` named ``t``; ``explorer.view`` is the :class:`DigitMorphView`.
 
-    Raises
-    ------
-    TypeError
-        If a model is not a ``Sequential`` or an image is not numeric.
-    ValueError
-        If the regressor does not have exactly one output, the classifier fewer than
-        two, the models take different numbers of inputs, an image has the wrong
-        number of pixels, or ``steps`` is below 2.
-
     Examples
     --------
-    >>> import nncore as nc                                          # doctest: +SKIP
-    >>> d = nc.load_digits()                                         # doctest: +SKIP
-    >>> a, b = nc.mlp([64, 32, 1], rng=0), nc.mlp([64, 32, 10], rng=0)  # doctest: +SKIP
-    >>> digit_morph_explorer(a, b, d.x_test[0], d.x_test[1])         # doctest: +SKIP
-    """
-    reg_linears = _linears(regressor, "regressor")
-    cls_linears = _linears(classifier, "classifier")
-    if reg_linears[-1].out_features != 1:
-        raise ValueError(
-            f"{_WHERE}: the regressor must have exactly 1 output (a digit value), got "
-            f"{reg_linears[-1].out_features} from {reg_linears[-1]!r}. Pass the one-output model "
-            f"first and the classifier second."
-        )
-    k = cls_linears[-1].out_features
-    if k < 2:
-        raise ValueError(
-            f"{_WHERE}: the classifier must have one output per class (at least 2), got {k} "
-            f"from {cls_linears[-1]!r}. Pass the one-output model first and the classifier second."
-        )
-    n_inputs = reg_linears[0].in_features
-    if cls_linears[0].in_features != n_inputs:
-        raise ValueError(
-            f"{_WHERE}: the regressor takes {n_inputs} inputs but the classifier takes "
-            f"{cls_linears[0].in_features}; both must read the same images."
-        )
-    first = _image(first_image, "first_image", n_inputs)
-    second = _image(second_image, "second_image", n_inputs)
-    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral) or steps < 2:
-        raise ValueError(
-            f"{_WHERE}: steps must be an integer of at least 2 (the number of frames from t = 0 "
-            f"to t = 1), got {steps!r}."
-        )
-    for name, text in (("first_name", first_name), ("second_name", second_name)):
-        if not isinstance(text, str) or not text.strip():
-            raise TypeError(f"{_WHERE}: {name} must be a non-empty string, got {text!r}.")
+    ::
 
+        d = nc.load_digits()
+        a, b = nc.mlp([64, 32, 1], rng=0), nc.mlp([64, 32, 10], rng=0)
+        digit_morph_explorer(a, b, d.x_test[0], d.x_test[1], first_name="1", second_name="7")
+    """
+    from nncore.widgets import Explorer, Slider
+
+    first = np.asarray(first_image, dtype=np.float64).reshape(-1)
+    second = np.asarray(second_image, dtype=np.float64).reshape(-1)
     t_values = tuple(round(float(t), 6) for t in np.linspace(0.0, 1.0, int(steps)))
     view = DigitMorphView(
-        regressor, classifier, first, second, first_name=first_name, second_name=second_name,
+        regressor,
+        classifier,
+        first,
+        second,
+        first_name=first_name,
+        second_name=second_name,
         path_t=np.array(t_values),
     )
-
-    def update(t: float) -> None:
-        view.update(t)
-
-    def alt(t: float) -> str:
-        return view.describe(t)
-
     return Explorer(
-        view.figure, update,
+        view,
         {"t": Slider(t_values, label="blend t", fmt="{:.2f}")},
         title=title or f"Morph a {first_name} into a {second_name}",
-        instruction=instruction or (
+        instruction=instruction
+        or (
             f"Drag t from 0 (the {first_name}) to 1 (the {second_name}) and compare the two "
             f"models' answers."
         ),
-        alt=alt, dpi=dpi, max_bytes=max_bytes, live=live, view=view,
+        dpi=dpi,
+        **options,
     )

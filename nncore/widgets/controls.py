@@ -1,0 +1,217 @@
+"""The controls of an :class:`~nncore.widgets.Explorer`: sliders over a grid, and choices.
+
+A control is a grid of values and how to show it. :func:`as_control` is the one check of
+every grid an explorer receives: it turns a plain sequence into a :class:`Slider` (numbers)
+or a :class:`Choice` (anything else, booleans included) and rejects what cannot become one
+with a message that names the control. Values keep their type: an ``int`` grid gives
+``update`` ints, a ``bool`` grid bools.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+__all__ = ["Slider", "Choice", "as_control", "control_values", "initial_index", "make_widget"]
+
+_MINUS = "\N{MINUS SIGN}"
+
+
+@dataclass(frozen=True)
+class Slider:
+    """A numeric control: a slider over a fixed grid of values.
+
+    Parameters
+    ----------
+    values : sequence of int or float
+        The grid, in slider order; one frame is rendered per value. Values are passed to
+        ``update`` as given (an ``int`` stays an ``int``).
+    label : str, optional
+        Text before the slider; the control's name by default.
+    initial : int or float, optional
+        Starting value (must be in ``values``); the middle value by default.
+    fmt : str, default "{:.3g}"
+        How the slider writes its value.
+    """
+
+    values: Sequence[float]
+    label: str | None = None
+    initial: float | None = None
+    fmt: str = "{:.3g}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A categorical control: toggle buttons or a drop-down menu.
+
+    Parameters
+    ----------
+    options : sequence
+        The values passed to ``update``, in display order.
+    labels : sequence of str, optional
+        What the buttons say; ``str(option)`` by default.
+    label : str, optional
+        Text before the buttons; the control's name by default.
+    initial : optional
+        Starting option (must be in ``options``); the first by default.
+    style : {"buttons", "dropdown"}, default "buttons"
+    """
+
+    options: Sequence[Any]
+    labels: Sequence[str] | None = None
+    label: str | None = None
+    initial: Any = None
+    style: str = "buttons"
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python scalar of the same kind (``np.int64(1)`` -> ``1``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Choice:
+    """Check one control's grid and return it as a :class:`Slider` or :class:`Choice`.
+
+    Parameters
+    ----------
+    name : str
+        The control's name (the keyword ``update`` receives), for messages.
+    spec : Slider, Choice or sequence
+        A sequence of numbers becomes a ``Slider``; any other sequence (booleans,
+        strings, objects) a ``Choice``.
+    where : str, default "Explorer"
+        The caller, for messages.
+
+    Returns
+    -------
+    Slider or Choice
+        With its values as plain Python scalars, types kept.
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is not a control or a sequence, or a slider holds something other
+        than numbers.
+    ValueError
+        If the grid is empty, not finite, repeats a value, or ``initial`` is not on it.
+    """
+    if isinstance(spec, (Slider, Choice)):
+        control = spec
+    elif isinstance(spec, (str, bytes)) or not isinstance(spec, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"{where}: control {name!r} must be a Slider, a Choice or a sequence of values, "
+            f"got {type(spec).__name__}. For example {{{name!r}: [-1, 0, 1]}}."
+        )
+    elif len(spec) and all(_is_number(v) for v in spec):
+        control = Slider(tuple(spec))
+    else:
+        control = Choice(tuple(spec))
+    kind = type(control).__name__
+    values = [_plain(v) for v in control_values(control)]
+    if not values:
+        raise ValueError(f"{where}: {kind} {name!r} has no values; give it at least one.")
+    if isinstance(control, Slider):
+        if not all(_is_number(v) for v in values):
+            raise TypeError(
+                f"{where}: Slider {name!r} must hold numbers only, got {values!r}; use a Choice "
+                f"for other values."
+            )
+        if not all(math.isfinite(v) for v in values):
+            raise ValueError(f"{where}: Slider {name!r} needs finite numbers, got {values!r}.")
+        control = replace(control, values=tuple(values))
+    else:
+        if control.style not in ("buttons", "dropdown"):
+            raise ValueError(
+                f"{where}: Choice {name!r} has style {control.style!r}; use 'buttons' or "
+                f"'dropdown'."
+            )
+        if control.labels is not None and len(control.labels) != len(values):
+            raise ValueError(
+                f"{where}: Choice {name!r} has {len(values)} options but "
+                f"{len(control.labels)} labels; give one label per option."
+            )
+        control = replace(control, options=tuple(values))
+    if len({(type(v), v) for v in values}) != len(values):
+        raise ValueError(
+            f"{where}: {kind} {name!r} has repeated values {values!r}; each grid value must "
+            f"appear once."
+        )
+    if control.initial is not None and _position(values, control.initial) is None:
+        raise ValueError(
+            f"{where}: {kind} {name!r} starts at {control.initial!r}, which is not on its grid "
+            f"{values!r}; pick one of the grid values."
+        )
+    return control
+
+
+def _position(values: Sequence[Any], value: Any) -> int | None:
+    for i, v in enumerate(values):
+        if v == value and isinstance(v, bool) == isinstance(value, (bool, np.bool_)):
+            return i
+    return None
+
+
+def control_values(control: Slider | Choice) -> list[Any]:
+    """The grid of ``control``, in display order."""
+    return list(control.values if isinstance(control, Slider) else control.options)
+
+
+def initial_index(control: Slider | Choice) -> int:
+    """Grid index the control starts at: ``initial``, else a slider's middle, a choice's first."""
+    values = control_values(control)
+    if control.initial is not None:
+        return _position(values, control.initial)
+    return (len(values) - 1) // 2 if isinstance(control, Slider) else 0
+
+
+def label_of(control: Slider | Choice, name: str, value: Any) -> str:
+    """How ``control`` writes ``value``: the slider's format or the choice's button label."""
+    if isinstance(control, Slider):
+        return control.fmt.format(value).replace("-", _MINUS)
+    labels = control.labels or [str(v) for v in control.options]
+    return labels[_position(control.options, value)]
+
+
+def make_widget(name: str, control: Slider | Choice, label_width: str) -> widgets.ValueWidget:
+    """The ipywidgets control of ``control``: a SelectionSlider, ToggleButtons or a Dropdown.
+
+    Options are ``(label, index)`` pairs, so the widget's ``value`` is the grid index and
+    ``update`` receives the grid value itself, with its type.
+    """
+    label = control.label or name
+    style = {"description_width": label_width}
+    layout = widgets.Layout(width="min(100%, 600px)")
+    values = control_values(control)
+    options = [(label_of(control, name, v), i) for i, v in enumerate(values)]
+    start = initial_index(control)
+    if isinstance(control, Slider):
+        return widgets.SelectionSlider(
+            options=options,
+            index=start,
+            description=label,
+            continuous_update=True,
+            readout=True,
+            style=style,
+            layout=layout,
+        )
+    if control.style == "dropdown":
+        return widgets.Dropdown(
+            options=options, index=start, description=label, style=style, layout=layout
+        )
+    return widgets.ToggleButtons(
+        options=options,
+        index=start,
+        description=label,
+        style={**style, "button_width": "auto"},
+        layout=layout,
+    )
