@@ -23,7 +23,7 @@ def _off_on_every_example(model: Sequential, x: ArrayLike, *, where: str, relu_o
         )
     return {  # trace(): a pending backward pass stays valid
         block.index: np.all(t.z <= 0.0, axis=0)
-        for block, t in zip(model.blocks(), model.trace(x))
+        for block, t in zip(model.blocks(), model.trace(x), strict=True)
         if t.activation is not None and (isinstance(t.activation, ReLU) or not relu_only)
     }
 

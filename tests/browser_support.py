@@ -1,5 +1,6 @@
 """Helpers of the browser tests (tests/test_browser.py): a local web server for the built
-book, local copies of the scripts the pages load from CDNs, and the in-page measurements.
+book, local copies of the scripts the pages load from CDNs, the check of text alternatives,
+and `js`, which loads the in-page measurements from ``tests/browser/js/*.js``.
 
 Pages of the book load three scripts from CDNs: MathJax 3 (pages with math), require.js
 2.3.4 and @jupyter-widgets/html-manager 1.0.6 (pages with widgets). The tests serve them
@@ -19,7 +20,7 @@ import re
 import shutil
 import threading
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ TESTS_DIR = Path(__file__).resolve().parent
 JS_DIR = TESTS_DIR.parent / "js"
 NODE_MODULES = JS_DIR / "node_modules"
 NPM_INSTALL_HINT = "npm ci --prefix js"
+BROWSER_JS_DIR = TESTS_DIR / "browser" / "js"  # the functions the tests run in the pages
 CHROMIUM_INSTALL_HINT = "apt-get install -y chromium"
 
 # Flags for a headless Chromium that reaches nothing by itself (no updates, sync, QUIC...).
@@ -44,7 +46,11 @@ CHROMIUM_ARGS = [
 
 def find_chromium() -> Path | None:
     """Return Debian's chromium (or ``$CHROMIUM``, when set), or None when there is none."""
-    candidates = [os.environ.get("CHROMIUM", ""), "/usr/bin/chromium", shutil.which("chromium") or ""]
+    candidates = [
+        os.environ.get("CHROMIUM", ""),
+        "/usr/bin/chromium",
+        shutil.which("chromium") or "",
+    ]
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return Path(candidate)
@@ -79,10 +85,12 @@ class CdnPackage:
 
     def local_path(self, url: str) -> Path | None:
         if self.single_file is not None:
-            return self.directory / self.single_file if url.split("?")[0] == self.url_prefix else None
+            return (
+                self.directory / self.single_file if url.split("?")[0] == self.url_prefix else None
+            )
         if not url.startswith(self.url_prefix):
             return None
-        rest = url[len(self.url_prefix):].split("?")[0].split("#")[0]
+        rest = url[len(self.url_prefix) :].split("?")[0].split("#")[0]
         path = (self.directory / self.path_prefix / rest).resolve()
         if self.directory.resolve() not in path.parents:
             return None
@@ -187,7 +195,9 @@ class NetworkLog:
     integrity_removed: int = 0
 
 
-def install_routes(page: Any, base_url: str, log: NetworkLog, transform: Any = None, cdn: bool = True) -> None:
+def install_routes(
+    page: Any, base_url: str, log: NetworkLog, transform: Any = None, cdn: bool = True
+) -> None:
     """Route every request of ``page``: the book from ``base_url``, CDN scripts from
     node_modules (CORS-enabled, as their ``crossorigin`` tags need), everything else aborted
     and recorded in ``log``. ``transform(html) -> html``, when given, edits every page
@@ -224,7 +234,11 @@ def install_routes(page: Any, base_url: str, log: NetworkLog, transform: Any = N
                 )
             else:
                 log.missing_locally.append(url)
-                route.fulfill(status=404, body="not in the local copy", headers={"Access-Control-Allow-Origin": "*"})
+                route.fulfill(
+                    status=404,
+                    body="not in the local copy",
+                    headers={"Access-Control-Allow-Origin": "*"},
+                )
             return
         log.blocked.append(url)
         route.abort("blockedbyclient")
@@ -250,9 +264,11 @@ class BookServer:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="book-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="book-server", daemon=True
+        )
 
-    def __enter__(self) -> "BookServer":
+    def __enter__(self) -> BookServer:
         self._thread.start()
         return self
 
@@ -269,9 +285,27 @@ class BookServer:
 
 # Text alternatives that say nothing about the picture.
 GENERIC_ALT = {
-    "alt", "alt text", "chart", "fig", "figure", "graph", "image", "image/png", "img",
-    "none", "null", "output", "output image", "photo", "picture", "plot", "png", "svg",
-    "undefined", "untitled", "widget",
+    "alt",
+    "alt text",
+    "chart",
+    "fig",
+    "figure",
+    "graph",
+    "image",
+    "image/png",
+    "img",
+    "none",
+    "null",
+    "output",
+    "output image",
+    "photo",
+    "picture",
+    "plot",
+    "png",
+    "svg",
+    "undefined",
+    "untitled",
+    "widget",
 }
 _FILENAME = re.compile(r"^\S+\.(png|jpe?g|gif|svg|webp)$", re.IGNORECASE)
 _HASH = re.compile(r"^[0-9a-f]{16,}$", re.IGNORECASE)
@@ -286,7 +320,9 @@ def alt_text_problem(text: str | None) -> str | None:
     if not stripped:
         return "empty alt text"
     normal = stripped.lower().strip(" .:;,-_")
-    if normal in GENERIC_ALT or re.fullmatch(r"(output|image|figure|fig|img|plot)[\s_-]*\d*", normal):
+    if normal in GENERIC_ALT or re.fullmatch(
+        r"(output|image|figure|fig|img|plot)[\s_-]*\d*", normal
+    ):
         return f"generic alt text {text!r}"
     if _FILENAME.match(stripped) or _HASH.match(stripped):
         return f"alt text is a file name {text!r}"
@@ -297,169 +333,17 @@ def alt_text_problem(text: str | None) -> str | None:
     return None
 
 
-# Runs in the page: every image (of the page, or of the element it is given) with what a
-# reader (or a screen reader) gets from it.
-IMAGES_JS = """
-(root) => Array.from((root || document).querySelectorAll('img')).map((img) => {
-  const rect = img.getBoundingClientRect();
-  const style = getComputedStyle(img);
-  return {
-    src: (img.getAttribute('src') || '').slice(0, 80),
-    alt: img.getAttribute('alt'),
-    title: img.getAttribute('title'),
-    ariaLabel: img.getAttribute('aria-label'),
-    inWidget: img.closest('.jupyter-widgets, .widget-subarea') !== null,
-    inArticle: img.closest('article') !== null,
-    visible: img.checkVisibility() && rect.width > 0 && rect.height > 0,
-    complete: img.complete,
-    naturalWidth: img.naturalWidth,
-  };
-})
-"""
+# --------------------------------------------------------------------------- in-page functions
 
-# Runs in the page: the math Sphinx marked up, and what MathJax made of it.
-MATH_JS = """
-() => {
-  const blocks = Array.from(document.querySelectorAll('span.math, div.math'));
-  const untypeset = blocks.filter((b) => !b.querySelector('mjx-container'))
-                          .map((b) => b.textContent.trim().slice(0, 80));
-  const errors = Array.from(document.querySelectorAll('mjx-merror'))
-                      .map((e) => (e.getAttribute('data-mjx-error') || e.textContent).slice(0, 120));
-  // Raw TeX left in the prose: $...$ or \\(...\\) outside code and typeset math.
-  const article = document.querySelector('article') || document.body;
-  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT, {
-    acceptNode: (node) => node.parentElement.closest('pre, code, script, style, mjx-container, .math, textarea')
-      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
-  });
-  const raw = [];
-  const pattern = /\\$[^$\\n]*[\\\\^_{}][^$\\n]*\\$|\\\\\\(|\\\\\\[/;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (pattern.test(node.textContent)) raw.push(node.textContent.trim().slice(0, 80));
-  }
-  return {
-    inline: document.querySelectorAll('span.math').length,
-    display: document.querySelectorAll('div.math').length,
-    containers: document.querySelectorAll('mjx-container').length,
-    untypeset, errors, raw,
-  };
-}
-"""
 
-# Runs in the page: the messages of the error views the widget manager drew instead of
-# widgets it could not create (revealed by clicking them, as a reader would).
-ERROR_VIEWS_JS = """
-(root) => Array.from(root.querySelectorAll('.jupyter-widgets-error-widget')).map((content) => {
-  const host = content.closest('.jupyter-widgets') || content;
-  if (content.classList.contains('icon-error')) host.click();
-  return host.textContent.replace(/^\\s*\\[Open Browser Console[^\\]]*\\]\\s*/, '').trim().slice(0, 400);
-})
-"""
+@cache
+def js(name: str) -> str:
+    """The JavaScript function in ``tests/browser/js/<name>.js``, for ``page.evaluate``.
 
-# Runs in the page: the widget views the notebook displayed and what the manager drew.
-WIDGETS_JS = """
-() => {
-  const views = Array.from(document.querySelectorAll(
-    'script[type="application/vnd.jupyter.widget-view+json"]'));
-  const unrendered = views.filter((v) => {
-    const area = v.previousElementSibling;
-    return !(area && area.classList.contains('widget-subarea') && area.firstElementChild);
-  }).map((v) => v.textContent.trim().slice(0, 120));
-  const errorViews = (%s)(document);
-  const widgetElements = Array.from(document.querySelectorAll('[class]'))
-    .filter((e) => Array.from(e.classList).some((c) => c.startsWith('widget-')));
-  const byKind = (sel) => document.querySelectorAll('.widget-subarea ' + sel).length;
-  return {
-    views: views.length,
-    states: document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length,
-    unrendered, errorViews,
-    widgetElements: widgetElements.length,
-    sliders: byKind('.widget-slider'),
-    dropdowns: byKind('.widget-dropdown'),
-    toggles: byKind('.widget-toggle-buttons'),
-    images: byKind('img'),
-  };
-}
-""" % ERROR_VIEWS_JS.strip()
-
-# Runs in the page (390 px wide): elements that stick out to the right of the viewport and
-# are neither clipped by a scrolling ancestor nor part of a code cell or a figure.
-OVERFLOW_JS = """
-() => {
-  const width = document.documentElement.clientWidth;
-  const allowed = 'pre, .highlight, div.cell_input, div.cell_output, figure, img, .jupyter-widgets, mjx-container';
-  const clips = (el) => ['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(el).overflowX);
-  const offenders = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const rect = el.getBoundingClientRect();
-    if (rect.width === 0 || rect.height === 0 || rect.right <= width + 1) continue;
-    if (!el.checkVisibility({visibilityProperty: true})) continue;
-    let contained = false;
-    for (let a = el.parentElement; a && a !== document.body && a !== document.documentElement; a = a.parentElement) {
-      const s = getComputedStyle(a);
-      if (s.position === 'fixed') { contained = true; break; }
-      if (clips(a) && a.getBoundingClientRect().right <= width + 1) { contained = true; break; }
-    }
-    if (getComputedStyle(el).position === 'fixed') contained = true;
-    if (contained || el.closest(allowed)) continue;
-    // Report the outermost offender only.
-    if (offenders.some((o) => o.el.contains(el))) continue;
-    const id = el.id ? '#' + el.id : '';
-    const cls = el.classList.length ? '.' + Array.from(el.classList).slice(0, 3).join('.') : '';
-    offenders.push({el, what: `${el.tagName.toLowerCase()}${id}${cls} (right edge ${Math.round(rect.right)} px): ` +
-                              el.textContent.trim().replace(/\\s+/g, ' ').slice(0, 60)});
-  }
-  return {
-    viewport: width,
-    scrollWidth: document.documentElement.scrollWidth,
-    offenders: offenders.map((o) => o.what),
-  };
-}
-"""
-
-# Runs in the page: the header's launch, download and repository buttons.
-BUTTONS_JS = """
-() => {
-  const hrefs = (sel) => Array.from(document.querySelectorAll(sel)).map((a) => a.href);
-  const visible = (sel) => Array.from(document.querySelectorAll(sel)).some((e) => e.checkVisibility());
-  return {
-    binder: hrefs('a[href^="https://mybinder.org/v2/"]'),
-    colab: hrefs('a[href^="https://colab.research.google.com/github/"]'),
-    downloads: hrefs('.dropdown-download-buttons a, a.btn-download-source-button, a[href$=".ipynb"][download], a[href*="_sources/"]'),
-    printButton: document.querySelectorAll('.btn-download-pdf-button, button[onclick*="print"]').length,
-    repository: hrefs('a.btn-source-repository-button, .dropdown-source-buttons a[href^="https://github.com/"]'),
-    launchToggleVisible: visible('.dropdown-launch-buttons > button'),
-    downloadToggleVisible: visible('.dropdown-download-buttons > button'),
-    sourceToggleVisible: visible('.dropdown-source-buttons > button') || visible('a.btn-source-repository-button'),
-  };
-}
-"""
-
-# Runs in the page: the image a control's figure shows now, as a digest of its bytes.
-SHOWN_FRAME_JS = """
-async (container) => {
-  const imgs = Array.from(container.querySelectorAll('img'))
-    .filter((img) => img.checkVisibility() && img.getBoundingClientRect().width > 0);
-  const digests = [];
-  for (const img of imgs) {
-    const buffer = await (await fetch(img.src)).arrayBuffer();
-    const hash = await crypto.subtle.digest('SHA-256', buffer);
-    digests.push(Array.from(new Uint8Array(hash)).map((b) => b.toString(16).padStart(2, '0')).join('').slice(0, 16));
-  }
-  return digests;
-}
-"""
-
-# Runs in the page: the nearest ancestor of a control that also holds an image (the figure
-# beside it); marks it with a data attribute so the test can screenshot it.
-MARK_FIGURE_JS = """
-(control, mark) => {
-  for (let a = control.parentElement; a; a = a.parentElement) {
-    if (a.classList.contains('widget-subarea') || a.matches('.cell_output, article')) {
-      if (a.querySelector('img')) { a.setAttribute('data-figure-of', mark); return true; }
-      return false;
-    }
-    if (a.querySelector('img')) { a.setAttribute('data-figure-of', mark); return true; }
-  }
-  return false;
-}
-"""
+    Each file holds one function expression (after a comment saying what it returns);
+    Playwright calls it, with the element when given to ``locator.evaluate``.
+    """
+    path = BROWSER_JS_DIR / f"{name}.js"
+    if not path.is_file():
+        raise FileNotFoundError(f"no in-page function {name!r}: {path} does not exist")
+    return path.read_text(encoding="utf-8")

@@ -2,8 +2,8 @@
 
 Every page of the toc is opened from the book built once per session (`built_book`), served
 on 127.0.0.1, with no network: the CDN scripts the pages load (MathJax 3, require.js 2.3.4,
-@jupyter-widgets/html-manager 1.0.6) come from the npm packages in ``tests/js``
-(``npm ci --prefix tests/js``) and every other request leaving 127.0.0.1 is aborted and
+@jupyter-widgets/html-manager 1.0.6) come from the npm packages in ``js/``
+(``npm ci --prefix js``) and every other request leaving 127.0.0.1 is aborted and
 reported. For each page the tests check that
 
 - it loads with no uncaught error (the known upstream noise is listed in `KNOWN_NOISE`);
@@ -18,8 +18,10 @@ reported. For each page the tests check that
 Screenshots of every page (desktop and phone width) go to ``<build>/browser-screenshots``;
 the path and a table of what was checked on each page are printed at the end of the run.
 
-Without chromium the suite is skipped with the command that installs it; with ``CI=true`` a
-missing browser or missing npm packages fail it instead.
+The browser comes from pytest-playwright's fixtures (``browser``, ``page``), launched from
+the system's Chromium (`browser_type_launch_args`); what runs inside the pages is in
+``tests/browser/js/*.js``. Without Chromium the suite is skipped with the command that
+installs it; with ``CI=true`` a missing browser or missing npm packages fail it instead.
 """
 
 from __future__ import annotations
@@ -35,19 +37,10 @@ from typing import Any
 
 import pytest
 import yaml
-
 from browser_support import (
-    BUTTONS_JS,
     CHROMIUM_ARGS,
     CHROMIUM_INSTALL_HINT,
-    ERROR_VIEWS_JS,
-    IMAGES_JS,
-    MARK_FIGURE_JS,
-    MATH_JS,
     NPM_INSTALL_HINT,
-    OVERFLOW_JS,
-    SHOWN_FRAME_JS,
-    WIDGETS_JS,
     BookServer,
     NetworkLog,
     alt_text_problem,
@@ -55,8 +48,14 @@ from browser_support import (
     find_chromium,
     in_ci,
     install_routes,
+    js,
     local_copy,
     missing_npm_packages,
+)
+
+pytest.importorskip(
+    "pytest_playwright",
+    reason="the browser tests need pytest-playwright: pip install -r requirements-dev.txt",
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -67,7 +66,7 @@ FRAME_TIMEOUT_S = 5.0  # for the figure to change after a key press
 
 # Uncaught errors that the book cannot cause or fix, each with why it is harmless. A page
 # error is forgiven only if it matches a pattern here AND the check next to it passes on
-# that page (a JavaScript expression evaluated in the page, true when nothing was lost).
+# that page (the function in tests/browser/js/<check>.js, true when nothing was lost).
 KNOWN_NOISE = (
     (
         # sphinx-thebe 0.3.1 adds its inline configuration script ("const THEBE_JS_URL = ...")
@@ -75,7 +74,7 @@ KNOWN_NOISE = (
         # it twice: the second, identical copy cannot redeclare the constants. The first copy
         # defined them, which is all the "Live Code" button needs.
         re.compile(r"^Identifier 'THEBE_JS_URL' has already been declared$"),
-        "typeof THEBE_JS_URL === 'string' && typeof thebe_selector === 'string'",
+        "thebe_config_defined",
     ),
     (
         # @jupyter-widgets/controls 5 (inside html-manager 1.0.6) typesets a widget's label
@@ -83,9 +82,7 @@ KNOWN_NOISE = (
         # no Hub. The label's text is written before that call, so only TeX inside widget
         # labels would stay untypeset, and the check is that no label contains any.
         re.compile(r"^Cannot read properties of undefined \(reading 'Queue'\)$"),
-        "Array.from(document.querySelectorAll('.widget-subarea .widget-label, "
-        ".widget-subarea .widget-readout, .widget-subarea button'))"
-        ".every((e) => !/\\$|\\\\\\(|\\\\\\[/.test(e.textContent))",
+        "no_tex_in_widget_labels",
     ),
 )
 
@@ -97,13 +94,7 @@ KNOWN_MISSING_LOCAL = (
         # CSS. The theme draws its icons as SVG and no widget of the book has an icon: the
         # check is that nothing on the page is drawn with a FontAwesome font.
         re.compile(r"/@jupyter-widgets/html-manager/dist/[0-9a-f]{20}\.(woff2?|ttf|eot|svg)$"),
-        """Array.from(document.querySelectorAll('[class*="fa"], .widget-subarea *')).every((e) =>
-             [null, '::before', '::after'].every((p) => {
-               const s = getComputedStyle(e, p);
-               const drawn = p === null
-                 ? Array.from(e.childNodes).some((n) => n.nodeType === 3 && n.textContent.trim())
-                 : !['none', 'normal', '""'].includes(s.content);
-               return !(drawn && /FontAwesome|Font Awesome 5/i.test(s.fontFamily)); }))""",
+        "no_fontawesome_drawn",
     ),
 )
 
@@ -118,14 +109,27 @@ def _unavailable(message: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> Path:
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    """pytest-playwright's launch options, for the system's Chromium kept off the network."""
     path = find_chromium()
     if path is None:
         _unavailable(
             "the browser tests need Chromium, which is not installed: run "
             f"`{CHROMIUM_INSTALL_HINT}` (Debian/Ubuntu, as root) or set CHROMIUM=/path/to/chromium"
         )
-    return path
+    return {**browser_type_launch_args, "executable_path": str(path), "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    """Every page opens at phone width (for the overflow check), one device pixel per CSS
+    pixel, with service workers blocked so that every request goes through the routes."""
+    return {
+        **browser_context_args,
+        "viewport": PHONE,
+        "device_scale_factor": 1,
+        "service_workers": "block",
+    }
 
 
 @pytest.fixture(scope="session")
@@ -139,23 +143,11 @@ def cdn_copies() -> None:
 
 
 @pytest.fixture(scope="session")
-def playwright_browser(chromium_path: Path, cdn_copies: None):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the browser tests need the playwright package: pip install -r requirements-dev.txt")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(chromium_path), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@pytest.fixture(scope="session")
 def book_server(built_book):
     if not built_book.html_dir.is_dir():
-        pytest.fail(f"the book build produced no HTML folder ({built_book.html_dir})", pytrace=False)
+        pytest.fail(
+            f"the book build produced no HTML folder ({built_book.html_dir})", pytrace=False
+        )
     with BookServer(built_book.html_dir) as server:
         yield server
 
@@ -237,49 +229,39 @@ def _file_name(docname: str) -> str:
 
 def _wait_until_rendered(page, visit: PageVisit) -> None:
     """Wait for MathJax's first typesetting pass and for the widget manager's views."""
-    has_mathjax = page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')")
-    if has_mathjax:
+    if page.evaluate(js("has_mathjax")):
         try:
-            page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                timeout=RENDER_TIMEOUT_MS,
-            )
-            page.evaluate("() => MathJax.startup.promise.then(() => true)")
+            page.wait_for_function(js("mathjax_started"), timeout=RENDER_TIMEOUT_MS)
+            page.evaluate(js("mathjax_typeset"))
         except Exception as error:  # noqa: BLE001 - reported by the math test
             visit.render_problems.append(f"MathJax did not start: {error}".splitlines()[0])
-    has_views = page.evaluate(
-        "() => !!document.querySelector('script[type=\"application/vnd.jupyter.widget-view+json\"]')"
-    )
-    if has_views:
+    if page.evaluate(js("has_widget_views")):
         try:
-            page.wait_for_function(
-                """() => Array.from(document.querySelectorAll(
-                     'script[type="application/vnd.jupyter.widget-view+json"]')).every((v) => {
-                       const area = v.previousElementSibling;
-                       return area && area.classList.contains('widget-subarea') && area.firstElementChild; })""",
-                timeout=RENDER_TIMEOUT_MS,
-            )
+            page.wait_for_function(js("widget_views_rendered"), timeout=RENDER_TIMEOUT_MS)
         except Exception as error:  # noqa: BLE001 - reported by the widget test
-            visit.render_problems.append(f"widgets not rendered after {RENDER_TIMEOUT_MS} ms: {error}".splitlines()[0])
+            visit.render_problems.append(
+                f"widgets not rendered after {RENDER_TIMEOUT_MS} ms: {error}".splitlines()[0]
+            )
     page.wait_for_timeout(150)  # let the last views paint
 
 
-def _open(browser, server: BookServer, docname: str, visit: PageVisit, transform=None, cdn=True):
-    """Open a page at phone width, recording its errors and requests into ``visit``."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, service_workers="block")
-    page = context.new_page()
+def _open(
+    page, server: BookServer, docname: str, visit: PageVisit, transform=None, cdn=True
+) -> None:
+    """Open a page (at phone width), recording its errors and requests into ``visit``."""
     install_routes(page, server.base_url, visit.network, transform=transform, cdn=cdn)
     page.on("pageerror", lambda error: visit.page_errors.append(error.message or str(error)))
     page.on(
         "response",
-        lambda response: response.status >= 400
-        and response.url.startswith(server.base_url)
-        and visit.missing_local.append(f"{response.status} {response.url}"),
+        lambda response: (
+            response.status >= 400
+            and response.url.startswith(server.base_url)
+            and visit.missing_local.append(f"{response.status} {response.url}")
+        ),
     )
     response = page.goto(server.url(docname), wait_until="load", timeout=RENDER_TIMEOUT_MS * 2)
     visit.status = response.status if response is not None else None
     _wait_until_rendered(page, visit)
-    return context, page
 
 
 def _forgive(page, visit: PageVisit) -> None:
@@ -294,7 +276,7 @@ def _forgive(page, visit: PageVisit) -> None:
             text = item.split(" ", 1)[1] if attribute == "missing_local" else item
             check = next((check for pattern, check in known if pattern.search(text)), None)
             if check is not None and check not in verdicts:
-                verdicts[check] = bool(page.evaluate(f"() => !!({check})"))
+                verdicts[check] = bool(page.evaluate(js(check)))
             if check is not None and verdicts[check]:
                 getattr(visit, forgiven).append(item)
             else:
@@ -304,13 +286,13 @@ def _forgive(page, visit: PageVisit) -> None:
 
 def _shown_frame(figure, *, screenshots: bool = True) -> tuple[list[str], list[bytes]]:
     """Digests of the bytes of a figure's visible images, and a screenshot of each."""
-    digests = figure.evaluate(SHOWN_FRAME_JS)
+    digests = figure.evaluate(js("shown_frame"))
     shots = []
     if screenshots:
         images = figure.locator("img").filter(visible=True)
         for index in range(images.count()):
             image = images.nth(index)
-            image.evaluate("(img) => img.decode().catch(() => null)")
+            image.evaluate(js("decode_image"))
             shots.append(image.screenshot(animations="disabled", caret="hide"))
     return digests, shots
 
@@ -327,10 +309,12 @@ def _press_and_compare(page, figure, target, key: str, read_value, before) -> tu
     target.press(key)
     after_value = read_value()
     if after_value == before_value:
-        return Move(key, before_value, after_value, False, False, f"{key} did not move the control"), before
+        return Move(
+            key, before_value, after_value, False, False, f"{key} did not move the control"
+        ), before
     deadline = time.monotonic() + FRAME_TIMEOUT_S
     while time.monotonic() < deadline:
-        digests = figure.evaluate(SHOWN_FRAME_JS)
+        digests = figure.evaluate(js("shown_frame"))
         if digests and digests != before_digests:
             break
         page.wait_for_timeout(50)
@@ -344,13 +328,14 @@ def _press_and_compare(page, figure, target, key: str, read_value, before) -> tu
         pixels_changed=bool(after_shots) and after_shots != before_shots,
     )
     if not after_digests:
-        errors = figure.evaluate(ERROR_VIEWS_JS)
-        move.problem = (
-            f"no image is shown after {key} ({before_value} -> {after_value})"
-            + (f"; error widget: {errors}" if errors else "")
+        errors = figure.evaluate(js("error_views"))
+        move.problem = f"no image is shown after {key} ({before_value} -> {after_value})" + (
+            f"; error widget: {errors}" if errors else ""
         )
     elif not move.frame_changed:
-        move.problem = f"the figure still shows the same image after {key} ({before_value} -> {after_value})"
+        move.problem = (
+            f"the figure still shows the same image after {key} ({before_value} -> {after_value})"
+        )
     elif not move.pixels_changed:
         move.problem = f"the image changed but the screenshot of it did not after {key}"
     return move, after
@@ -369,7 +354,11 @@ def _slider_plan(control):
     """One step away from the start, then a jump to the far end: three different positions."""
     handle = control.locator(".noUi-handle").first
     value = lambda: handle.get_attribute("aria-valuenow") or ""  # noqa: E731
-    first, last, start = handle.get_attribute("aria-valuemin"), handle.get_attribute("aria-valuemax"), value()
+    first, last, start = (
+        handle.get_attribute("aria-valuemin"),
+        handle.get_attribute("aria-valuemax"),
+        value(),
+    )
     yield handle, ("ArrowLeft" if start == last else "ArrowRight"), value
     yield handle, _far_end(start, value(), first, last), value
 
@@ -377,8 +366,8 @@ def _slider_plan(control):
 def _dropdown_plan(control):
     """As for a slider: the next option, then the first or last one."""
     select = control.locator("select").first
-    value = lambda: str(select.evaluate("(s) => s.selectedIndex"))  # noqa: E731
-    last, start = str(select.evaluate("(s) => s.options.length - 1")), value()
+    value = lambda: str(select.evaluate(js("selected_index")))  # noqa: E731
+    last, start = str(select.evaluate(js("last_option_index"))), value()
     yield select, ("ArrowUp" if start == last else "ArrowDown"), value
     yield select, _far_end(start, value(), "0", last), value
 
@@ -387,9 +376,7 @@ def _toggle_plan(control):
     """Activate the next button with Space, then the one after it with Enter."""
     buttons = control.locator("button")
     count = buttons.count()
-    value = lambda: str(control.evaluate(  # noqa: E731
-        "(c) => Array.from(c.querySelectorAll('button')).findIndex((b) => b.classList.contains('mod-active'))"
-    ))
+    value = lambda: str(control.evaluate(js("active_toggle")))  # noqa: E731
     for key in ("Space", "Enter"):
         yield buttons.nth((int(value()) + 1) % count), key, value
 
@@ -409,11 +396,11 @@ def _exercise_controls(page, visit: PageVisit, shots_dir: Path) -> None:
         for index in range(controls.count()):
             number += 1
             control = controls.nth(index)
-            label = control.evaluate("(c) => (c.querySelector('.widget-label') || {}).textContent || ''")
+            label = control.evaluate(js("control_label"))
             result = Control(kind, label.strip())
             visit.controls.append(result)
             mark = f"control-{number}"
-            if not control.evaluate(MARK_FIGURE_JS, mark):
+            if not control.evaluate(js("mark_figure"), mark):
                 result.problem = "no figure (image) next to this control"
                 continue
             figure = page.locator(f'[data-figure-of="{mark}"]')
@@ -427,25 +414,36 @@ def _exercise_controls(page, visit: PageVisit, shots_dir: Path) -> None:
                     result.moves.append(move)
                     seen = {(image["src"], image["title"]) for image in visit.images}
                     visit.images += [
-                        image for image in figure.evaluate(IMAGES_JS)
+                        image
+                        for image in figure.evaluate(js("images"))
                         if image["visible"] and (image["src"], image["title"]) not in seen
                     ]
             except Exception as error:  # noqa: BLE001 - recorded for the controls test
                 result.problem = f"could not move it: {str(error).splitlines()[0]}"
             if state[1]:
                 last = result.moves[-1].key if result.moves else "start"
-                (shots_dir / f"{_file_name(visit.docname)}--{mark}-after-{last}.png").write_bytes(state[1][0])
+                (shots_dir / f"{_file_name(visit.docname)}--{mark}-after-{last}.png").write_bytes(
+                    state[1][0]
+                )
 
 
 def _screenshot(page, path: Path, visit: PageVisit) -> None:
-    page.screenshot(path=str(path), full_page=True, type="jpeg", quality=75, animations="disabled", caret="hide")
+    page.screenshot(
+        path=str(path), full_page=True, type="jpeg", quality=75, animations="disabled", caret="hide"
+    )
     visit.screenshots.append(path)
 
 
+def _widgets(page) -> dict:
+    """The widget views of the page, what the manager drew, and its error views."""
+    return {**page.evaluate(js("widgets")), "errorViews": page.evaluate(js("error_views"))}
+
+
 def visit_page(
-    browser, server: BookServer, docname: str, shots_dir: Path, transform=None, cdn: bool = True
+    page, server: BookServer, docname: str, shots_dir: Path, transform=None, cdn: bool = True
 ) -> PageVisit:
-    """Open ``docname`` and record everything the tests check.
+    """Open ``docname`` in ``page`` (a fresh page at phone width) and record everything the
+    tests check.
 
     The page is loaded once at phone width (overflow check, phone screenshot), then widened
     to a desktop window for the rest: math, widgets, images, buttons, the controls.
@@ -457,40 +455,38 @@ def visit_page(
     html_file = server.html_dir / f"{docname}.html"
     if html_file.is_file():
         visit.unknown_cdn_scripts = [
-            src for src in cdn_scripts_on_page(html_file.read_text(encoding="utf-8"))
+            src
+            for src in cdn_scripts_on_page(html_file.read_text(encoding="utf-8"))
             if not cdn or local_copy(src) is None
         ]
-    context, page = _open(browser, server, docname, visit, transform, cdn)
-    try:
-        visit.overflow = page.evaluate(OVERFLOW_JS)
-        _screenshot(page, shots_dir / f"{_file_name(docname)}--phone.jpg", visit)
+    _open(page, server, docname, visit, transform, cdn)
+    visit.overflow = page.evaluate(js("overflow"))
+    _screenshot(page, shots_dir / f"{_file_name(docname)}--phone.jpg", visit)
 
-        page.set_viewport_size(DESKTOP)
-        page.wait_for_timeout(200)
-        math = page.evaluate(MATH_JS)
-        math["typeset"] = (math["inline"] + math["display"]) - len(math["untypeset"])
-        visit.math = math
-        visit.widgets = page.evaluate(WIDGETS_JS)
-        visit.images = page.evaluate(IMAGES_JS)
-        visit.buttons = page.evaluate(BUTTONS_JS)
-        _screenshot(page, shots_dir / f"{_file_name(docname)}--desktop.jpg", visit)
-        toggle = page.locator(".dropdown-launch-buttons > button").first
-        if toggle.count() and toggle.is_visible():
-            toggle.click()
-            binder = page.locator('.dropdown-launch-buttons a[href^="https://mybinder.org/v2/"]').first
-            try:
-                binder.wait_for(state="visible", timeout=3000)
-                visit.launch_menu_visible = True
-            except Exception:  # noqa: BLE001 - reported by the buttons test
-                visit.launch_menu_visible = False
-            page.keyboard.press("Escape")
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_timeout(200)
+    math = page.evaluate(js("math"))
+    math["typeset"] = (math["inline"] + math["display"]) - len(math["untypeset"])
+    visit.math = math
+    visit.widgets = _widgets(page)
+    visit.images = page.evaluate(js("images"))
+    visit.buttons = page.evaluate(js("buttons"))
+    _screenshot(page, shots_dir / f"{_file_name(docname)}--desktop.jpg", visit)
+    toggle = page.locator(".dropdown-launch-buttons > button").first
+    if toggle.count() and toggle.is_visible():
+        toggle.click()
+        binder = page.locator('.dropdown-launch-buttons a[href^="https://mybinder.org/v2/"]').first
+        try:
+            binder.wait_for(state="visible", timeout=3000)
+            visit.launch_menu_visible = True
+        except Exception:  # noqa: BLE001 - reported by the buttons test
+            visit.launch_menu_visible = False
+        page.keyboard.press("Escape")
 
-        _exercise_controls(page, visit, shots_dir)
-        page.wait_for_timeout(100)  # late errors of the last move
-        visit.widgets_after = page.evaluate(WIDGETS_JS)
-        _forgive(page, visit)
-    finally:
-        context.close()
+    _exercise_controls(page, visit, shots_dir)
+    page.wait_for_timeout(100)  # late errors of the last move
+    visit.widgets_after = _widgets(page)
+    _forgive(page, visit)
     visit.seconds = time.monotonic() - started
     return visit
 
@@ -511,29 +507,40 @@ class _Summary:
         write("page | " + " | ".join(columns) + " | seconds")
         for docname, visit in self.visits.items():
             counts = visit.counts()
-            write(f"{docname} | " + " | ".join(str(counts[c]) for c in columns) + f" | {visit.seconds:.1f}")
+            write(
+                f"{docname} | "
+                + " | ".join(str(counts[c]) for c in columns)
+                + f" | {visit.seconds:.1f}"
+            )
         total = sum(v.seconds for v in self.visits.values())
         write(f"{len(self.visits)} pages in {total:.1f} s of browser time")
         write(f"screenshots: {self.shots_dir}")
 
 
 @pytest.fixture(scope="session")
-def page_visits(request, playwright_browser, book_server, built_book, screenshot_dir):
+def page_visits(request, browser, browser_context_args, cdn_copies, book_server, screenshot_dir):
+    """``get(docname)``: the one visit of a page, made on first use in a context of its own
+    (pytest-playwright's ``page`` fixture would open a page per test, seven per page)."""
     summary = _Summary(screenshot_dir)
     request.config.pluginmanager.register(summary, "browser-test-summary")
     cache: dict[str, PageVisit | Exception] = {}
 
     def get(docname: str) -> PageVisit:
         if docname not in cache:
+            context = browser.new_context(**browser_context_args)
             try:
                 cache[docname] = summary.visits[docname] = visit_page(
-                    playwright_browser, book_server, docname, screenshot_dir
+                    context.new_page(), book_server, docname, screenshot_dir
                 )
             except Exception as error:  # noqa: BLE001 - one failed visit fails that page's tests
                 cache[docname] = error
+            finally:
+                context.close()
         result = cache[docname]
         if isinstance(result, Exception):
-            pytest.fail(f"{docname}: the browser could not go through the page: {result!r}", pytrace=False)
+            pytest.fail(
+                f"{docname}: the browser could not go through the page: {result!r}", pytrace=False
+            )
         return result
 
     return get
@@ -554,17 +561,23 @@ def _is_notebook(docname: str) -> bool:
 def test_page_loads_without_errors_or_network(visit: PageVisit):
     assert visit.status == 200, f"{visit.url} answered {visit.status}"
     assert not visit.unknown_cdn_scripts, (
-        f"{visit.docname} loads scripts the tests have no local copy of: {visit.unknown_cdn_scripts}; "
-        f"add them to CDN_PACKAGES in tests/browser_support.py and to tests/js/package.json"
+        f"{visit.docname} loads scripts the tests have no local copy of: "
+        f"{visit.unknown_cdn_scripts}; "
+        f"add them to CDN_PACKAGES in tests/browser_support.py and to js/package.json"
     )
-    assert not visit.page_errors, f"{visit.docname}: uncaught errors in the page: {visit.page_errors}"
+    assert not visit.page_errors, (
+        f"{visit.docname}: uncaught errors in the page: {visit.page_errors}"
+    )
     assert not visit.network.blocked, (
         f"{visit.docname} tried to reach the network (requests aborted): {visit.network.blocked}"
     )
     assert not visit.network.missing_locally, (
-        f"{visit.docname} asked for CDN files the npm packages do not contain: {visit.network.missing_locally}"
+        f"{visit.docname} asked for CDN files the npm packages do not contain: "
+        f"{visit.network.missing_locally}"
     )
-    assert not visit.missing_local, f"{visit.docname}: files missing from the built book: {visit.missing_local}"
+    assert not visit.missing_local, (
+        f"{visit.docname}: files missing from the built book: {visit.missing_local}"
+    )
     assert all(shot.is_file() and shot.stat().st_size > 0 for shot in visit.screenshots)
 
 
@@ -574,20 +587,26 @@ def test_math_is_typeset(visit: PageVisit):
     assert not problems, f"{visit.docname}: {problems}"
     blocks = math["inline"] + math["display"]
     assert not math["untypeset"], (
-        f"{visit.docname}: {len(math['untypeset'])} of {blocks} math blocks were not typeset by MathJax, "
+        f"{visit.docname}: {len(math['untypeset'])} of {blocks} math blocks were not typeset "
+        f"by MathJax, "
         f"e.g. {math['untypeset'][:3]}"
     )
     assert math["containers"] >= blocks, (
         f"{visit.docname}: {blocks} math blocks but only {math['containers']} MathJax containers"
     )
     assert not math["errors"], f"{visit.docname}: MathJax reports TeX errors: {math['errors'][:5]}"
-    assert not math["raw"], f"{visit.docname}: TeX left as plain text in the prose: {math['raw'][:5]}"
+    assert not math["raw"], (
+        f"{visit.docname}: TeX left as plain text in the prose: {math['raw'][:5]}"
+    )
 
 
 def test_widgets_render(visit: PageVisit):
     problems = [p for p in visit.render_problems if p.startswith("widgets")]
     assert not problems, f"{visit.docname}: {problems}"
-    for when, widgets in (("on load", visit.widgets), ("after moving the controls", visit.widgets_after)):
+    for when, widgets in (
+        ("on load", visit.widgets),
+        ("after moving the controls", visit.widgets_after),
+    ):
         if not widgets:
             continue
         assert not widgets["errorViews"], (
@@ -599,7 +618,9 @@ def test_widgets_render(visit: PageVisit):
         )
     if visit.widgets["views"]:
         assert visit.widgets["states"] == 1, f"{visit.docname}: expected one widget-state script"
-        assert visit.widgets["widgetElements"] > 0, f"{visit.docname}: no .widget-* element was drawn"
+        assert visit.widgets["widgetElements"] > 0, (
+            f"{visit.docname}: no .widget-* element was drawn"
+        )
 
 
 def test_controls_change_the_figure_without_a_kernel(visit: PageVisit):
@@ -632,7 +653,9 @@ def test_images_have_meaningful_alt_text(visit: PageVisit):
             text = image["alt"]
         problem = alt_text_problem(text)
         if problem:
-            problems.append(f"{'widget frame' if image['inWidget'] else 'figure'} {image['src']}: {problem}")
+            problems.append(
+                f"{'widget frame' if image['inWidget'] else 'figure'} {image['src']}: {problem}"
+            )
         if image["visible"] and not image["naturalWidth"]:
             problems.append(f"{image['src']}: the image did not load")
     assert not problems, f"{visit.docname}:\n  " + "\n  ".join(problems)
@@ -642,13 +665,15 @@ def test_launch_download_and_repository_buttons(visit: PageVisit, book_config):
     buttons = visit.buttons
     repository = book_config["repository"]["url"].rstrip("/")
     assert repository in [href.rstrip("/") for href in buttons["repository"]], (
-        f"{visit.docname}: no repository button linking {repository} (found {buttons['repository']})"
+        f"{visit.docname}: no repository button linking {repository} "
+        f"(found {buttons['repository']})"
     )
     assert buttons["sourceToggleVisible"], f"{visit.docname}: the repository button is not visible"
     assert buttons["downloadToggleVisible"], f"{visit.docname}: no visible download button"
     source = Path(visit.docname).name
     assert any(source in href for href in buttons["downloads"]), (
-        f"{visit.docname}: the download menu offers no source file of the page ({buttons['downloads']})"
+        f"{visit.docname}: the download menu offers no source file of the page "
+        f"({buttons['downloads']})"
     )
     assert buttons["printButton"], f"{visit.docname}: the download menu has no PDF (print) entry"
     if _is_notebook(visit.docname):
@@ -660,14 +685,17 @@ def test_launch_download_and_repository_buttons(visit: PageVisit, book_config):
             f"{visit.docname}: no Colab button for {notebook} ({buttons['colab']})"
         )
         assert buttons["launchToggleVisible"], f"{visit.docname}: the launch button is not visible"
-        assert visit.launch_menu_visible, f"{visit.docname}: clicking the launch button shows no Binder link"
+        assert visit.launch_menu_visible, (
+            f"{visit.docname}: clicking the launch button shows no Binder link"
+        )
 
 
 def test_no_horizontal_overflow_on_a_phone(visit: PageVisit):
     overflow = visit.overflow
     assert not overflow["offenders"], (
         f"{visit.docname} at {PHONE['width']} px: content wider than the screen outside code cells "
-        f"and figures (page scroll width {overflow['scrollWidth']} px):\n  " + "\n  ".join(overflow["offenders"][:10])
+        f"and figures (page scroll width {overflow['scrollWidth']} px):\n  "
+        + "\n  ".join(overflow["offenders"][:10])
     )
 
 
@@ -691,7 +719,9 @@ def _image_views_with_tooltip_only(html: str) -> str:
         for model in state["state"].values():
             if model.get("model_name") == "ImageModel":
                 model["state"].pop("description", None)
-                model["state"]["tooltip"] = model["state"].get("tooltip") or "A frame of the explorer"
+                model["state"]["tooltip"] = (
+                    model["state"].get("tooltip") or "A frame of the explorer"
+                )
         return match.group(1) + json.dumps(state).replace("</", "<\\/") + match.group(3)
 
     return WIDGET_STATE.sub(edit, html)
@@ -708,13 +738,18 @@ def _smallest_page_with(html_dir: Path, *needles: str) -> str:
     return pages[0][1]
 
 
-def test_a_figure_that_fails_to_render_is_caught(playwright_browser, book_server, built_book, tmp_path):
+def test_a_figure_that_fails_to_render_is_caught(
+    page, cdn_copies, book_server, built_book, tmp_path
+):
     """The widget and control checks fail on a page whose image widgets cannot be drawn."""
     docname = _smallest_page_with(built_book.html_dir, '"ImageModel"')
-    broken = visit_page(playwright_browser, book_server, docname, tmp_path, transform=_image_views_with_tooltip_only)
+    broken = visit_page(
+        page, book_server, docname, tmp_path, transform=_image_views_with_tooltip_only
+    )
     errors = broken.widgets["errorViews"] + broken.widgets_after["errorViews"]
     assert any("Failed to create view for 'ImageView'" in error for error in errors), (
-        f"{docname} with tooltip-only image widgets: expected error widgets naming ImageView, got {errors}"
+        f"{docname} with tooltip-only image widgets: expected error widgets naming ImageView, "
+        f"got {errors}"
     )
     flagged = [c for c in broken.controls if c.problem or any(m.problem for m in c.moves)]
     assert broken.controls and len(flagged) == len(broken.controls), (
@@ -723,24 +758,41 @@ def test_a_figure_that_fails_to_render_is_caught(playwright_browser, book_server
     )
 
 
-def test_offline_book_needs_no_network(playwright_browser, built_book, tmp_path):
+def test_offline_book_needs_no_network(page, cdn_copies, built_book, tmp_path):
     """`make book-offline` (tools/make_offline_book.py): math and figures with every CDN refused."""
     output = tmp_path / "html-offline"
     result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "tools" / "make_offline_book.py"), str(built_book.html_dir), str(output)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            str(REPO_ROOT / "tools" / "make_offline_book.py"),
+            str(built_book.html_dir),
+            str(output),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, f"make_offline_book.py failed:\n{result.stdout}{result.stderr}"
     docname = _smallest_page_with(output, '"ImageModel"', 'class="math')
     with BookServer(output) as server:
-        visit = visit_page(playwright_browser, server, docname, tmp_path, cdn=False)
-    assert not visit.network.blocked, f"offline {docname} still asks the network for {visit.network.blocked}"
+        visit = visit_page(page, server, docname, tmp_path, cdn=False)
+    assert not visit.network.blocked, (
+        f"offline {docname} still asks the network for {visit.network.blocked}"
+    )
     assert not visit.page_errors, f"offline {docname}: uncaught errors {visit.page_errors}"
     assert not visit.missing_local, f"offline {docname}: missing files {visit.missing_local}"
     math = visit.math
     assert math["inline"] + math["display"] > 0 and not math["untypeset"], (
         f"offline {docname}: {len(math['untypeset'])} math blocks not typeset"
     )
-    assert visit.widgets["views"] and not visit.widgets["errorViews"] and not visit.widgets["unrendered"]
-    problems = [c.problem or m.problem for c in visit.controls for m in (c.moves or [None]) if c.problem or m.problem]
+    assert (
+        visit.widgets["views"]
+        and not visit.widgets["errorViews"]
+        and not visit.widgets["unrendered"]
+    )
+    problems = [
+        c.problem or m.problem
+        for c in visit.controls
+        for m in (c.moves or [None])
+        if c.problem or m.problem
+    ]
     assert visit.controls and not problems, f"offline {docname}: {problems}"

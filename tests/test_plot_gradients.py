@@ -41,10 +41,14 @@ def test_draw_gradients_writes_each_weights_gradient_on_its_edge(net4231):
     # df/db1 = 3, df/db2 = w3 = 1, df/db3 = 1
     assert sorted(_bias_labels(diagram.ax)) == sorted(
         ["\N{PARTIAL DIFFERENTIAL}f/\N{PARTIAL DIFFERENTIAL}b = 3"] * 2
-        + ["\N{PARTIAL DIFFERENTIAL}f/\N{PARTIAL DIFFERENTIAL}b = 1"] * 4)
+        + ["\N{PARTIAL DIFFERENTIAL}f/\N{PARTIAL DIFFERENTIAL}b = 1"] * 4
+    )
     assert "f/" in diagram.ax.get_xlabel() and diagram.ax.get_title() == "gradients"
     assert [t.get_text() for t in diagram.ax.get_legend().get_texts()] == [
-        "positive gradient", "negative gradient", "zero gradient"]
+        "positive gradient",
+        "negative gradient",
+        "zero gradient",
+    ]
 
 
 def test_draw_gradients_dashes_the_edges_of_an_inactive_unit(net4231):
@@ -66,8 +70,15 @@ def test_draw_gradients_refuses_what_is_not_a_model():
 
 
 def test_draw_gradients_before_any_backward_says_to_run_it(net4231):
-    with raises_with(ValueError, "draw_gradients", "every gradient", "0", "before any backward",
-                     "model.backward", "first"):
+    with raises_with(
+        ValueError,
+        "draw_gradients",
+        "every gradient",
+        "0",
+        "before any backward",
+        "model.backward",
+        "first",
+    ):
         plot.draw_gradients(net4231)
     net4231(np.ones(4))  # a forward pass alone fills no gradient
     with raises_with(ValueError, "draw_gradients", "before any backward"):
@@ -94,8 +105,10 @@ def test_gradient_edges_take_the_colour_of_the_gradients_sign(net4231):
     diagram = plot.draw_gradients(net4231)
     colours = [to_hex(c) for c in diagram.edges[1].get_colors()]  # W2, row by row (3 x 2)
     # df/dW2[i, j] = w3[i] * h1[j]: row 1 (unit 2 of hidden 2) negative, the others positive
-    assert colours == [to_hex(plot.POSITIVE)] * 2 + [to_hex(plot.NEGATIVE)] * 2 + [
-        to_hex(plot.POSITIVE)] * 2
+    assert (
+        colours
+        == [to_hex(plot.POSITIVE)] * 2 + [to_hex(plot.NEGATIVE)] * 2 + [to_hex(plot.POSITIVE)] * 2
+    )
 
 
 def test_draw_gradients_refuses_nan_gradients(net4231):

@@ -47,8 +47,12 @@ def test_diagram_writes_problem_2_values(net4231):
 
 
 def test_diagram_with_sigmoid_hidden_units_writes_logistic_values():
-    net = nc.mlp([4, 2, 3, 1], activation=nc.Sigmoid, weight_init=nc.init.constant(1.0),
-                 bias_init=nc.init.zeros())
+    net = nc.mlp(
+        [4, 2, 3, 1],
+        activation=nc.Sigmoid,
+        weight_init=nc.init.constant(1.0),
+        bias_init=nc.init.zeros(),
+    )
     diagram = plot.draw_network(net, [1, 1, 1, 1])
     s4 = 1 / (1 + math.exp(-4))
     s2 = 1 / (1 + math.exp(-2 * s4))
@@ -161,8 +165,15 @@ def test_dead_unit_hatching_is_the_muted_grey_of_its_outline(net4231):
 
 def test_draw_network_refuses_nan_weights_naming_the_parameter(net4231):
     net4231[2].weight.data[1, 0] = np.nan
-    with raises_with(ValueError, "draw_network", "'2.weight'", "layer 2",
-                     "Linear(in_features=2, out_features=3)", "NaN", "learning rate"):
+    with raises_with(
+        ValueError,
+        "draw_network",
+        "'2.weight'",
+        "layer 2",
+        "Linear(in_features=2, out_features=3)",
+        "NaN",
+        "learning rate",
+    ):
         plot.draw_network(net4231, [1, 1, 1, 1])
     net4231[2].weight.data[1, 0] = 1.0
     diagram = plot.draw_network(net4231, [1, 1, 1, 1])
@@ -188,7 +199,7 @@ def test_drawing_between_a_loss_and_its_backward_keeps_the_gradients_right():
     loss(net(x), y)
     plot.draw_network(net, [3.0, 1.0, -2.0, 0.5], data=10 * x)  # runs the model twice
     net.backward(loss.backward())
-    for p, grad in zip(net.parameters(), expected):
+    for p, grad in zip(net.parameters(), expected, strict=True):
         np.testing.assert_allclose(p.grad, grad, rtol=1e-12, err_msg=p.name)
 
 

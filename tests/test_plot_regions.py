@@ -75,8 +75,9 @@ def test_decision_regions_refuses_nan_points_with_a_clear_message(one_unit, poin
     x, y = points
     x = x.copy()
     x[[3, 17], 1] = np.nan  # before: matplotlib's "Axis limits cannot be NaN or Inf"
-    with raises_with(ValueError, "decision_regions", "x", "NaN", "2 of its 40 rows",
-                     "rows 3, 17", "np.isfinite"):
+    with raises_with(
+        ValueError, "decision_regions", "x", "NaN", "2 of its 40 rows", "rows 3, 17", "np.isfinite"
+    ):
         plot.decision_regions(one_unit, x, y)
 
 
@@ -99,6 +100,6 @@ def test_decision_regions_of_a_softmax_free_three_class_model():
     x = np.array([[2.0, 0.5], [0.5, 2.0], [-2.0, -2.0]])
     regions = plot.decision_regions(net, x, [0, 1, 2], resolution=101)
     grid = regions.grid.reshape(101, 101, 2)
-    for point, cls in zip(x, [0, 1, 2]):
+    for point, cls in zip(x, [0, 1, 2], strict=True):
         i, j = np.unravel_index(np.argmin(np.linalg.norm(grid - point, axis=-1)), (101, 101))
         assert regions.predicted[i, j] == cls

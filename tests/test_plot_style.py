@@ -19,7 +19,14 @@ PLOT_DIR = Path(plot.__file__).parent
 
 def test_palette_is_okabe_ito_and_distinct():
     expected = {
-        "#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
+        "#000000",
+        "#e69f00",
+        "#56b4e9",
+        "#009e73",
+        "#f0e442",
+        "#0072b2",
+        "#d55e00",
+        "#cc79a7",
     }
     assert {to_hex(c) for c in plot.OKABE_ITO.values()} == expected
     assert {to_hex(c) for c in plot.PALETTE} == expected
@@ -29,9 +36,19 @@ def test_palette_is_okabe_ito_and_distinct():
 def test_public_names_are_the_style_modules_own():
     assert plot.PALETTE is style.PALETTE and plot.MUTED is style.MUTED and plot.INK is style.INK
     assert set(plot.__all__) >= {
-        "OKABE_ITO", "PALETTE", "POSITIVE", "NEGATIVE", "DEAD", "NetworkDiagram",
-        "DecisionRegions", "draw_network", "draw_gradients", "decision_regions",
-        "training_curves", "confusion_matrix", "preactivation_histogram",
+        "OKABE_ITO",
+        "PALETTE",
+        "POSITIVE",
+        "NEGATIVE",
+        "DEAD",
+        "NetworkDiagram",
+        "DecisionRegions",
+        "draw_network",
+        "draw_gradients",
+        "decision_regions",
+        "training_curves",
+        "confusion_matrix",
+        "preactivation_histogram",
     }
 
 
@@ -40,7 +57,8 @@ def test_the_drawing_modules_name_no_colour_of_their_own():
     hex_colour = re.compile(r"#[0-9A-Fa-f]{6}\b")
     found = {
         path.name: hex_colour.findall(path.read_text(encoding="utf-8"))
-        for path in PLOT_DIR.glob("*.py") if path.name != "style.py"
+        for path in PLOT_DIR.glob("*.py")
+        if path.name != "style.py"
     }
     assert {name: colours for name, colours in found.items() if colours} == {}
 
@@ -48,7 +66,7 @@ def test_the_drawing_modules_name_no_colour_of_their_own():
 def test_muted_grey_reads_as_text_on_white():
     # WCAG 2 contrast ratio, written out: (L1 + 0.05) / (L2 + 0.05) >= 4.5 for body text.
     def luminance(hex_colour: str) -> float:
-        channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
         linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
         return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -80,5 +98,7 @@ def test_importing_nncore_and_nncore_plot_does_not_import_matplotlib():
 
 
 def test_no_plot_module_is_longer_than_500_lines():
-    lengths = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PLOT_DIR.glob("*.py")}
+    lengths = {
+        p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PLOT_DIR.glob("*.py")
+    }
     assert {name: n for name, n in lengths.items() if n > 500} == {}

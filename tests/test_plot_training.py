@@ -17,8 +17,16 @@ def test_training_curves_plot_the_history_of_fit():
     x = rng.normal(size=(32, 2))
     y = x @ np.array([[1.0], [-2.0]])
     model = nc.mlp([2, 1], rng=0)
-    history = nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=0.1), x, y, epochs=5,
-                     rng=0, validation_data=(x, y))
+    history = nc.fit(
+        model,
+        nc.MSELoss(),
+        nc.SGD(model.parameters(), lr=0.1),
+        x,
+        y,
+        epochs=5,
+        rng=0,
+        validation_data=(x, y),
+    )
     ax = plot.training_curves(history)
     lines = ax.get_lines()
     assert [line.get_label() for line in lines] == ["loss", "val loss"]

@@ -56,8 +56,13 @@ def diagram_layout(sizes: Sequence[int], input_names: Sequence[str]) -> dict[str
         max(3.4, height * scale / DIAGRAM_AXES[3]),
     )
     top = (tallest - 1) / 2
-    return {"dx": dx, "font": font, "xlim": (left, right), "ylim": (-top - 0.55, top + 1.75),
-            "figsize": figsize}
+    return {
+        "dx": dx,
+        "font": font,
+        "xlim": (left, right),
+        "ylim": (-top - 0.55, top + 1.75),
+        "figsize": figsize,
+    }
 
 
 def diagram_axes(blocks: list[Any], input_names: Sequence[str] | None) -> Axes:
@@ -70,8 +75,12 @@ def diagram_axes(blocks: list[Any], input_names: Sequence[str] | None) -> Axes:
 
 def check_scale(value: Any, where: str, name: str = "weight_scale") -> float:
     """A positive finite number, or a ValueError naming ``name``."""
-    if (isinstance(value, bool) or not isinstance(value, numbers.Real)
-            or not np.isfinite(value) or value <= 0):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not np.isfinite(value)
+        or value <= 0
+    ):
         raise ValueError(
             f"{where}: {name} must be a positive number (the size drawn at full width), "
             f"got {value!r}."
@@ -184,25 +193,66 @@ class NetworkDrawing:
         for layer, column in enumerate(self.centres):
             circles, values, above = [], [], []
             for k, (cx, cy) in enumerate(column):
-                circles.append(ax.add_patch(
-                    Circle((cx, cy), r, zorder=3, linewidth=1.4, edgecolor=INK)))
-                values.append(ax.text(cx, cy, "", ha="center", va="center", zorder=4,
-                                      fontsize=font, color=INK, fontweight="bold"))
+                circles.append(
+                    ax.add_patch(Circle((cx, cy), r, zorder=3, linewidth=1.4, edgecolor=INK))
+                )
+                values.append(
+                    ax.text(
+                        cx,
+                        cy,
+                        "",
+                        ha="center",
+                        va="center",
+                        zorder=4,
+                        fontsize=font,
+                        color=INK,
+                        fontweight="bold",
+                    )
+                )
                 if layer == 0:
-                    self.name_texts.append(ax.text(
-                        cx - r - 0.12, cy, self.input_names[k], ha="right", va="center",
-                        fontsize=font + 1, color=INK))
+                    self.name_texts.append(
+                        ax.text(
+                            cx - r - 0.12,
+                            cy,
+                            self.input_names[k],
+                            ha="right",
+                            va="center",
+                            fontsize=font + 1,
+                            color=INK,
+                        )
+                    )
                 else:
-                    above.append(ax.text(
-                        cx, cy + r + 0.09, "", ha="center", va="bottom", zorder=4,
-                        fontsize=font - 1.5, color=MUTED,
-                        bbox={"boxstyle": "round,pad=0.12", "facecolor": "white",
-                                  "edgecolor": "none", "alpha": 0.85}))
+                    above.append(
+                        ax.text(
+                            cx,
+                            cy + r + 0.09,
+                            "",
+                            ha="center",
+                            va="bottom",
+                            zorder=4,
+                            fontsize=font - 1.5,
+                            color=MUTED,
+                            bbox={
+                                "boxstyle": "round,pad=0.12",
+                                "facecolor": "white",
+                                "edgecolor": "none",
+                                "alpha": 0.85,
+                            },
+                        )
+                    )
                 if layer == last:
                     label = "$\\hat{y}$" if len(column) == 1 else f"$\\hat{{y}}_{{{k + 1}}}$"
-                    self.output_texts.append(ax.text(
-                        cx + r + 0.12, cy, label, ha="left", va="center", fontsize=font + 1,
-                        color=INK))
+                    self.output_texts.append(
+                        ax.text(
+                            cx + r + 0.12,
+                            cy,
+                            label,
+                            ha="left",
+                            va="center",
+                            fontsize=font + 1,
+                            color=INK,
+                        )
+                    )
             self.units.append(circles)
             self.value_texts.append(values)
             self.z_texts.append(above)
@@ -210,8 +260,16 @@ class NetworkDrawing:
     def _draw_headers(self, dx: float) -> list:
         top = (max(self.sizes) - 1) / 2
         return [
-            self.ax.text(layer * dx, top + 0.95, "", ha="center", va="bottom",
-                         fontsize=self._font, color=INK, linespacing=1.3)
+            self.ax.text(
+                layer * dx,
+                top + 0.95,
+                "",
+                ha="center",
+                va="bottom",
+                fontsize=self._font,
+                color=INK,
+                linespacing=1.3,
+            )
             for layer in range(len(self.sizes))
         ]
 
@@ -232,7 +290,10 @@ class NetworkDrawing:
     def _fill_units(self, dead: dict[int, np.ndarray]) -> None:
         """Inputs white, hidden units light blue, outputs light orange; dead units grey,
         hatched and dashed (the hatching takes the outline's colour on every matplotlib)."""
-        hidden, output = tuple(tint(OKABE_ITO["sky_blue"], 0.22)), tuple(tint(OKABE_ITO["orange"], 0.25))
+        hidden, output = (
+            tuple(tint(OKABE_ITO["sky_blue"], 0.22)),
+            tuple(tint(OKABE_ITO["orange"], 0.25)),
+        )
         fills = ["white"] + [hidden] * (len(self.sizes) - 2) + [output]
         for layer, circles in enumerate(self.units):
             mask = dead.get(self.positions[layer - 1]) if layer else None

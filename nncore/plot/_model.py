@@ -50,8 +50,7 @@ def check_model(model: Any, where: str) -> list[Any]:
     blocks = model.blocks()
     if not blocks:
         raise ValueError(
-            f"{where}: the model has no Linear layer, so there is nothing to draw; "
-            f"got {model!r}."
+            f"{where}: the model has no Linear layer, so there is nothing to draw; got {model!r}."
         )
     linears = [block.linear for block in blocks]
     for prev, nxt in itertools.pairwise(linears):

@@ -35,7 +35,8 @@ def _check_gradients(blocks: list, where: str) -> None:
             f"{where}: every gradient of the model is 0, which is what .grad holds before any "
             f"backward pass (or right after zero_grad). Run the backward pass first: "
             f"model.zero_grad(); loss = loss_fn(model(x), y); model.backward(loss_fn.backward()) "
-            f"(or model.backward(np.ones(n_out)) for the output itself), then draw_gradients(model)."
+            f"(or model.backward(np.ones(n_out)) for the output itself), then "
+            f"draw_gradients(model)."
         )
 
 
@@ -58,25 +59,43 @@ class GradientDiagram(NetworkDrawing):
         Name of what was differentiated (``"L"``, ``"f"``).
     """
 
-    def __init__(self, model: Sequential, ax: Axes, *, title: str | None, of: str,
-                 weight_scale: float | None = None, max_linewidth: float = 3.5) -> None:
+    def __init__(
+        self,
+        model: Sequential,
+        ax: Axes,
+        *,
+        title: str | None,
+        of: str,
+        weight_scale: float | None = None,
+        max_linewidth: float = 3.5,
+    ) -> None:
         where = "draw_gradients"
         blocks = check_model(model, where)
         _check_gradients(blocks, where)
         if weight_scale is None:
             weight_scale = largest([block.linear.weight.grad for block in blocks])
         weight_scale = check_scale(weight_scale, where)
-        super().__init__(model, ax, blocks, title=title, input_names=None,
-                         weight_scale=weight_scale, max_linewidth=max_linewidth, where=where)
+        super().__init__(
+            model,
+            ax,
+            blocks,
+            title=title,
+            input_names=None,
+            weight_scale=weight_scale,
+            max_linewidth=max_linewidth,
+            where=where,
+        )
         self.of = str(of)
         self.edge_texts = [self._draw_edge_texts(layer) for layer in range(len(blocks))]
         self._fill_units({})
         self._update_headers(blocks)
         self._draw_legend()
         dw = f"{_D}{self.of}/{_D}w"
-        ax.set_xlabel(f"edge width \N{PROPORTIONAL TO} |{dw}| (full width at "
-                      f"{format_number(self.weight_scale)}); the number on each edge is {dw}",
-                      fontsize=8)
+        ax.set_xlabel(
+            f"edge width \N{PROPORTIONAL TO} |{dw}| (full width at "
+            f"{format_number(self.weight_scale)}); the number on each edge is {dw}",
+            fontsize=8,
+        )
 
     def _draw_edge_texts(self, layer: int) -> list:
         """One empty label per edge, nearer the wider end so that labels keep apart."""
@@ -85,19 +104,37 @@ class GradientDiagram(NetworkDrawing):
         texts = []
         for start, end in self.edges[layer].get_segments():
             px, py = start + where * (end - start)
-            texts.append(self.ax.text(
-                px, py, "", fontsize=8, ha="center", va="center", zorder=5,
-                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"}))
+            texts.append(
+                self.ax.text(
+                    px,
+                    py,
+                    "",
+                    fontsize=8,
+                    ha="center",
+                    va="center",
+                    zorder=5,
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none"},
+                )
+            )
         return texts
 
     def _draw_legend(self) -> None:
         from matplotlib.lines import Line2D
 
-        self.ax.legend(handles=[
-            Line2D([], [], color=POSITIVE, linewidth=2.5, label="positive gradient"),
-            Line2D([], [], color=NEGATIVE, linewidth=2.5, label="negative gradient"),
-            Line2D([], [], color=DEAD, linewidth=1.5, linestyle=_ZERO_DASH, label="zero gradient"),
-        ], loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3, frameon=False, fontsize=8)
+        self.ax.legend(
+            handles=[
+                Line2D([], [], color=POSITIVE, linewidth=2.5, label="positive gradient"),
+                Line2D([], [], color=NEGATIVE, linewidth=2.5, label="negative gradient"),
+                Line2D(
+                    [], [], color=DEAD, linewidth=1.5, linestyle=_ZERO_DASH, label="zero gradient"
+                ),
+            ],
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.09),
+            ncol=3,
+            frameon=False,
+            fontsize=8,
+        )
 
     def update(self, model: Sequential | None = None) -> GradientDiagram:
         """Redraw the gradients that ``model`` (default: the one drawn last) holds now.
@@ -122,18 +159,22 @@ class GradientDiagram(NetworkDrawing):
         _check_gradients(blocks, where)
         if model is not None:
             self.model = model
-        for edges, texts, block in zip(self.edges, self.edge_texts, blocks):
+        for edges, texts, block in zip(self.edges, self.edge_texts, blocks, strict=True):
             grad = block.linear.weight.grad.ravel()
             zero = grad == 0
             widths = self.max_linewidth * np.abs(grad) / self.weight_scale
             edges.set_linewidths(np.where(zero, 1.0, widths))
             edges.set_linestyles([_ZERO_DASH if z else "solid" for z in zero])
-            edges.set_colors([DEAD if z else POSITIVE if g > 0 else NEGATIVE
-                              for z, g in zip(zero, grad)])
-            for text, g in zip(texts, grad):
+            edges.set_colors(
+                [
+                    DEAD if z else POSITIVE if g > 0 else NEGATIVE
+                    for z, g in zip(zero, grad, strict=True)
+                ]
+            )
+            for text, g in zip(texts, grad, strict=True):
                 text.set_text(format_number(g))
-        for bias_texts, block in zip(self.z_texts[1:], blocks):
-            for text, g in zip(bias_texts, block.linear.bias.grad):
+        for bias_texts, block in zip(self.z_texts[1:], blocks, strict=True):
+            for text, g in zip(bias_texts, block.linear.bias.grad, strict=True):
                 text.set_text(f"{_D}{self.of}/{_D}b = {format_number(g)}")
         if self._auto_title:
             self.ax.set_title(f"{_D}{self.of}/{_D}w on the {self._architecture(blocks)}")

@@ -62,9 +62,16 @@ class NetworkDiagram(NetworkDrawing):
         if weight_scale is None:
             weight_scale = largest([block.linear.weight.data for block in blocks])
         weight_scale = check_scale(weight_scale, "draw_network")
-        super().__init__(model, ax, blocks, title=title, input_names=input_names,
-                         weight_scale=weight_scale, max_linewidth=max_linewidth,
-                         where="draw_network")
+        super().__init__(
+            model,
+            ax,
+            blocks,
+            title=title,
+            input_names=input_names,
+            weight_scale=weight_scale,
+            max_linewidth=max_linewidth,
+            where="draw_network",
+        )
         self.annotate = annotate
         self.show_dead = show_dead
         self.dead: dict[int, np.ndarray] = {}
@@ -74,7 +81,8 @@ class NetworkDiagram(NetworkDrawing):
         ax.set_xlabel(
             f"edge width \N{PROPORTIONAL TO} |weight| "
             f"(full width at |w| = {format_number(self.weight_scale)})",
-            fontsize=max(8.0, self._font - 1), color=MUTED,
+            fontsize=max(8.0, self._font - 1),
+            color=MUTED,
         )
 
     def update(
@@ -137,7 +145,7 @@ class NetworkDiagram(NetworkDrawing):
         from matplotlib.colors import to_rgba
 
         pos, neg = to_rgba(POSITIVE), to_rgba(NEGATIVE)
-        for coll, block in zip(self.edges, blocks):
+        for coll, block in zip(self.edges, blocks, strict=True):
             w = block.linear.weight.data.ravel()
             coll.set_linewidths(self.max_linewidth * np.abs(w) / self.weight_scale)
             coll.set_colors([pos if v >= 0 else neg for v in w])
@@ -160,7 +168,8 @@ class NetworkDiagram(NetworkDrawing):
                 text.set_fontsize(self._font * _SHRINK.get(n_chars, 1.0 if n_chars <= 3 else 0.68))
                 text.set_bbox(
                     {"boxstyle": "round,pad=0.1", "facecolor": DEAD, "edgecolor": "none"}
-                    if self._is_dead(layer, k) and text.get_text() else None
+                    if self._is_dead(layer, k) and text.get_text()
+                    else None
                 )
         for layer, texts in enumerate(self.z_texts):
             for k, text in enumerate(texts):
@@ -191,19 +200,28 @@ class NetworkDiagram(NetworkDrawing):
             more = f" and {len(listed) - 6} more" if len(listed) > 6 else ""
             width = max(30, int(11 * self.figure.get_figwidth()))
             label = textwrap.fill(f"{what}: {', '.join(listed[:6])}{more}", width=width)
-            handles.append(Patch(facecolor=DEAD, edgecolor=MUTED, hatch="////", linestyle="--",
-                                 label=label))
+            handles.append(
+                Patch(facecolor=DEAD, edgecolor=MUTED, hatch="////", linestyle="--", label=label)
+            )
         # Edge colours on the first row, the dead units (if any) on a row of their own.
         handles.append(Line2D([], [], color=NEGATIVE, linewidth=2.5, label="negative weight"))
         if self._legend is not None:
             self._legend.remove()
         where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.06)}
         if tuple(self.ax.get_position().bounds) == DIAGRAM_AXES:  # a figure of our own
-            where = {"loc": "lower center", "bbox_to_anchor": (0.5, 0.01),
-                         "bbox_transform": self.figure.transFigure}
+            where = {
+                "loc": "lower center",
+                "bbox_to_anchor": (0.5, 0.01),
+                "bbox_transform": self.figure.transFigure,
+            }
         self._legend = self.ax.legend(
-            handles=handles, ncol=2, frameon=False, fontsize=max(8.0, self._font - 1.5),
-            handlelength=1.8, columnspacing=1.6, **where,
+            handles=handles,
+            ncol=2,
+            frameon=False,
+            fontsize=max(8.0, self._font - 1.5),
+            handlelength=1.8,
+            columnspacing=1.6,
+            **where,
         )
 
     def _default_title(self, blocks: list) -> str:
@@ -305,7 +323,13 @@ def draw_network(
     if ax is None:
         ax = diagram_axes(blocks, input_names)
     diagram = NetworkDiagram(
-        model, ax, title=title, annotate=annotate, show_dead=show_dead,
-        input_names=input_names, weight_scale=weight_scale, max_linewidth=max_linewidth,
+        model,
+        ax,
+        title=title,
+        annotate=annotate,
+        show_dead=show_dead,
+        input_names=input_names,
+        weight_scale=weight_scale,
+        max_linewidth=max_linewidth,
     )
     return diagram.update(x=x, data=data)

@@ -98,9 +98,11 @@ class DecisionRegions:
         self.unit = unit
         self._auto_title = title is None
         self.n_classes = max(int(y.max()) + 1 if y.size else 2, 2)
-        self.class_names = list(class_names) if class_names is not None else [
-            f"class {c}" for c in range(self.n_classes)
-        ]
+        self.class_names = (
+            list(class_names)
+            if class_names is not None
+            else [f"class {c}" for c in range(self.n_classes)]
+        )
         if len(self.class_names) < self.n_classes:
             raise ValueError(
                 f"decision_regions: expected {self.n_classes} class_names, got "
@@ -116,13 +118,25 @@ class DecisionRegions:
             [tint(PALETTE[c % len(PALETTE)], 0.3) for c in range(self.n_classes)]
         )
         self.image = ax.imshow(
-            np.ones(self._shape + (3,)), origin="lower", extent=(lo[0], hi[0], lo[1], hi[1]),
-            interpolation="nearest", aspect="auto", zorder=0,
+            np.ones(self._shape + (3,)),
+            origin="lower",
+            extent=(lo[0], hi[0], lo[1], hi[1]),
+            interpolation="nearest",
+            aspect="auto",
+            zorder=0,
         )
         self.points = [
-            ax.scatter(x[y == c, 0], x[y == c, 1], s=28, marker=MARKERS[c % len(MARKERS)],
-                       color=PALETTE[c % len(PALETTE)], edgecolors=INK, linewidths=0.6,
-                       zorder=3, label=self.class_names[c])
+            ax.scatter(
+                x[y == c, 0],
+                x[y == c, 1],
+                s=28,
+                marker=MARKERS[c % len(MARKERS)],
+                color=PALETTE[c % len(PALETTE)],
+                edgecolors=INK,
+                linewidths=0.6,
+                zorder=3,
+                label=self.class_names[c],
+            )
             for c in range(self.n_classes)
         ]
         names = feature_names or ("feature 1 ($x_1$)", "feature 2 ($x_2$)")
@@ -135,8 +149,19 @@ class DecisionRegions:
         self.hatch = None
         self.boundary = None
         self.note = ax.text(
-            0.02, 0.02, "", transform=ax.transAxes, fontsize=9, color=INK, zorder=5,
-            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": MUTED, "alpha": 0.9},
+            0.02,
+            0.02,
+            "",
+            transform=ax.transAxes,
+            fontsize=9,
+            color=INK,
+            zorder=5,
+            bbox={
+                "boxstyle": "round,pad=0.3",
+                "facecolor": "white",
+                "edgecolor": MUTED,
+                "alpha": 0.9,
+            },
         )
         self.note.set_visible(False)
         self.active: np.ndarray | None = None
@@ -168,8 +193,11 @@ class DecisionRegions:
                 artist.remove()
         self.hatch = self.boundary = None
         handles = [
-            Patch(facecolor=self._colours[c], edgecolor=MUTED,
-                  label=f"predicted {self.class_names[c]}")
+            Patch(
+                facecolor=self._colours[c],
+                edgecolor=MUTED,
+                label=f"predicted {self.class_names[c]}",
+            )
             for c in range(self.n_classes)
         ] + list(self.points)
         if self.unit is not None:
@@ -199,14 +227,25 @@ class DecisionRegions:
         ys = self.grid[:, 1].reshape(self._shape)
         if self.active.any():
             self.hatch = ax.contourf(
-                xs, ys, self.active.astype(float), levels=[0.5, 1.5], colors="none",
-                hatches=["///"], zorder=1,
+                xs,
+                ys,
+                self.active.astype(float),
+                levels=[0.5, 1.5],
+                colors="none",
+                hatches=["///"],
+                zorder=1,
             )
             _set_edges(self.hatch, MUTED, 0)
         if self.active.any() and not self.active.all():
             self.boundary = ax.contour(
-                xs, ys, z_grid, levels=[0.0], colors=[INK], linewidths=1.6,
-                linestyles="--", zorder=2,
+                xs,
+                ys,
+                z_grid,
+                levels=[0.0],
+                colors=[INK],
+                linewidths=1.6,
+                linestyles="--",
+                zorder=2,
             )
         z_data = _unit_z(self.model.trace(self.x), len(self.x), block, k)
         n = len(self.x)
@@ -217,8 +256,9 @@ class DecisionRegions:
         )
         self.note.set_visible(True)
         return [
-            Patch(facecolor="none", edgecolor=MUTED, hatch="///",
-                  label=f"unit {k + 1} active (z > 0)"),
+            Patch(
+                facecolor="none", edgecolor=MUTED, hatch="///", label=f"unit {k + 1} active (z > 0)"
+            ),
             Line2D([], [], color=INK, linestyle="--", label="z = 0"),
         ]
 
@@ -307,7 +347,14 @@ def decision_regions(
     if ax is None:
         ax = new_axes((6.2, 5.0))
     regions = DecisionRegions(
-        model, x, y, ax, unit=unit, resolution=int(resolution), title=title,
-        feature_names=feature_names, class_names=class_names,
+        model,
+        x,
+        y,
+        ax,
+        unit=unit,
+        resolution=int(resolution),
+        title=title,
+        feature_names=feature_names,
+        class_names=class_names,
     )
     return regions.update()

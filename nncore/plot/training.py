@@ -1,4 +1,4 @@
-"""Figures of training and evaluation: loss curves, a confusion matrix, pre-activation histograms."""
+"""Figures of training and evaluation: loss curves, confusion matrix, pre-activation histograms."""
 
 from __future__ import annotations
 
@@ -78,10 +78,16 @@ def training_curves(
         epochs = np.arange(1, len(values) + 1)
         if "epoch" in history and len(history["epoch"]) == len(values):
             epochs = np.asarray(history["epoch"])
-        ax.plot(epochs, values, color=PALETTE[i % len(PALETTE)], linewidth=2,
-                linestyle="--" if key.startswith("val_") else "-",
-                marker="o" if len(values) <= 30 else None, markersize=3.5,
-                label=key.replace("_", " "))
+        ax.plot(
+            epochs,
+            values,
+            color=PALETTE[i % len(PALETTE)],
+            linewidth=2,
+            linestyle="--" if key.startswith("val_") else "-",
+            marker="o" if len(values) <= 30 else None,
+            markersize=3.5,
+            label=key.replace("_", " "),
+        )
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel("epoch")
@@ -141,8 +147,15 @@ def confusion_matrix(
     for i in range(k):
         for j in range(k):
             text = f"{shown[i, j]:.2f}" if normalize else f"{int(cm[i, j])}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=9 if k <= 10 else 7,
-                    color="white" if shown[i, j] < 0.55 * top else "black")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=9 if k <= 10 else 7,
+                color="white" if shown[i, j] < 0.55 * top else "black",
+            )
     ax.set_xticks(range(k), labels)
     ax.set_yticks(range(k), labels)
     ax.set_xlabel("predicted class")
@@ -198,8 +211,12 @@ def preactivation_histogram(
         ncols = min(n_units, 4)
         nrows = int(np.ceil(n_units / ncols))
         fig, grid = pyplot().subplots(
-            nrows, ncols, figsize=(2.6 * ncols + 0.6, 2.2 * nrows + 0.9), sharex=True,
-            squeeze=False, layout="constrained",
+            nrows,
+            ncols,
+            figsize=(2.6 * ncols + 0.6, 2.2 * nrows + 0.9),
+            sharex=True,
+            squeeze=False,
+            layout="constrained",
         )
         for extra in grid.ravel()[n_units:]:
             extra.set_visible(False)
@@ -216,8 +233,9 @@ def preactivation_histogram(
         edges = np.linspace(edges[0] - 0.5, edges[0] + 0.5, bins + 1)
     for k, a in enumerate(axes):
         a.axvspan(min(edges[0], 0.0) - 1e9, 0.0, color=DEAD, alpha=0.6, zorder=0, linewidth=0)
-        a.hist(z[:, k], bins=edges, color=PALETTE[k % len(PALETTE)], edgecolor="white",
-               linewidth=0.4)
+        a.hist(
+            z[:, k], bins=edges, color=PALETTE[k % len(PALETTE)], edgecolor="white", linewidth=0.4
+        )
         a.axvline(0.0, color=INK, linewidth=1, linestyle="--")
         a.set_xlim(edges[0], edges[-1])
         active = float(np.mean(z[:, k] > 0))

@@ -1,0 +1,2 @@
+// True when the page loads MathJax.
+() => !!document.querySelector('script[src*="mathjax"]')

@@ -1,0 +1,2 @@
+// The index of a drop-down's selected option.
+(select) => select.selectedIndex
