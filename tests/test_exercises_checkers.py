@@ -96,15 +96,15 @@ def fw_four_values(x, W1, b1, W2, b2, W3, b3):
 
 
 def cp_no_biases(sizes):
-    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
 
 def cp_input_bias(sizes):
-    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes)
+    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True)) + sum(sizes)
 
 
 def cp_bias_per_input(sizes):
-    return sum((b + 1) * a for a, b in zip(sizes[:-1], sizes[1:]))
+    return sum((b + 1) * a for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
 
 def relu_ge(grad_output, z):
@@ -153,6 +153,7 @@ def lk_value(z, negative_slope=0.01):
 def st_test_own(x_train, x_test):
     def scale(x):
         return (x - x.mean(axis=0)) / x.std(axis=0)
+
     return scale(x_train), scale(x_test)
 
 
@@ -192,13 +193,17 @@ def l2_no_half(weights, weight_decay):
 
 
 def l2_mean(weights, weight_decay):
-    return (0.5 * weight_decay * sum(np.mean(w * w) for w in weights),
-            [weight_decay * w for w in weights])
+    return (
+        0.5 * weight_decay * sum(np.mean(w * w) for w in weights),
+        [weight_decay * w for w in weights],
+    )
 
 
 def l2_double_gradient(weights, weight_decay):
-    return (0.5 * weight_decay * sum(np.sum(w * w) for w in weights),
-            [2 * weight_decay * w for w in weights])
+    return (
+        0.5 * weight_decay * sum(np.sum(w * w) for w in weights),
+        [2 * weight_decay * w for w in weights],
+    )
 
 
 # (checker, wrong functions replacing the reference ones by position, words of the hint)
@@ -231,8 +236,16 @@ WRONG_ANSWERS = [
     ("check_leaky_relu_derivative", {0: lk_value}, "that is the leaky ReLU's value"),
     ("check_standardize_train_test", {0: st_test_own}, "with the training set's mean"),
     ("check_standardize_train_test", {0: st_combined}, "on the training set only"),
-    ("check_standardize_train_test", {0: st_global}, "one mean and one standard deviation per feature"),
-    ("check_standardize_train_test", {0: st_no_guard}, "a constant feature has standard deviation 0"),
+    (
+        "check_standardize_train_test",
+        {0: st_global},
+        "one mean and one standard deviation per feature",
+    ),
+    (
+        "check_standardize_train_test",
+        {0: st_no_guard},
+        "a constant feature has standard deviation 0",
+    ),
     ("check_sgd_step_with_decay", {0: sgd_no_lr}, "the learning rate multiplies the decay"),
     ("check_sgd_step_with_decay", {0: sgd_decays_bias}, "do not decay the bias"),
     ("check_sgd_step_with_decay", {0: sgd_in_place}, "changed its input weight in place"),
@@ -249,8 +262,11 @@ def test_the_reference_solution_passes_every_case(ex):
     assert len(result.cases) >= 4, "each checker tries several cases"
 
 
-@pytest.mark.parametrize(("checker", "wrong", "words"), WRONG_ANSWERS,
-                         ids=[f"{c}-{next(iter(w.values())).__name__}" for c, w, _ in WRONG_ANSWERS])
+@pytest.mark.parametrize(
+    ("checker", "wrong", "words"),
+    WRONG_ANSWERS,
+    ids=[f"{c}-{next(iter(w.values())).__name__}" for c, w, _ in WRONG_ANSWERS],
+)
 def test_a_typical_wrong_answer_is_rejected_with_a_hint_naming_the_mistake(checker, wrong, words):
     ex = BY_NAME[checker]
     functions = _reference(ex)
@@ -299,7 +315,8 @@ def test_the_dead_unit_gets_exactly_zero_gradient_bit_for_bit():
 
     result = ex.checker(almost_zero, verbose=False)
     assert [c.name for c in result.failures] == [
-        "a dead unit on positive features: exactly zero gradient"]
+        "a dead unit on positive features: exactly zero gradient"
+    ]
     assert "must be exact" in result.failures[0].message
 
 
@@ -315,8 +332,11 @@ def test_design_b_trains_on_reference_one_hot_targets_and_waits_for_a_stub(capsy
 
 def test_every_reference_solution_is_used_by_an_exercise():
     used = {name for ex in EXERCISES for name in ex.functions}
-    defined = {name for name, obj in vars(solutions).items()
-               if inspect.isfunction(obj) and obj.__module__ == solutions.__name__}
+    defined = {
+        name
+        for name, obj in vars(solutions).items()
+        if inspect.isfunction(obj) and obj.__module__ == solutions.__name__
+    }
     assert used == defined == set(solutions.__all__)
 
 

@@ -16,12 +16,20 @@ def _double_checker(fn, *, strict=False, verbose=True):
         def run(case):
             case.given(x=x)
             out = case.call(fn, x)
-            case.expect(out, 2 * x, what="double(x)", hint="multiply by 2.",
-                        mistakes=[("you added 1 as well.", 2 * x + 1)])
+            case.expect(
+                out,
+                2 * x,
+                what="double(x)",
+                hint="multiply by 2.",
+                mistakes=[("you added 1 as well.", 2 * x + 1)],
+            )
+
         return run
 
-    cases = [("a vector", case_for(np.array([1.0, -2.0]))),
-             ("a batch of one", case_for(np.array([[3.0]])))]
+    cases = [
+        ("a vector", case_for(np.array([1.0, -2.0]))),
+        ("a batch of one", case_for(np.array([[3.0]]))),
+    ]
     return run_checks("double", {"double": fn}, cases, strict=strict, verbose=verbose)
 
 
@@ -102,6 +110,7 @@ def test_a_wrong_shape_says_so_and_suggests_a_transpose():
     def check(fn):
         def run(case):
             case.expect(fn(), np.zeros((2, 3)), what="f()", hint="-")
+
         return run_checks("f", {"f": fn}, [("shape", run)], verbose=False)
 
     message = check(lambda: np.zeros((3, 2))).failures[0].message

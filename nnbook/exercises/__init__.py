@@ -18,8 +18,8 @@ its checker.
 
 from __future__ import annotations
 
-from typing import NamedTuple
 from collections.abc import Callable
+from typing import NamedTuple
 
 from ._core import NOT_IMPLEMENTED, CaseResult, CheckResult, ExerciseCheckError
 from .ch1 import check_one_hot_targets, check_stable_softmax, train_design_b

@@ -17,9 +17,9 @@ build.
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -111,8 +111,11 @@ class CheckResult:
         return self.report
 
     def __repr__(self) -> str:
-        state = NOT_IMPLEMENTED if not self.implemented else (
-            f"{sum(c.passed for c in self.cases)} of {len(self.cases)} cases passed")
+        state = (
+            NOT_IMPLEMENTED
+            if not self.implemented
+            else (f"{sum(c.passed for c in self.cases)} of {len(self.cases)} cases passed")
+        )
         return f"CheckResult({self.exercise!r}: {state})"
 
     def _ipython_display_(self) -> None:
@@ -124,8 +127,15 @@ def show(value: Any) -> str:
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return show(value.item())
     if isinstance(value, np.ndarray):
-        body = np.array2string(value, precision=4, threshold=60, edgeitems=3,
-                               max_line_width=90, suppress_small=True, separator=", ")
+        body = np.array2string(
+            value,
+            precision=4,
+            threshold=60,
+            edgeitems=3,
+            max_line_width=90,
+            suppress_small=True,
+            separator=", ",
+        )
         body = body.replace("\n", "\n" + " " * 10)  # under the first row, after "expected: "
         return f"{body}  (shape {value.shape}, dtype {value.dtype})"
     if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
@@ -156,8 +166,9 @@ class Case:
     def given(self, **inputs: Any) -> None:
         """Record the inputs of this case, shown in its report if it fails."""
         self._objects.update(inputs)
-        self.inputs.update({k: v.copy() if isinstance(v, np.ndarray) else v
-                            for k, v in inputs.items()})
+        self.inputs.update(
+            {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in inputs.items()}
+        )
 
     def _input_lines(self) -> list[str]:
         return [f"input:    {name} = {show(v)}" for name, v in self.inputs.items()]
@@ -172,10 +183,16 @@ class Case:
     def unpack(self, out: Any, names: Sequence[str], *, what: str) -> tuple:
         """Check that ``out`` is a tuple or list of ``len(names)`` values and return them."""
         if not isinstance(out, (tuple, list)) or len(out) != len(names):
-            got = (f"{len(out)} values" if isinstance(out, (tuple, list))
-                   else f"one {type(out).__name__}")
-            self.fail(f"{what} should return {len(names)} values, "
-                      f"`return {', '.join(names)}`; it returned {got}.", given=out)
+            got = (
+                f"{len(out)} values"
+                if isinstance(out, (tuple, list))
+                else f"one {type(out).__name__}"
+            )
+            self.fail(
+                f"{what} should return {len(names)} values, "
+                f"`return {', '.join(names)}`; it returned {got}.",
+                given=out,
+            )
         return tuple(out)
 
     def call(self, fn: Callable, *args: Any, name: str | None = None) -> Any:
@@ -199,27 +216,44 @@ class Case:
             where = _reader_line(exc, fn)
             if where:
                 lines.append(f"at:       {where}")
-            hint = next((h for words, h in self.error_hints.items() if words in str(exc)),
-                        "read the error message and the line it points to; try the case "
-                        "above by hand in a new cell.")
+            hint = next(
+                (h for words, h in self.error_hints.items() if words in str(exc)),
+                "read the error message and the line it points to; try the case "
+                "above by hand in a new cell.",
+            )
             lines.append(f"hint:     {hint}")
             raise _Failure(lines) from None
-        changed = [i for i, (arg, copy) in enumerate(zip(args, before))
-                   if copy is not None and not np.array_equal(arg, copy, equal_nan=True)]
+        changed = [
+            i
+            for i, (arg, copy) in enumerate(zip(args, before, strict=True))
+            if copy is not None and not np.array_equal(arg, copy, equal_nan=True)
+        ]
         if (out is None or out is Ellipsis) and not changed:
             raise _NotImplemented(name)
         for i in changed[:1]:
             arg = args[i]
             label = next((k for k, v in self._objects.items() if v is arg), f"argument {i + 1}")
-            self.fail(f"{name} changed its input {label} in place (for example with "
-                      f"z[z < 0] = 0 or w -= ...). Leave the inputs as they are, compute "
-                      f"new arrays (np.maximum, np.where, w - ...) and return them.",
-                      now=arg)  # the input after the call
+            self.fail(
+                f"{name} changed its input {label} in place (for example with "
+                f"z[z < 0] = 0 or w -= ...). Leave the inputs as they are, compute "
+                f"new arrays (np.maximum, np.where, w - ...) and return them.",
+                now=arg,
+            )  # the input after the call
         return out
 
-    def expect(self, given: Any, expected: Any, *, what: str, hint: str,
-               mistakes: Sequence[tuple[str, Any]] = (), exact: bool = False,
-               rtol: float = 1e-7, atol: float = 1e-10, float_dtype: bool = False) -> None:
+    def expect(
+        self,
+        given: Any,
+        expected: Any,
+        *,
+        what: str,
+        hint: str,
+        mistakes: Sequence[tuple[str, Any]] = (),
+        exact: bool = False,
+        rtol: float = 1e-7,
+        atol: float = 1e-10,
+        float_dtype: bool = False,
+    ) -> None:
         """Fail the case unless ``given`` equals ``expected`` (to ``rtol``/``atol``, or exactly).
 
         Parameters
@@ -244,30 +278,45 @@ class Case:
         except Exception:  # ragged lists and the like
             numeric = False
         if not numeric:
-            self.fail(f"{what} should be a number or a numeric array of shape {expected.shape}, "
-                      f"but it is {type(given).__name__}.", expected=expected, given=given)
-        matched = next((h for h, wrong in mistakes if _same(arr, np.asarray(wrong), exact)),
-                       None)
+            self.fail(
+                f"{what} should be a number or a numeric array of shape {expected.shape}, "
+                f"but it is {type(given).__name__}.",
+                expected=expected,
+                given=given,
+            )
+        matched = next((h for h, wrong in mistakes if _same(arr, np.asarray(wrong), exact)), None)
         if arr.shape != expected.shape:
             if matched is None:
-                matched = (f"{what} should have shape {expected.shape}, not {arr.shape}."
-                           + (" Is it transposed?" if arr.shape == expected.shape[::-1]
-                              and arr.ndim == 2 else ""))
+                matched = f"{what} should have shape {expected.shape}, not {arr.shape}." + (
+                    " Is it transposed?"
+                    if arr.shape == expected.shape[::-1] and arr.ndim == 2
+                    else ""
+                )
             self.fail(matched, expected=expected, given=arr)
-        ok = (np.array_equal(arr, expected) if exact
-              else np.allclose(arr, expected, rtol=rtol, atol=atol))
+        ok = (
+            np.array_equal(arr, expected)
+            if exact
+            else np.allclose(arr, expected, rtol=rtol, atol=atol)
+        )
         if not ok:
             if matched is None and not np.all(np.isfinite(arr)) and np.all(np.isfinite(expected)):
-                matched = (f"{what} contains nan or inf where every value should be finite: "
-                           f"look for an overflow (exp of a large number) or a division by 0.")
+                matched = (
+                    f"{what} contains nan or inf where every value should be finite: "
+                    f"look for an overflow (exp of a large number) or a division by 0."
+                )
             if matched is None and exact and np.allclose(arr, expected, rtol=rtol, atol=atol):
-                matched = (f"{what} is close but not exactly equal to the expected value; "
-                           f"here it must be exact (a product with 0 is exactly 0).")
+                matched = (
+                    f"{what} is close but not exactly equal to the expected value; "
+                    f"here it must be exact (a product with 0 is exactly 0)."
+                )
             self.fail(matched or hint, expected=expected, given=arr)
         if float_dtype and arr.dtype.kind != "f":
-            self.fail(f"{what} has the right values but dtype {arr.dtype}; make it a float "
-                      f"array (np.zeros((n, k)) is float64), as a loss expects.",
-                      expected=expected, given=arr)
+            self.fail(
+                f"{what} has the right values but dtype {arr.dtype}; make it a float "
+                f"array (np.zeros((n, k)) is float64), as a loss expects.",
+                expected=expected,
+                given=arr,
+            )
 
 
 def _same(a: np.ndarray, b: np.ndarray, exact: bool) -> bool:
@@ -321,23 +370,35 @@ def run_checks(
     CheckResult
     """
     hints = dict(error_hints or {})
-    hints.setdefault("could not be broadcast",
-                     "two arrays' shapes do not fit together: print their .shape; a row "
-                     "statistic needs keepdims=True (e.g. z.max(axis=1, keepdims=True)).")
-    hints.setdefault("truth value of an array",
-                     "Python's max, min, `if` and `and` work on single numbers; for arrays "
-                     "use np.maximum, np.where or a comparison such as (z > 0).")
-    hints.setdefault("matmul", "the inner sizes of a matrix product must agree: print the "
-                               "shapes; a weight of shape (out, in) multiplies a batch as x @ W.T.")
+    hints.setdefault(
+        "could not be broadcast",
+        "two arrays' shapes do not fit together: print their .shape; a row "
+        "statistic needs keepdims=True (e.g. z.max(axis=1, keepdims=True)).",
+    )
+    hints.setdefault(
+        "truth value of an array",
+        "Python's max, min, `if` and `and` work on single numbers; for arrays "
+        "use np.maximum, np.where or a comparison such as (z > 0).",
+    )
+    hints.setdefault(
+        "matmul",
+        "the inner sizes of a matrix product must agree: print the "
+        "shapes; a weight of shape (out, in) multiplies a batch as x @ W.T.",
+    )
     results: list[CaseResult] = []
     implemented, missing = True, ""
     not_callable = [name for name, f in functions.items() if not callable(f)]
     if not_callable:
         name = not_callable[0]
-        results.append(CaseResult("a function to check", False,
-                                  f"hint:     expected a function for {name}, got "
-                                  f"{type(functions[name]).__name__}. Pass the function itself: "
-                                  f"the name without parentheses."))
+        results.append(
+            CaseResult(
+                "a function to check",
+                False,
+                f"hint:     expected a function for {name}, got "
+                f"{type(functions[name]).__name__}. Pass the function itself: "
+                f"the name without parentheses.",
+            )
+        )
     else:
         for case_name, run in cases:
             case = Case(hints)
@@ -353,13 +414,14 @@ def run_checks(
                 results.append(CaseResult(case_name, True, note=case.note))
     names = ", ".join(functions)
     if not implemented:
-        report = (f"{exercise}: {NOT_IMPLEMENTED}. Write the body of {missing} in place of "
-                  f"`raise NotImplementedError`, ending with `return ...`, and run the cell "
-                  f"again.")
+        report = (
+            f"{exercise}: {NOT_IMPLEMENTED}. Write the body of {missing} in place of "
+            f"`raise NotImplementedError`, ending with `return ...`, and run the cell "
+            f"again."
+        )
     else:
         n_ok = sum(r.passed for r in results)
-        verdict = ("all passed" if n_ok == len(results)
-                   else f"{n_ok} of {len(results)} cases passed")
+        verdict = "all passed" if n_ok == len(results) else f"{n_ok} of {len(results)} cases passed"
         lines = [f"{exercise}: {verdict}."]
         hints_shown: set[str] = set()
         for r in results:

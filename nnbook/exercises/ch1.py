@@ -16,18 +16,25 @@ from ._core import Case, CheckResult, run_checks
 
 __all__ = ["check_one_hot_targets", "check_stable_softmax", "train_design_b"]
 
-_TRANSPOSED = ("one row per label: the result has shape (number of labels, n_classes); "
-               "yours is transposed.")
-_OFF_BY_ONE = ("label d belongs in column d, counting from 0: label 0 in column 0 and "
-               "label 9 in column 9.")
-_FROM_MAX = ("the number of columns is n_classes, not labels.max() + 1: a batch need not "
-             "contain the largest digit, and every batch must have the same ten columns.")
-_FLAT = ("a batch of one is still a batch: return shape (1, n_classes), not (n_classes,) "
-         "(avoid .squeeze() and indexing with a single label).")
+_TRANSPOSED = (
+    "one row per label: the result has shape (number of labels, n_classes); yours is transposed."
+)
+_OFF_BY_ONE = (
+    "label d belongs in column d, counting from 0: label 0 in column 0 and label 9 in column 9."
+)
+_FROM_MAX = (
+    "the number of columns is n_classes, not labels.max() + 1: a batch need not "
+    "contain the largest digit, and every batch must have the same ten columns."
+)
+_FLAT = (
+    "a batch of one is still a batch: return shape (1, n_classes), not (n_classes,) "
+    "(avoid .squeeze() and indexing with a single label)."
+)
 
 
-def check_one_hot_targets(one_hot_targets: Callable, *, strict: bool = False,
-                          verbose: bool = True) -> CheckResult:
+def check_one_hot_targets(
+    one_hot_targets: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``one_hot_targets(labels, n_classes)`` against ``nc.one_hot``.
 
     Parameters
@@ -54,13 +61,22 @@ def check_one_hot_targets(one_hot_targets: Callable, *, strict: bool = False,
             case.given(labels=labels, n_classes=n_classes)
             out = case.call(one_hot_targets, labels, n_classes)
             expected = nc.one_hot(np.asarray(labels), n_classes)
-            mistakes = [(_TRANSPOSED, expected.T),
-                        (_OFF_BY_ONE, np.roll(expected, -1, axis=1)),
-                        (_OFF_BY_ONE, np.roll(expected, 1, axis=1)),
-                        *extra]
-            case.expect(out, expected, what="one_hot_targets(labels, n_classes)",
-                        hint="each row must hold a single 1.0, in the column of its label.",
-                        mistakes=mistakes, exact=True, float_dtype=True)
+            mistakes = [
+                (_TRANSPOSED, expected.T),
+                (_OFF_BY_ONE, np.roll(expected, -1, axis=1)),
+                (_OFF_BY_ONE, np.roll(expected, 1, axis=1)),
+                *extra,
+            ]
+            case.expect(
+                out,
+                expected,
+                what="one_hot_targets(labels, n_classes)",
+                hint="each row must hold a single 1.0, in the column of its label.",
+                mistakes=mistakes,
+                exact=True,
+                float_dtype=True,
+            )
+
         return run
 
     many = np.random.default_rng(1).integers(0, 10, size=40)
@@ -68,27 +84,44 @@ def check_one_hot_targets(one_hot_targets: Callable, *, strict: bool = False,
     cases = [
         ("three labels, ten classes", case_for(np.array([3, 0, 9]), 10)),
         ("forty random digits", case_for(many, 10)),
-        ("a batch of one", case_for(np.array([7]), 10,
-                                    [(_FLAT, nc.one_hot(np.array([7]), 10)[0])])),
-        ("a batch without the digit 9", case_for(few, 10,
-                                                 [(_FROM_MAX, nc.one_hot(few, 10)[:, :3])])),
+        (
+            "a batch of one",
+            case_for(np.array([7]), 10, [(_FLAT, nc.one_hot(np.array([7]), 10)[0])]),
+        ),
+        (
+            "a batch without the digit 9",
+            case_for(few, 10, [(_FROM_MAX, nc.one_hot(few, 10)[:, :3])]),
+        ),
         ("labels as a Python list, five classes", case_for([0, 4], 5)),
     ]
-    return run_checks("one_hot_targets", {"one_hot_targets": one_hot_targets}, cases,
-                      strict=strict, verbose=verbose)
+    return run_checks(
+        "one_hot_targets",
+        {"one_hot_targets": one_hot_targets},
+        cases,
+        strict=strict,
+        verbose=verbose,
+    )
 
 
-_NAIVE = ("np.exp overflows for large scores (exp(1000) is inf, and inf / inf is nan) or "
-          "underflows for very negative ones (0 / 0): subtract each row's maximum before "
-          "np.exp; the softmax does not change.")
-_GLOBAL_MAX = ("subtract each row's own maximum, z.max(axis=1, keepdims=True), not the "
-               "largest score of the whole batch: a row far below it underflows to 0 / 0.")
-_AXIS = ("normalise along each row (axis=1): a row holds one example's scores, and its "
-         "probabilities must sum to 1.")
+_NAIVE = (
+    "np.exp overflows for large scores (exp(1000) is inf, and inf / inf is nan) or "
+    "underflows for very negative ones (0 / 0): subtract each row's maximum before "
+    "np.exp; the softmax does not change."
+)
+_GLOBAL_MAX = (
+    "subtract each row's own maximum, z.max(axis=1, keepdims=True), not the "
+    "largest score of the whole batch: a row far below it underflows to 0 / 0."
+)
+_AXIS = (
+    "normalise along each row (axis=1): a row holds one example's scores, and its "
+    "probabilities must sum to 1."
+)
 _FLAT_ROW = "a batch of one is still a batch: keep the shape (1, k)."
-_KEEPDIMS = ("a row statistic needs keepdims=True (shape (n, 1)): without it, z.max(axis=1) "
-             "of shape (n,) is subtracted along the columns, which for a square batch runs "
-             "without an error but mixes up the examples.")
+_KEEPDIMS = (
+    "a row statistic needs keepdims=True (shape (n, 1)): without it, z.max(axis=1) "
+    "of shape (n,) is subtracted along the columns, which for a square batch runs "
+    "without an error but mixes up the examples."
+)
 
 
 def _naive(z):
@@ -119,8 +152,9 @@ def _no_keepdims_sum(z):
     return e / e.sum(axis=1)
 
 
-def check_stable_softmax(stable_softmax: Callable, *, strict: bool = False,
-                         verbose: bool = True) -> CheckResult:
+def check_stable_softmax(
+    stable_softmax: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``stable_softmax(z)`` against ``nncore.functional.softmax``.
 
     Parameters
@@ -147,33 +181,54 @@ def check_stable_softmax(stable_softmax: Callable, *, strict: bool = False,
             case.given(z=z)
             expected = _softmax(z, axis=1)
             out = case.call(stable_softmax, z)
-            mistakes = [(_NAIVE, _naive(z)), (_GLOBAL_MAX, _global_max(z)),
-                        (_AXIS, _wrong_axis(z)), *extra]
-            case.expect(out, expected, what="stable_softmax(z)", mistakes=mistakes,
-                        hint="each row should be exp(z) of that row divided by its sum.")
+            mistakes = [
+                (_NAIVE, _naive(z)),
+                (_GLOBAL_MAX, _global_max(z)),
+                (_AXIS, _wrong_axis(z)),
+                *extra,
+            ]
+            case.expect(
+                out,
+                expected,
+                what="stable_softmax(z)",
+                mistakes=mistakes,
+                hint="each row should be exp(z) of that row divided by its sum.",
+            )
+
         return run
 
     square = np.random.default_rng(2).normal(0.0, 3.0, size=(3, 3))
     one = np.array([[2.0, -1.0, 0.5, 0.0]])
     cases = [
         ("two examples, small scores", case_for(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))),
-        ("a batch of one", case_for(one, [(_AXIS, np.ones_like(one)),
-                                          (_FLAT_ROW, _softmax(one, axis=1)[0])])),
-        ("scores of 1000 and more", case_for(np.array([[1000.0, 1001.0, 1002.0],
-                                                       [-5.0, 0.0, 5.0]]))),
+        (
+            "a batch of one",
+            case_for(one, [(_AXIS, np.ones_like(one)), (_FLAT_ROW, _softmax(one, axis=1)[0])]),
+        ),
+        (
+            "scores of 1000 and more",
+            case_for(np.array([[1000.0, 1001.0, 1002.0], [-5.0, 0.0, 5.0]])),
+        ),
         ("very negative scores", case_for(np.array([[-1000.0, -1001.0, -1003.0]]))),
-        ("rows of very different sizes", case_for(np.array([[0.0, 1.0, 2.0],
-                                                            [1000.0, 1001.0, 1002.0]]))),
-        ("a square batch (3 examples, 3 classes)",
-         case_for(square, [(_KEEPDIMS, _no_keepdims(square)),
-                           (_KEEPDIMS, _no_keepdims_sum(square))])),
+        (
+            "rows of very different sizes",
+            case_for(np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])),
+        ),
+        (
+            "a square batch (3 examples, 3 classes)",
+            case_for(
+                square, [(_KEEPDIMS, _no_keepdims(square)), (_KEEPDIMS, _no_keepdims_sum(square))]
+            ),
+        ),
     ]
-    return run_checks("stable_softmax", {"stable_softmax": stable_softmax}, cases,
-                      strict=strict, verbose=verbose)
+    return run_checks(
+        "stable_softmax", {"stable_softmax": stable_softmax}, cases, strict=strict, verbose=verbose
+    )
 
 
-def train_design_b(one_hot_targets: Callable, *, hidden: int = 32, epochs: int = 10,
-                   seed: int = 0) -> float | None:
+def train_design_b(
+    one_hot_targets: Callable, *, hidden: int = 32, epochs: int = 10, seed: int = 0
+) -> float | None:
     """Train design B (64-hidden-10, cross-entropy) on the digits with your one-hot targets.
 
     Parameters
@@ -193,15 +248,27 @@ def train_design_b(one_hot_targets: Callable, *, hidden: int = 32, epochs: int =
     """
     result = check_one_hot_targets(one_hot_targets, verbose=False)
     if not result.passed:
-        print("Design B is not trained yet: one_hot_targets does not pass its check "
-              f"({'not implemented yet' if not result.implemented else 'see above'}).")
+        print(
+            "Design B is not trained yet: one_hot_targets does not pass its check "
+            f"({'not implemented yet' if not result.implemented else 'see above'})."
+        )
         return None
     digits = nc.load_digits(rng=0)
     targets = one_hot_targets(digits.y_train, 10)
     model = nc.mlp([64, hidden, 10], rng=seed)
-    nc.fit(model, nc.CrossEntropyLoss(), nc.Adam(model.parameters(), lr=0.005),
-           digits.x_train, targets, epochs=epochs, batch_size=32, rng=seed)
+    nc.fit(
+        model,
+        nc.CrossEntropyLoss(),
+        nc.Adam(model.parameters(), lr=0.005),
+        digits.x_train,
+        targets,
+        epochs=epochs,
+        batch_size=32,
+        rng=seed,
+    )
     acc = nc.accuracy(model(digits.x_test).argmax(axis=1), digits.y_test)
-    print(f"Design B trained on your one-hot targets for {epochs} epochs: "
-          f"test accuracy {acc:.1%} on {len(digits.y_test)} images.")
+    print(
+        f"Design B trained on your one-hot targets for {epochs} epochs: "
+        f"test accuracy {acc:.1%} on {len(digits.y_test)} images."
+    )
     return float(acc)

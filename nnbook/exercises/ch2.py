@@ -20,24 +20,31 @@ _NAMES = ("z1", "h1", "z2", "h2", "z3")
 _NO_BIAS = "add the layer's bias: z = h_previous @ W.T + b."
 _BIAS_AFTER = "add the bias before the ReLU: h = max(0, x @ W.T + b), not max(0, x @ W.T) + b."
 _NO_RELU = "apply ReLU to the hidden layer: h = max(0, z) (np.maximum(z, 0.0))."
-_FROM_Z = ("each layer takes the previous layer's activations h (after the ReLU), "
-           "not its pre-activations z.")
-_RELU_OUT = ("the output layer is linear: no ReLU after the last Linear, so the network can "
-             "output negative numbers.")
-_TRANSPOSED = ("W has shape (out, in), one row per unit, as nncore's Linear.weight: a batch x of "
-               "shape (n, in) goes through x @ W.T, giving (n, out).")
+_FROM_Z = (
+    "each layer takes the previous layer's activations h (after the ReLU), "
+    "not its pre-activations z."
+)
+_RELU_OUT = (
+    "the output layer is linear: no ReLU after the last Linear, so the network can "
+    "output negative numbers."
+)
+_TRANSPOSED = (
+    "W has shape (out, in), one row per unit, as nncore's Linear.weight: a batch x of "
+    "shape (n, in) goes through x @ W.T, giving (n, out)."
+)
 
 
 def _model(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> nc.Sequential:
     net = nc.mlp([4, 2, 3, 1], rng=0)
-    for layer, w, b in zip(net[::2], weights, biases):
+    for layer, w, b in zip(net[::2], weights, biases, strict=True):
         layer.weight.data[...] = w
         layer.bias.data[...] = b
     return net
 
 
-def check_forward_4231(forward_4231: Callable, *, strict: bool = False,
-                       verbose: bool = True) -> CheckResult:
+def check_forward_4231(
+    forward_4231: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``forward_4231(x, W1, b1, W2, b2, W3, b3)`` against nncore's forward trace.
 
     Parameters
@@ -64,10 +71,16 @@ def check_forward_4231(forward_4231: Callable, *, strict: bool = False,
     def case_for(x, weights, biases) -> Callable[[Case], None]:
         def run(case: Case) -> None:
             args = [x]
-            for w, b in zip(weights, biases):
+            for w, b in zip(weights, biases, strict=True):
                 args += [w, b]
-            case.given(x=x, **{f"{k}{i + 1}": a for i, (w, b) in enumerate(zip(weights, biases))
-                               for k, a in (("W", w), ("b", b))})
+            case.given(
+                x=x,
+                **{
+                    f"{k}{i + 1}": a
+                    for i, (w, b) in enumerate(zip(weights, biases, strict=True))
+                    for k, a in (("W", w), ("b", b))
+                },
+            )
             net = _model(weights, biases)
             net(x)
             trace = net.forward_trace()
@@ -78,21 +91,30 @@ def check_forward_4231(forward_4231: Callable, *, strict: bool = False,
                 w, b = weights[i // 2], biases[i // 2]
                 before = expected[i - 1] if i else x  # what this layer receives
                 if name.startswith("z"):
-                    mistakes = [(_NO_BIAS, before @ w.T), (_TRANSPOSED, w @ before.T + b[:, None]),
-                                (_TRANSPOSED, w @ before.T)]
+                    mistakes = [
+                        (_NO_BIAS, before @ w.T),
+                        (_TRANSPOSED, w @ before.T + b[:, None]),
+                        (_TRANSPOSED, w @ before.T),
+                    ]
                     if i:
                         mistakes.append((_FROM_Z, expected[i - 2] @ w.T + b))
                     if name == "z3":
                         mistakes.append((_RELU_OUT, np.maximum(expected[i], 0.0)))
                 else:
                     layer_input = expected[i - 2] if i > 1 else x
-                    mistakes = [(_NO_RELU, expected[i - 1]),
-                                (_BIAS_AFTER, np.maximum(layer_input @ w.T, 0.0) + b)]
-                case.expect(given[i], expected[i],
-                            what=f"{name}, the {_ORDINAL[i]} value returned,",
-                            mistakes=mistakes,
-                            hint=f"compare with {name} computed by hand for the first example; "
-                                 f"each layer is z = h_previous @ W.T + b, then h = max(0, z).")
+                    mistakes = [
+                        (_NO_RELU, expected[i - 1]),
+                        (_BIAS_AFTER, np.maximum(layer_input @ w.T, 0.0) + b),
+                    ]
+                case.expect(
+                    given[i],
+                    expected[i],
+                    what=f"{name}, the {_ORDINAL[i]} value returned,",
+                    mistakes=mistakes,
+                    hint=f"compare with {name} computed by hand for the first example; "
+                    f"each layer is z = h_previous @ W.T + b, then h = max(0, z).",
+                )
+
         return run
 
     ones = [np.ones((2, 4)), np.ones((3, 2)), np.ones((1, 3))]
@@ -104,32 +126,47 @@ def check_forward_4231(forward_4231: Callable, *, strict: bool = False,
     off_b = [np.array([-20.0, 0.3]), np.array([0.1, -0.2, 0.4]), np.array([-3.0])]
     neg_w = [rand_w[0], np.abs(rand_w[1]), np.array([[1.0, -2.0, 0.5]])]
     cases = [
-        ("the worked example: x = (1, 1, 1, 1), weights 1, biases 0 (a batch of one)",
-         case_for(np.ones((1, 4)), ones, zeros)),
-        ("random weights and biases, five inputs with negative values",
-         case_for(x5, rand_w, rand_b)),
-        ("a first-layer unit off on every example, and a negative output",
-         case_for(np.abs(x5), neg_w, off_b)),
+        (
+            "the worked example: x = (1, 1, 1, 1), weights 1, biases 0 (a batch of one)",
+            case_for(np.ones((1, 4)), ones, zeros),
+        ),
+        (
+            "random weights and biases, five inputs with negative values",
+            case_for(x5, rand_w, rand_b),
+        ),
+        (
+            "a first-layer unit off on every example, and a negative output",
+            case_for(np.abs(x5), neg_w, off_b),
+        ),
         ("one example with random weights", case_for(x5[:1], rand_w, rand_b)),
     ]
-    return run_checks("forward_4231", {"forward_4231": forward_4231}, cases, strict=strict,
-                      verbose=verbose,
-                      error_hints={"matmul": _TRANSPOSED, "could not be broadcast": _TRANSPOSED})
+    return run_checks(
+        "forward_4231",
+        {"forward_4231": forward_4231},
+        cases,
+        strict=strict,
+        verbose=verbose,
+        error_hints={"matmul": _TRANSPOSED, "could not be broadcast": _TRANSPOSED},
+    )
 
 
 _ORDINAL = ("first", "second", "third", "fourth", "fifth")
 
 _NO_BIASES = "each unit also has a bias: a layer has (n_in + 1) * n_out parameters."
-_BIAS_PER_INPUT = ("a bias belongs to each unit that computes something, the n_out units of "
-                   "the receiving layer, not to each input.")
-_INPUT_BIAS = ("the input layer has no bias (and no weights): only the hidden and output units "
-               "have one each.")
+_BIAS_PER_INPUT = (
+    "a bias belongs to each unit that computes something, the n_out units of "
+    "the receiving layer, not to each input."
+)
+_INPUT_BIAS = (
+    "the input layer has no bias (and no weights): only the hidden and output units have one each."
+)
 _UNITS = "that counts the units; count the weights (one per edge) and the biases."
 _ONE_BIAS = "every unit has its own bias, not one per layer: n_out biases in a layer."
 
 
-def check_count_parameters(count_parameters_by_sizes: Callable, *, strict: bool = False,
-                           verbose: bool = True) -> CheckResult:
+def check_count_parameters(
+    count_parameters_by_sizes: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``count_parameters_by_sizes(layer_sizes)`` against ``nc.count_parameters``.
 
     Parameters
@@ -156,22 +193,47 @@ def check_count_parameters(count_parameters_by_sizes: Callable, *, strict: bool 
             case.given(layer_sizes=sizes)
             out = case.call(count_parameters_by_sizes, list(sizes))
             expected = nc.count_parameters(nc.mlp(sizes, rng=0))
-            pairs = list(zip(sizes[:-1], sizes[1:]))
+            pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
             edges = sum(a * b for a, b in pairs)
-            mistakes = [(_NO_BIASES, edges), (_BIAS_PER_INPUT, sum((b + 1) * a for a, b in pairs)),
-                        (_INPUT_BIAS, edges + sum(sizes)), (_ONE_BIAS, edges + len(pairs)),
-                        (_UNITS, sum(sizes))]
-            case.expect(out, expected, what=f"count_parameters_by_sizes({sizes})",
-                        mistakes=mistakes, exact=True,
-                        hint="sum (n_in + 1) * n_out over consecutive pairs of layer sizes.")
+            mistakes = [
+                (_NO_BIASES, edges),
+                (_BIAS_PER_INPUT, sum((b + 1) * a for a, b in pairs)),
+                (_INPUT_BIAS, edges + sum(sizes)),
+                (_ONE_BIAS, edges + len(pairs)),
+                (_UNITS, sum(sizes)),
+            ]
+            case.expect(
+                out,
+                expected,
+                what=f"count_parameters_by_sizes({sizes})",
+                mistakes=mistakes,
+                exact=True,
+                hint="sum (n_in + 1) * n_out over consecutive pairs of layer sizes.",
+            )
             if not isinstance(out, (int, np.integer)):
-                case.fail("a count is a whole number: return an int (sum of ints is one).",
-                          expected=expected, given=out)
+                case.fail(
+                    "a count is a whole number: return an int (sum of ints is one).",
+                    expected=expected,
+                    given=out,
+                )
+
         return run
 
-    cases = [(f"layer sizes {s}", case_for(s))
-             for s in ([4, 2, 3, 1], [64, 32, 10], [64, 32, 1], [784, 128, 64, 10], [3, 1],
-                       [5, 5, 5, 5, 5])]
-    return run_checks("count_parameters_by_sizes",
-                      {"count_parameters_by_sizes": count_parameters_by_sizes}, cases,
-                      strict=strict, verbose=verbose)
+    cases = [
+        (f"layer sizes {s}", case_for(s))
+        for s in (
+            [4, 2, 3, 1],
+            [64, 32, 10],
+            [64, 32, 1],
+            [784, 128, 64, 10],
+            [3, 1],
+            [5, 5, 5, 5, 5],
+        )
+    ]
+    return run_checks(
+        "count_parameters_by_sizes",
+        {"count_parameters_by_sizes": count_parameters_by_sizes},
+        cases,
+        strict=strict,
+        verbose=verbose,
+    )

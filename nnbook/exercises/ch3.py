@@ -16,10 +16,13 @@ from ._core import Case, CheckResult, run_checks
 
 __all__ = ["check_relu", "check_unit_gradients"]
 
-_AT_ZERO = ("at z = 0 ReLU's derivative is taken as 0, as in PyTorch and nncore: "
-            "use (z > 0), not (z >= 0).")
-_MASK_ONLY = ("multiply the incoming gradient by ReLU's derivative (chain rule): "
-              "grad_output * (z > 0), not the derivative alone.")
+_AT_ZERO = (
+    "at z = 0 ReLU's derivative is taken as 0, as in PyTorch and nncore: use (z > 0), not (z >= 0)."
+)
+_MASK_ONLY = (
+    "multiply the incoming gradient by ReLU's derivative (chain rule): "
+    "grad_output * (z > 0), not the derivative alone."
+)
 _REVERSED = "the gradient passes where z > 0 (the unit is active), not where z < 0."
 _VALUE_NOT_SLOPE = "ReLU's derivative is 0 or 1, not max(0, z): use grad_output * (z > 0)."
 _ALL_PASS = "where z < 0 ReLU is flat, so nothing passes back: the gradient there is 0."
@@ -34,8 +37,9 @@ def _relu_reference(z: np.ndarray, g: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return out, layer.backward(g)
 
 
-def check_relu(relu_forward: Callable, relu_backward: Callable, *, strict: bool = False,
-               verbose: bool = True) -> CheckResult:
+def check_relu(
+    relu_forward: Callable, relu_backward: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``relu_forward(z)`` and ``relu_backward(grad_output, z)`` against ``nc.ReLU``.
 
     Parameters
@@ -67,10 +71,19 @@ def check_relu(relu_forward: Callable, relu_backward: Callable, *, strict: bool 
             case.given(z=z)
             expected, _ = _relu_reference(z, np.ones_like(z))
             out = case.call(relu_forward, z)
-            case.expect(out, expected, what="relu_forward(z)", exact=True,
-                        mistakes=[(_MIN, np.minimum(z, 0.0)), (_MASK_FORWARD, z > 0),
-                                  (_MASK_FORWARD, (z > 0).astype(float))],
-                        hint="max(0, z) elementwise, the same shape as z.")
+            case.expect(
+                out,
+                expected,
+                what="relu_forward(z)",
+                exact=True,
+                mistakes=[
+                    (_MIN, np.minimum(z, 0.0)),
+                    (_MASK_FORWARD, z > 0),
+                    (_MASK_FORWARD, (z > 0).astype(float)),
+                ],
+                hint="max(0, z) elementwise, the same shape as z.",
+            )
+
         return run
 
     def backward_case(g, z) -> Callable[[Case], None]:
@@ -78,12 +91,23 @@ def check_relu(relu_forward: Callable, relu_backward: Callable, *, strict: bool 
             case.given(grad_output=g, z=z)
             _, expected = _relu_reference(z, g)
             out = case.call(relu_backward, g, z)
-            case.expect(out, expected, what="relu_backward(grad_output, z)", exact=True,
-                        mistakes=[(_AT_ZERO, g * (z >= 0)), (_MASK_ONLY, (z > 0) * 1.0),
-                                  (_MASK_ONLY, z > 0), (_AT_ZERO, (z >= 0) * 1.0),
-                                  (_REVERSED, g * (z < 0)), (_ALL_PASS, g),
-                                  (_VALUE_NOT_SLOPE, g * np.maximum(z, 0.0))],
-                        hint="dL/dz = grad_output where z > 0, and 0 where z <= 0.")
+            case.expect(
+                out,
+                expected,
+                what="relu_backward(grad_output, z)",
+                exact=True,
+                mistakes=[
+                    (_AT_ZERO, g * (z >= 0)),
+                    (_MASK_ONLY, (z > 0) * 1.0),
+                    (_MASK_ONLY, z > 0),
+                    (_AT_ZERO, (z >= 0) * 1.0),
+                    (_REVERSED, g * (z < 0)),
+                    (_ALL_PASS, g),
+                    (_VALUE_NOT_SLOPE, g * np.maximum(z, 0.0)),
+                ],
+                hint="dL/dz = grad_output where z > 0, and 0 where z <= 0.",
+            )
+
         return run
 
     def gradient_check(case: Case) -> None:
@@ -99,44 +123,66 @@ def check_relu(relu_forward: Callable, relu_backward: Callable, *, strict: bool 
         numerical = nc.numerical_gradient(loss, point)
         analytic = np.asarray(case.call(relu_backward, g, z.copy()), dtype=float)
         if analytic.shape != z.shape:
-            case.fail(f"relu_backward should return the shape of z, {z.shape}.",
-                      given=analytic)
+            case.fail(f"relu_backward should return the shape of z, {z.shape}.", given=analytic)
         error = nc.relative_error(analytic, numerical)
         if not error < TOLERANCE:
-            case.fail("relu_backward disagrees with the finite-difference slope of "
-                      f"relu_forward (largest relative error {error:.1e}, should be below "
-                      f"{TOLERANCE:.0e}): check both against the cases above.",
-                      expected=numerical, given=analytic)
+            case.fail(
+                "relu_backward disagrees with the finite-difference slope of "
+                f"relu_forward (largest relative error {error:.1e}, should be below "
+                f"{TOLERANCE:.0e}): check both against the cases above.",
+                expected=numerical,
+                given=analytic,
+            )
         case.note = f"largest relative error {error:.1e}"
 
     rng = np.random.default_rng(30)
     batch = rng.normal(size=(3, 4))
     negative = -rng.uniform(0.1, 3.0, size=(2, 3))
     cases = [
-        ("forward: negative, zero and positive z",
-         forward_case(np.array([[-2.0, -0.5, 0.0, 0.5, 3.0]]))),
+        (
+            "forward: negative, zero and positive z",
+            forward_case(np.array([[-2.0, -0.5, 0.0, 0.5, 3.0]])),
+        ),
         ("forward: a batch of 3 examples keeps its shape", forward_case(batch)),
-        ("backward: the gradient passes where z > 0",
-         backward_case(np.array([[0.5, -1.0, 2.0, 3.0]]), np.array([[-1.5, 2.0, 0.3, -0.2]]))),
-        ("backward: z exactly 0",
-         backward_case(np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[0.0, 0.0, 1.0, -1.0]]))),
-        ("backward: negative inputs only (nothing passes)",
-         backward_case(rng.normal(size=(2, 3)), negative)),
-        ("backward: a batch of one example with one unit",
-         backward_case(np.array([[2.5]]), np.array([[0.7]]))),
+        (
+            "backward: the gradient passes where z > 0",
+            backward_case(np.array([[0.5, -1.0, 2.0, 3.0]]), np.array([[-1.5, 2.0, 0.3, -0.2]])),
+        ),
+        (
+            "backward: z exactly 0",
+            backward_case(np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[0.0, 0.0, 1.0, -1.0]])),
+        ),
+        (
+            "backward: negative inputs only (nothing passes)",
+            backward_case(rng.normal(size=(2, 3)), negative),
+        ),
+        (
+            "backward: a batch of one example with one unit",
+            backward_case(np.array([[2.5]]), np.array([[0.7]])),
+        ),
         ("gradient check against finite differences (float64)", gradient_check),
     ]
-    return run_checks("relu_forward and relu_backward",
-                      {"relu_forward": relu_forward, "relu_backward": relu_backward},
-                      cases, strict=strict, verbose=verbose)
+    return run_checks(
+        "relu_forward and relu_backward",
+        {"relu_forward": relu_forward, "relu_backward": relu_backward},
+        cases,
+        strict=strict,
+        verbose=verbose,
+    )
 
 
-_NO_SLOPE = ("multiply grad_h by ReLU's derivative f'(z) (1 where z > 0, else 0) before "
-             "summing: only the examples on which the unit is active send gradient.")
-_MEAN = ("sum over the examples, do not average: grad_h already holds dL/dh of each example "
-         "(with the 1/n of a mean loss inside it).")
-_NO_TRANSPOSE = ("dL/dw_j sums x_ij * dL/dz_i over the examples i: that is x.T @ grad_z "
-                 "(shape (d,)), not x @ grad_z.")
+_NO_SLOPE = (
+    "multiply grad_h by ReLU's derivative f'(z) (1 where z > 0, else 0) before "
+    "summing: only the examples on which the unit is active send gradient."
+)
+_MEAN = (
+    "sum over the examples, do not average: grad_h already holds dL/dh of each example "
+    "(with the 1/n of a mean loss inside it)."
+)
+_NO_TRANSPOSE = (
+    "dL/dw_j sums x_ij * dL/dz_i over the examples i: that is x.T @ grad_z "
+    "(shape (d,)), not x @ grad_z."
+)
 
 
 def _unit_reference(x, w, b, grad_h) -> tuple[np.ndarray, float]:
@@ -150,8 +196,9 @@ def _unit_reference(x, w, b, grad_h) -> tuple[np.ndarray, float]:
     return layer.weight.grad[0].copy(), float(layer.bias.grad[0])
 
 
-def check_unit_gradients(unit_gradients: Callable, *, strict: bool = False,
-                         verbose: bool = True) -> CheckResult:
+def check_unit_gradients(
+    unit_gradients: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``unit_gradients(x, w, b, grad_h)`` against nncore's ``Linear`` + ``ReLU``.
 
     Parameters
@@ -184,38 +231,71 @@ def check_unit_gradients(unit_gradients: Callable, *, strict: bool = False,
             slope = (z > 0) * 1.0
             ge = (z >= 0) * 1.0
             n = x.shape[0]
-            wrong_w = [(_AT_ZERO, x.T @ (grad_h * ge)), (_NO_SLOPE, x.T @ grad_h),
-                       (_MEAN, x.T @ (grad_h * slope) / n)]
+            wrong_w = [
+                (_AT_ZERO, x.T @ (grad_h * ge)),
+                (_NO_SLOPE, x.T @ grad_h),
+                (_MEAN, x.T @ (grad_h * slope) / n),
+            ]
             if x.shape[0] == x.shape[1]:
                 wrong_w.append((_NO_TRANSPOSE, x @ (grad_h * slope)))
             dead = not np.any(z > 0)
-            case.expect(grad_w, exp_w, what="grad_w", mistakes=wrong_w, exact=dead,
-                        hint="grad_w = x.T @ (grad_h * (z > 0)) with z = x @ w + b.")
+            case.expect(
+                grad_w,
+                exp_w,
+                what="grad_w",
+                mistakes=wrong_w,
+                exact=dead,
+                hint="grad_w = x.T @ (grad_h * (z > 0)) with z = x @ w + b.",
+            )
             grad_b = np.asarray(grad_b)
             if grad_b.size == 1:  # a number, or an array holding one: both are fine
                 grad_b = grad_b.reshape(())
-            case.expect(grad_b, exp_b, what="grad_b",
-                        mistakes=[(_AT_ZERO, np.sum(grad_h * ge)), (_NO_SLOPE, np.sum(grad_h)),
-                                  (_MEAN, np.sum(grad_h * slope) / n)],
-                        exact=dead, hint="grad_b = sum of grad_h * (z > 0) over the examples.")
+            case.expect(
+                grad_b,
+                exp_b,
+                what="grad_b",
+                mistakes=[
+                    (_AT_ZERO, np.sum(grad_h * ge)),
+                    (_NO_SLOPE, np.sum(grad_h)),
+                    (_MEAN, np.sum(grad_h * slope) / n),
+                ],
+                exact=dead,
+                hint="grad_b = sum of grad_h * (z > 0) over the examples.",
+            )
             if dead:
                 case.note = "exactly 0 for the dead unit"
+
         return run
 
     x3 = np.array([[1.0, 2.0], [3.0, 0.5], [0.5, 0.5]])
     x_pos, _ = nc.make_positive_features(20, rng=3)
     cases = [
-        ("three examples, the unit active on one of them",
-         case_for(x3, np.array([-1.0, 0.5]), 0.2, np.array([1.0, -2.0, 0.5]))),
-        ("a dead unit on positive features: exactly zero gradient",
-         case_for(x_pos, np.array([-1.0, -1.0]), 0.5,
-                  np.random.default_rng(31).normal(size=20))),
-        ("an example with z exactly 0",
-         case_for(np.array([[1.0, 1.0], [2.0, 0.5]]), np.array([1.0, -1.0]), 0.0,
-                  np.array([3.0, 2.0]))),
-        ("a batch of one",
-         case_for(np.array([[0.5, -1.5, 2.0]]), np.array([1.0, 0.2, 0.3]), -0.1,
-                  np.array([2.0]))),
+        (
+            "three examples, the unit active on one of them",
+            case_for(x3, np.array([-1.0, 0.5]), 0.2, np.array([1.0, -2.0, 0.5])),
+        ),
+        (
+            "a dead unit on positive features: exactly zero gradient",
+            case_for(x_pos, np.array([-1.0, -1.0]), 0.5, np.random.default_rng(31).normal(size=20)),
+        ),
+        (
+            "an example with z exactly 0",
+            case_for(
+                np.array([[1.0, 1.0], [2.0, 0.5]]), np.array([1.0, -1.0]), 0.0, np.array([3.0, 2.0])
+            ),
+        ),
+        (
+            "a batch of one",
+            case_for(
+                np.array([[0.5, -1.5, 2.0]]), np.array([1.0, 0.2, 0.3]), -0.1, np.array([2.0])
+            ),
+        ),
     ]
-    return run_checks("unit_gradients", {"unit_gradients": unit_gradients}, cases,
-                      strict=strict, verbose=verbose, error_hints={"matmul": _NO_TRANSPOSE})
+    return run_checks(
+        "unit_gradients",
+        {"unit_gradients": unit_gradients},
+        cases,
+        strict=strict,
+        verbose=verbose,
+        error_hints={"matmul": _NO_TRANSPOSE},
+    )

@@ -16,12 +16,18 @@ from ._core import Case, CheckResult, run_checks
 
 __all__ = ["check_leaky_relu_derivative", "check_standardize_train_test"]
 
-_RELU_SLOPE = ("for z <= 0 the derivative is the negative slope, not 0: that small slope is "
-               "what lets a unit with z < 0 on every example still learn.")
-_VALUE = ("that is the leaky ReLU's value (z or slope * z); its derivative is 1 for z > 0 "
-          "and the slope for z <= 0.")
-_AT_ZERO = ("at z = 0 use the negative slope, as nc.LeakyReLU and PyTorch do: the slope 1 "
-            "belongs to z > 0 only.")
+_RELU_SLOPE = (
+    "for z <= 0 the derivative is the negative slope, not 0: that small slope is "
+    "what lets a unit with z < 0 on every example still learn."
+)
+_VALUE = (
+    "that is the leaky ReLU's value (z or slope * z); its derivative is 1 for z > 0 "
+    "and the slope for z <= 0."
+)
+_AT_ZERO = (
+    "at z = 0 use the negative slope, as nc.LeakyReLU and PyTorch do: the slope 1 "
+    "belongs to z > 0 only."
+)
 _FIXED = "use the negative_slope argument, not a fixed 0.01."
 
 
@@ -31,8 +37,9 @@ def _leaky_reference(z: np.ndarray, slope: float) -> np.ndarray:
     return layer.backward(np.ones_like(z))
 
 
-def check_leaky_relu_derivative(leaky_relu_derivative: Callable, *, strict: bool = False,
-                                verbose: bool = True) -> CheckResult:
+def check_leaky_relu_derivative(
+    leaky_relu_derivative: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``leaky_relu_derivative(z, negative_slope)`` against ``nc.LeakyReLU``.
 
     Parameters
@@ -60,14 +67,22 @@ def check_leaky_relu_derivative(leaky_relu_derivative: Callable, *, strict: bool
             case.given(z=z, negative_slope=slope)
             expected = _leaky_reference(z, slope)
             out = case.call(leaky_relu_derivative, z, slope)
-            mistakes = [(_AT_ZERO, np.where(z >= 0, 1.0, slope)),
-                        (_RELU_SLOPE, (z > 0) * 1.0), (_RELU_SLOPE, z > 0),
-                        (_VALUE, np.where(z > 0, z, slope * z))]
+            mistakes = [
+                (_AT_ZERO, np.where(z >= 0, 1.0, slope)),
+                (_RELU_SLOPE, (z > 0) * 1.0),
+                (_RELU_SLOPE, z > 0),
+                (_VALUE, np.where(z > 0, z, slope * z)),
+            ]
             if slope != 0.01:
                 mistakes.append((_FIXED, np.where(z > 0, 1.0, 0.01)))
-            case.expect(out, expected, what="leaky_relu_derivative(z, negative_slope)",
-                        mistakes=mistakes,
-                        hint="1 where z > 0 and negative_slope where z <= 0, the shape of z.")
+            case.expect(
+                out,
+                expected,
+                what="leaky_relu_derivative(z, negative_slope)",
+                mistakes=mistakes,
+                hint="1 where z > 0 and negative_slope where z <= 0, the shape of z.",
+            )
+
         return run
 
     def finite_differences(case: Case) -> None:
@@ -80,10 +95,15 @@ def check_leaky_relu_derivative(leaky_relu_derivative: Callable, *, strict: bool
         # The derivative of each value's own output: the gradient of sum(leaky(z)).
         numerical = nc.numerical_gradient(lambda: float(np.sum(layer(point))), point)
         out = case.call(leaky_relu_derivative, z, slope)
-        case.expect(out, numerical, what="leaky_relu_derivative(z, negative_slope)",
-                    rtol=1e-7, atol=1e-9,
-                    hint="your derivative disagrees with the slope measured by finite "
-                         "differences, (f(z + h) - f(z - h)) / 2h.")
+        case.expect(
+            out,
+            numerical,
+            what="leaky_relu_derivative(z, negative_slope)",
+            rtol=1e-7,
+            atol=1e-9,
+            hint="your derivative disagrees with the slope measured by finite "
+            "differences, (f(z + h) - f(z - h)) / 2h.",
+        )
         error = nc.relative_error(np.asarray(out, dtype=float), numerical)
         case.note = f"largest relative error {error:.1e}"
 
@@ -93,29 +113,47 @@ def check_leaky_relu_derivative(leaky_relu_derivative: Callable, *, strict: bool
         ("z exactly 0", case_for(np.array([[0.0, 0.0, 1.0]]), 0.01)),
         ("another slope, 0.3, on a batch", case_for(rng.normal(size=(3, 4)), 0.3)),
         ("a batch of one: z = -4", case_for(np.array([[-4.0]]), 0.01)),
-        ("negative inputs only, from -1000 to -1e-8",
-         case_for(np.array([[-1000.0, -1.0, -1e-8]]), 0.05)),
+        (
+            "negative inputs only, from -1000 to -1e-8",
+            case_for(np.array([[-1000.0, -1.0, -1e-8]]), 0.05),
+        ),
         ("finite differences of nc.LeakyReLU(0.1), float64", finite_differences),
     ]
-    return run_checks("leaky_relu_derivative",
-                      {"leaky_relu_derivative": leaky_relu_derivative}, cases,
-                      strict=strict, verbose=verbose)
+    return run_checks(
+        "leaky_relu_derivative",
+        {"leaky_relu_derivative": leaky_relu_derivative},
+        cases,
+        strict=strict,
+        verbose=verbose,
+    )
 
 
-_TEST_OWN = ("standardise the test set with the training set's mean and standard deviation: "
-             "the test data must not shape the preprocessing (and a single test example has "
-             "no spread of its own).")
-_COMBINED = ("compute the mean and standard deviation on the training set only, not on train "
-             "and test together: that lets the test set leak into training.")
-_GLOBAL = ("compute one mean and one standard deviation per feature (column): axis=0. One "
-           "number for the whole array leaves the features on different scales.")
-_PER_ROW = ("compute the statistics down each column (axis=0, over the examples), not along "
-            "each row (one example's features).")
-_DDOF = ("use the population standard deviation, np.std's default ddof=0, as "
-         "nc.Standardizer and scikit-learn's StandardScaler do.")
+_TEST_OWN = (
+    "standardise the test set with the training set's mean and standard deviation: "
+    "the test data must not shape the preprocessing (and a single test example has "
+    "no spread of its own)."
+)
+_COMBINED = (
+    "compute the mean and standard deviation on the training set only, not on train "
+    "and test together: that lets the test set leak into training."
+)
+_GLOBAL = (
+    "compute one mean and one standard deviation per feature (column): axis=0. One "
+    "number for the whole array leaves the features on different scales."
+)
+_PER_ROW = (
+    "compute the statistics down each column (axis=0, over the examples), not along "
+    "each row (one example's features)."
+)
+_DDOF = (
+    "use the population standard deviation, np.std's default ddof=0, as "
+    "nc.Standardizer and scikit-learn's StandardScaler do."
+)
 _NO_SHIFT = "subtract the mean as well: standardised features have mean 0 and take both signs."
-_CONSTANT = ("a constant feature has standard deviation 0: divide by 1 there instead "
-             "(np.where(std > 0, std, 1.0)), as nc.Standardizer does, rather than make 0 / 0.")
+_CONSTANT = (
+    "a constant feature has standard deviation 0: divide by 1 there instead "
+    "(np.where(std > 0, std, 1.0)), as nc.Standardizer does, rather than make 0 / 0."
+)
 
 
 def _scaled(x, mean, std, guard=True):
@@ -125,8 +163,9 @@ def _scaled(x, mean, std, guard=True):
         return (x - mean) / std
 
 
-def check_standardize_train_test(standardize_train_test: Callable, *, strict: bool = False,
-                                 verbose: bool = True) -> CheckResult:
+def check_standardize_train_test(
+    standardize_train_test: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``standardize_train_test(x_train, x_test)`` against ``nc.Standardizer``.
 
     Parameters
@@ -156,8 +195,9 @@ def check_standardize_train_test(standardize_train_test: Callable, *, strict: bo
             scaler = nc.Standardizer().fit(x_train)
             exp_train, exp_test = scaler.transform(x_train), scaler.transform(x_test)
             out = case.call(standardize_train_test, x_train, x_test)
-            train, test = case.unpack(out, ("x_train_std", "x_test_std"),
-                                      what="standardize_train_test")
+            train, test = case.unpack(
+                out, ("x_train_std", "x_test_std"), what="standardize_train_test"
+            )
             mean, std = x_train.mean(axis=0), x_train.std(axis=0)
             both = np.vstack([x_train, x_test])
             row_m = x_train.mean(axis=1, keepdims=True)
@@ -170,19 +210,27 @@ def check_standardize_train_test(standardize_train_test: Callable, *, strict: bo
                 (_NO_SHIFT, _scaled(x_train, 0.0, std)),
                 (_CONSTANT, _scaled(x_train, mean, std, guard=False)),
             ]
-            case.expect(train, exp_train, what="the standardised training set",
-                        mistakes=wrong_train,
-                        hint="(x_train - mean) / std with the mean and std of each column "
-                             "of x_train.")
+            case.expect(
+                train,
+                exp_train,
+                what="the standardised training set",
+                mistakes=wrong_train,
+                hint="(x_train - mean) / std with the mean and std of each column of x_train.",
+            )
             wrong_test = [
                 (_TEST_OWN, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0))),
-                (_TEST_OWN, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0),
-                                    guard=False)),
+                (_TEST_OWN, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0), guard=False)),
                 (_COMBINED, _scaled(x_test, both.mean(axis=0), both.std(axis=0))),
                 (_CONSTANT, _scaled(x_test, mean, std, guard=False)),
             ]
-            case.expect(test, exp_test, what="the standardised test set", mistakes=wrong_test,
-                        hint="(x_test - mean) / std with the training set's mean and std.")
+            case.expect(
+                test,
+                exp_test,
+                what="the standardised test set",
+                mistakes=wrong_test,
+                hint="(x_test - mean) / std with the training set's mean and std.",
+            )
+
         return run
 
     x, _ = nc.make_positive_features(60, scale=1000.0, rng=4)
@@ -190,12 +238,18 @@ def check_standardize_train_test(standardize_train_test: Callable, *, strict: bo
     constant = np.column_stack([x_small[:20, 0], np.full(20, 5.0)])
     constant_test = np.column_stack([x_small[20:, 0], np.full(10, 6.0)])
     cases = [
-        ("the case study's positive features, scale 1000 (40 train, 20 test)",
-         case_for(x[:40], x[40:])),
+        (
+            "the case study's positive features, scale 1000 (40 train, 20 test)",
+            case_for(x[:40], x[40:]),
+        ),
         ("a test set of one example", case_for(x[:40], x[40:41])),
         ("a constant feature in the training set", case_for(constant, constant_test)),
         ("tiny features, scale 0.01", case_for(x_small[:20], x_small[20:])),
     ]
-    return run_checks("standardize_train_test",
-                      {"standardize_train_test": standardize_train_test}, cases,
-                      strict=strict, verbose=verbose)
+    return run_checks(
+        "standardize_train_test",
+        {"standardize_train_test": standardize_train_test},
+        cases,
+        strict=strict,
+        verbose=verbose,
+    )

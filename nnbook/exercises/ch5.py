@@ -16,17 +16,24 @@ from ._core import Case, CheckResult, run_checks
 
 __all__ = ["check_sgd_step_with_decay", "check_l2_penalty_and_gradient"]
 
-_NO_LR = ("the decay factor is 1 - lr * weight_decay: the learning rate multiplies the decay "
-          "term too, w - lr * (g + weight_decay * w).")
+_NO_LR = (
+    "the decay factor is 1 - lr * weight_decay: the learning rate multiplies the decay "
+    "term too, w - lr * (g + weight_decay * w)."
+)
 _GROWS = "weight decay shrinks the weight: multiply by 1 - lr * weight_decay, not 1 + ..."
-_HALF = ("no factor 1/2 in the step: the gradient of (weight_decay / 2) * ||w||^2 is "
-         "weight_decay * w.")
+_HALF = (
+    "no factor 1/2 in the step: the gradient of (weight_decay / 2) * ||w||^2 is weight_decay * w."
+)
 _NO_DECAY = "the weight is not decayed: multiply it by (1 - lr * weight_decay) first."
-_DECAY_STEP = ("decay the old weight only: (1 - lr * weight_decay) * w - lr * g. Multiplying "
-               "the whole gradient step by the factor decays the gradient as well.")
-_BIAS_DECAYED = ("do not decay the bias: nc.weight_decay_groups leaves biases out, as is "
-                 "usual, since a bias sets where a unit switches on, not how large its "
-                 "weights are.")
+_DECAY_STEP = (
+    "decay the old weight only: (1 - lr * weight_decay) * w - lr * g. Multiplying "
+    "the whole gradient step by the factor decays the gradient as well."
+)
+_BIAS_DECAYED = (
+    "do not decay the bias: nc.weight_decay_groups leaves biases out, as is "
+    "usual, since a bias sets where a unit switches on, not how large its "
+    "weights are."
+)
 _BIAS_FROZEN = "the bias still takes its gradient step: bias - lr * grad_bias."
 
 
@@ -40,9 +47,10 @@ def _sgd_reference(weight, bias, grad_weight, grad_bias, lr, wd):
     return layer.weight.data.copy(), layer.bias.data.copy()
 
 
-def check_sgd_step_with_decay(sgd_step_with_decay: Callable, *, strict: bool = False,
-                              verbose: bool = True) -> CheckResult:
-    """Check one step ``sgd_step_with_decay(weight, bias, grad_weight, grad_bias, lr, weight_decay)``.
+def check_sgd_step_with_decay(
+    sgd_step_with_decay: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
+    """Check ``sgd_step_with_decay(weight, bias, grad_weight, grad_bias, lr, weight_decay)``.
 
     The expected step is ``nc.SGD(nc.weight_decay_groups(layer, weight_decay), lr).step()``:
     the weight decays, the bias does not.
@@ -70,24 +78,42 @@ def check_sgd_step_with_decay(sgd_step_with_decay: Callable, *, strict: bool = F
 
     def case_for(weight, bias, grad_weight, grad_bias, lr, wd) -> Callable[[Case], None]:
         def run(case: Case) -> None:
-            case.given(weight=weight, bias=bias, grad_weight=grad_weight, grad_bias=grad_bias,
-                       lr=lr, weight_decay=wd)
+            case.given(
+                weight=weight,
+                bias=bias,
+                grad_weight=grad_weight,
+                grad_bias=grad_bias,
+                lr=lr,
+                weight_decay=wd,
+            )
             exp_w, exp_b = _sgd_reference(weight, bias, grad_weight, grad_bias, lr, wd)
             out = case.call(sgd_step_with_decay, weight, bias, grad_weight, grad_bias, lr, wd)
-            new_w, new_b = case.unpack(out, ("new_weight", "new_bias"),
-                                       what="sgd_step_with_decay")
+            new_w, new_b = case.unpack(out, ("new_weight", "new_bias"), what="sgd_step_with_decay")
             step = lr * grad_weight
-            case.expect(new_w, exp_w, what="new_weight", hint=(
-                "new_weight = (1 - lr * weight_decay) * weight - lr * grad_weight."),
-                mistakes=[(_NO_LR, (1 - wd) * weight - step),
-                          (_GROWS, (1 + lr * wd) * weight - step),
-                          (_HALF, (1 - lr * wd / 2) * weight - step),
-                          (_DECAY_STEP, (1 - lr * wd) * (weight - step)),
-                          (_NO_DECAY, weight - step)])
-            case.expect(new_b, exp_b, what="new_bias",
-                        mistakes=[(_BIAS_DECAYED, (1 - lr * wd) * bias - lr * grad_bias),
-                                  (_BIAS_FROZEN, bias)],
-                        hint="new_bias = bias - lr * grad_bias (no decay).")
+            case.expect(
+                new_w,
+                exp_w,
+                what="new_weight",
+                hint=("new_weight = (1 - lr * weight_decay) * weight - lr * grad_weight."),
+                mistakes=[
+                    (_NO_LR, (1 - wd) * weight - step),
+                    (_GROWS, (1 + lr * wd) * weight - step),
+                    (_HALF, (1 - lr * wd / 2) * weight - step),
+                    (_DECAY_STEP, (1 - lr * wd) * (weight - step)),
+                    (_NO_DECAY, weight - step),
+                ],
+            )
+            case.expect(
+                new_b,
+                exp_b,
+                what="new_bias",
+                mistakes=[
+                    (_BIAS_DECAYED, (1 - lr * wd) * bias - lr * grad_bias),
+                    (_BIAS_FROZEN, bias),
+                ],
+                hint="new_bias = bias - lr * grad_bias (no decay).",
+            )
+
         return run
 
     rng = np.random.default_rng(50)
@@ -98,23 +124,40 @@ def check_sgd_step_with_decay(sgd_step_with_decay: Callable, *, strict: bool = F
         ("a 2x3 weight, lr 0.1, weight_decay 0.5", case_for(w, b, gw, gb, 0.1, 0.5)),
         ("lr * weight_decay = 1: the old weight is wiped out", case_for(w, b, gw, gb, 0.5, 2.0)),
         ("no decay (weight_decay = 0): plain SGD", case_for(w, b, gw, gb, 0.1, 0.0)),
-        ("a single weight and bias", case_for(np.array([[2.0]]), np.array([0.5]),
-                                               np.array([[0.4]]), np.array([-1.0]), 0.2, 0.1)),
-        ("negative weights with no data gradient shrink towards 0",
-         case_for(neg, np.zeros(3), np.zeros((3, 2)), np.zeros(3), 0.05, 1.0)),
+        (
+            "a single weight and bias",
+            case_for(
+                np.array([[2.0]]), np.array([0.5]), np.array([[0.4]]), np.array([-1.0]), 0.2, 0.1
+            ),
+        ),
+        (
+            "negative weights with no data gradient shrink towards 0",
+            case_for(neg, np.zeros(3), np.zeros((3, 2)), np.zeros(3), 0.05, 1.0),
+        ),
     ]
-    return run_checks("sgd_step_with_decay", {"sgd_step_with_decay": sgd_step_with_decay},
-                      cases, strict=strict, verbose=verbose)
+    return run_checks(
+        "sgd_step_with_decay",
+        {"sgd_step_with_decay": sgd_step_with_decay},
+        cases,
+        strict=strict,
+        verbose=verbose,
+    )
 
 
-_P_NO_HALF = ("keep the 1/2: the penalty is (weight_decay / 2) * sum of squares, whose gradient "
-              "weight_decay * w is what nc.SGD(..., weight_decay=...) adds.")
-_P_MEAN = ("sum the squares, do not average them: a mean divides weight_decay by the number "
-           "of weights, so the same weight_decay would mean less in a larger layer.")
+_P_NO_HALF = (
+    "keep the 1/2: the penalty is (weight_decay / 2) * sum of squares, whose gradient "
+    "weight_decay * w is what nc.SGD(..., weight_decay=...) adds."
+)
+_P_MEAN = (
+    "sum the squares, do not average them: a mean divides weight_decay by the number "
+    "of weights, so the same weight_decay would mean less in a larger layer."
+)
 _P_NORM = "square the norm: ||w||^2 is the sum of squares, with no square root."
 _P_FIRST = "add the penalty of every weight matrix in the list, not only the first."
-_G_DOUBLE = ("the gradient of (weight_decay / 2) * w^2 is weight_decay * w: the 2 of the "
-             "square cancels the 1/2.")
+_G_DOUBLE = (
+    "the gradient of (weight_decay / 2) * w^2 is weight_decay * w: the 2 of the "
+    "square cancels the 1/2."
+)
 _G_MEAN = "the gradient of a sum of squares is not divided by the number of weights."
 _G_HALF = "the gradient of (weight_decay / 2) * w^2 is weight_decay * w, not half of it."
 
@@ -128,8 +171,9 @@ def _decay_of_sgd(w: np.ndarray, wd: float) -> np.ndarray:
     return w - layer.weight.data
 
 
-def check_l2_penalty_and_gradient(l2_penalty_and_gradient: Callable, *, strict: bool = False,
-                                  verbose: bool = True) -> CheckResult:
+def check_l2_penalty_and_gradient(
+    l2_penalty_and_gradient: Callable, *, strict: bool = False, verbose: bool = True
+) -> CheckResult:
     """Check ``l2_penalty_and_gradient(weights, weight_decay)``.
 
     The expected penalty is ``(weight_decay / 2) * sum of every squared weight``; the
@@ -163,24 +207,40 @@ def check_l2_penalty_and_gradient(l2_penalty_and_gradient: Callable, *, strict: 
             expected = 0.5 * wd * sum(float(np.sum(w * w)) for w in weights)
             exp_grads = [_decay_of_sgd(w, wd) for w in weights]
             out = case.call(l2_penalty_and_gradient, [w.copy() for w in weights], wd)
-            penalty, grads = case.unpack(out, ("penalty", "grads"),
-                                         what="l2_penalty_and_gradient")
+            penalty, grads = case.unpack(out, ("penalty", "grads"), what="l2_penalty_and_gradient")
             squares = [float(np.sum(w * w)) for w in weights]
-            case.expect(penalty, expected, what="the penalty", mistakes=[
-                (_P_NO_HALF, wd * sum(squares)),
-                (_P_MEAN, 0.5 * wd * sum(float(np.mean(w * w)) for w in weights)),
-                (_P_MEAN, 0.5 * wd * sum(squares) / sum(w.size for w in weights)),
-                (_P_NORM, 0.5 * wd * sum(np.sqrt(s) for s in squares)),
-                (_P_FIRST, 0.5 * wd * squares[0])],
-                hint="(weight_decay / 2) * (sum of the squares of every weight).")
+            case.expect(
+                penalty,
+                expected,
+                what="the penalty",
+                mistakes=[
+                    (_P_NO_HALF, wd * sum(squares)),
+                    (_P_MEAN, 0.5 * wd * sum(float(np.mean(w * w)) for w in weights)),
+                    (_P_MEAN, 0.5 * wd * sum(squares) / sum(w.size for w in weights)),
+                    (_P_NORM, 0.5 * wd * sum(np.sqrt(s) for s in squares)),
+                    (_P_FIRST, 0.5 * wd * squares[0]),
+                ],
+                hint="(weight_decay / 2) * (sum of the squares of every weight).",
+            )
             if not isinstance(grads, (list, tuple)) or len(grads) != len(weights):
-                case.fail(f"grads should be a list of {len(weights)} arrays, one per weight "
-                          f"matrix.", given=grads)
-            for i, (g, w, exp) in enumerate(zip(grads, weights, exp_grads)):
-                case.expect(g, exp, what=f"grads[{i}]", mistakes=[
-                    (_G_DOUBLE, 2 * wd * w), (_G_MEAN, wd * w / w.size), (_G_HALF, wd * w / 2)],
+                case.fail(
+                    f"grads should be a list of {len(weights)} arrays, one per weight matrix.",
+                    given=grads,
+                )
+            for i, (g, w, exp) in enumerate(zip(grads, weights, exp_grads, strict=True)):
+                case.expect(
+                    g,
+                    exp,
+                    what=f"grads[{i}]",
+                    mistakes=[
+                        (_G_DOUBLE, 2 * wd * w),
+                        (_G_MEAN, wd * w / w.size),
+                        (_G_HALF, wd * w / 2),
+                    ],
                     hint="the gradient of the penalty with respect to each weight matrix is "
-                         "weight_decay * w.")
+                    "weight_decay * w.",
+                )
+
         return run
 
     def consistency(case: Case) -> None:
@@ -193,30 +253,43 @@ def check_l2_penalty_and_gradient(l2_penalty_and_gradient: Callable, *, strict: 
         point = [w.copy() for w in weights]
         worst = 0.0
         for i in range(len(point)):
+
             def f() -> float:
-                value, _ = case.unpack(case.call(l2_penalty_and_gradient, point, wd),
-                                       ("penalty", "grads"), what="l2_penalty_and_gradient")
+                value, _ = case.unpack(
+                    case.call(l2_penalty_and_gradient, point, wd),
+                    ("penalty", "grads"),
+                    what="l2_penalty_and_gradient",
+                )
                 return float(value)
 
             numerical = nc.numerical_gradient(f, point[i])
             error = nc.relative_error(np.asarray(grads[i], dtype=float), numerical)
             worst = max(worst, error)
             if not error < 1e-7:
-                case.fail(f"grads[{i}] is not the derivative of your penalty (largest relative "
-                          f"error {error:.1e}): the value and its gradient must use the same "
-                          f"convention (both with the 1/2, both sums).",
-                          expected=numerical, given=grads[i])
+                case.fail(
+                    f"grads[{i}] is not the derivative of your penalty (largest relative "
+                    f"error {error:.1e}): the value and its gradient must use the same "
+                    f"convention (both with the 1/2, both sums).",
+                    expected=numerical,
+                    given=grads[i],
+                )
         case.note = f"largest relative error {worst:.1e}"
 
     rng = np.random.default_rng(52)
     cases = [
         ("one 2x3 matrix, weight_decay 0.1", case_for([rng.normal(size=(2, 3))], 0.1)),
-        ("two matrices of different sizes",
-         case_for([rng.normal(size=(2, 3)), rng.normal(size=(4, 2))], 0.5)),
+        (
+            "two matrices of different sizes",
+            case_for([rng.normal(size=(2, 3)), rng.normal(size=(4, 2))], 0.5),
+        ),
         ("weight_decay = 0", case_for([rng.normal(size=(2, 2))], 0.0)),
         ("a single weight, w = 3, weight_decay 0.5", case_for([np.array([[3.0]])], 0.5)),
         ("gradient check of your penalty (float64)", consistency),
     ]
-    return run_checks("l2_penalty_and_gradient",
-                      {"l2_penalty_and_gradient": l2_penalty_and_gradient}, cases,
-                      strict=strict, verbose=verbose)
+    return run_checks(
+        "l2_penalty_and_gradient",
+        {"l2_penalty_and_gradient": l2_penalty_and_gradient},
+        cases,
+        strict=strict,
+        verbose=verbose,
+    )

@@ -57,7 +57,8 @@ def forward_4231(x, W1, b1, W2, b2, W3, b3):
 
 def count_parameters_by_sizes(layer_sizes):
     """Weights and biases of a fully connected network with these layer sizes."""
-    return sum((n_in + 1) * n_out for n_in, n_out in zip(layer_sizes[:-1], layer_sizes[1:]))
+    pairs = range(len(layer_sizes) - 1)  # layer i feeds layer i + 1
+    return sum((layer_sizes[i] + 1) * layer_sizes[i + 1] for i in pairs)
 
 
 # Chapter 3 -----------------------------------------------------------------------------
