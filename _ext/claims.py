@@ -1,0 +1,252 @@
+"""Sphinx extension: every claim a chapter's run checks must be stated by its prose.
+
+A chapter cell calls ``nnbook.claims.claim("B reaches {acc:.1%} ...", acc=acc_b)``; the
+executed cell's output carries the formatted sentence in an HTML element of class
+``nnbook-claim`` (attribute ``data-claim``, JSON). When a page is read, this extension
+
+1. collects those records (with the section each cell sits in),
+2. checks that each sentence appears word for word in the page's prose (paragraphs, list
+   items, table cells, headings; not code and not cell outputs), compared after
+   :func:`nnbook.claims.normalise`; a missing sentence is a warning naming the page and the
+   sentence, which fails the build under ``-W``;
+3. keeps the records in the build environment (parallel-safe), and fills the
+   ``claims-table`` directive of the appendix page with every claim of the book, by chapter.
+
+Registered in ``_config.yml`` under ``sphinx: local_extensions: {claims: _ext}``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+
+from docutils import nodes
+from docutils.parsers.rst import Directive
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from nnbook.claims import CLAIM_CLASS, normalise
+
+logger = logging.getLogger(__name__)
+
+_RECORD = re.compile(r'class="' + CLAIM_CLASS + r'[^"]*" data-claim="([^"]*)"')
+_SMART = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "..."})
+
+
+def _compare_form(text: str) -> str:
+    # Sphinx turns straight quotes into curly ones in the prose; compare both sides plain.
+    return normalise(text.translate(_SMART))
+
+
+def _in_cell_io(node: nodes.Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        classes = parent.get("classes", []) if isinstance(parent, nodes.Element) else []
+        if "cell_output" in classes or "cell_input" in classes:
+            return True
+        parent = parent.parent
+    return False
+
+
+def prose_blocks(doctree: nodes.document) -> list[str]:
+    """The page's prose, one string per paragraph, heading, list item text or table cell."""
+    blocks = []
+    for node in doctree.findall(nodes.TextElement):
+        if isinstance(
+            node,
+            (
+                nodes.Inline,
+                nodes.literal_block,
+                nodes.raw,
+                nodes.comment,
+                nodes.doctest_block,
+                nodes.math_block,
+            ),
+        ):
+            continue
+        if _in_cell_io(node):
+            continue
+        blocks.append(_compare_form(node.astext()))
+    return blocks
+
+
+def _section_of(node: nodes.Node) -> tuple[str, str]:
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.section):
+        parent = parent.parent
+    if parent is None:
+        return "", ""
+    title = parent[0].astext() if len(parent) and isinstance(parent[0], nodes.title) else ""
+    return title, (parent["ids"][0] if parent["ids"] else "")
+
+
+def collect_claims(app: Sphinx, doctree: nodes.document) -> None:
+    """At doctree-read: gather the page's claim records and check them against its prose."""
+    env = app.env
+    docname = env.docname
+    found: list[dict[str, Any]] = []
+    for raw in doctree.findall(nodes.raw):
+        if "html" not in raw.get("format", "") or CLAIM_CLASS not in raw.astext():
+            continue
+        section, anchor = _section_of(raw)
+        for data in _RECORD.findall(raw.astext()):
+            record = json.loads(html.unescape(data))
+            record.update(section=section, anchor=anchor)
+            found.append(record)
+    if not hasattr(env, "nnbook_claims"):
+        env.nnbook_claims = {}
+    if not found:
+        env.nnbook_claims.pop(docname, None)
+        return
+    env.nnbook_claims[docname] = found
+    prose = prose_blocks(doctree)
+    for record in found:
+        wanted = _compare_form(record["sentence"])
+        if not any(wanted in block for block in prose):
+            where = f' (cell in section "{record["section"]}")' if record["section"] else ""
+            logger.warning(
+                f'claim not stated in the prose: the run produced "{record["sentence"]}"'
+                f"{where}; the prose of this page must state that sentence word for word "
+                "(markup aside), so change the text or the claim to what the run shows",
+                location=docname,
+                type="claims",
+                subtype="not_in_prose",
+            )
+
+
+def purge_claims(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    if hasattr(env, "nnbook_claims"):
+        env.nnbook_claims.pop(docname, None)
+
+
+def merge_claims(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    if not hasattr(env, "nnbook_claims"):
+        env.nnbook_claims = {}
+    for docname, records in getattr(other, "nnbook_claims", {}).items():
+        if docname in docnames:
+            env.nnbook_claims[docname] = records
+
+
+class claims_table(nodes.General, nodes.Element):
+    """Placeholder for the table of every claim, filled at doctree-resolved."""
+
+
+class ClaimsTableDirective(Directive):
+    """``claims-table``: the table of every claim the book checks, by chapter."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        return [claims_table("")]
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+def _table(rows: list[list[nodes.Node]], widths: tuple[int, ...], header: list[str]) -> nodes.table:
+    table = nodes.table(classes=["claims-table"])
+    group = nodes.tgroup(cols=len(widths))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    row = nodes.row()
+    for text in header:
+        row += nodes.entry("", nodes.paragraph(text=text))
+    head += row
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        row = nodes.row()
+        for cell in cells:
+            row += nodes.entry("", cell)
+        body += row
+    return table
+
+
+def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """At doctree-resolved: replace ``claims-table`` placeholders by the claims, by page."""
+    placeholders = list(doctree.findall(claims_table))
+    if not placeholders:
+        return
+    env = app.env
+    claims = getattr(env, "nnbook_claims", {})
+    order = [d for d in env.found_docs if d in claims]
+    try:  # the book's reading order (sphinx-external-toc), else by name
+        toc_order = list(env.toctree_includes.get(env.config.root_doc, []))
+        flat: list[str] = []
+        pending = list(toc_order)
+        while pending:
+            d = pending.pop(0)
+            flat.append(d)
+            pending[0:0] = env.toctree_includes.get(d, [])
+        order = sorted(order, key=lambda d: flat.index(d) if d in flat else len(flat))
+    except Exception:  # pragma: no cover - ordering only
+        order = sorted(order)
+    content: list[nodes.Node] = []
+    total = sum(len(claims[d]) for d in order)
+    content.append(
+        nodes.paragraph(
+            text=f"{total} claims on {len(order)} pages, checked in the build that made this page."
+        )
+    )
+    for doc in order:
+        title = env.titles[doc].astext() if doc in env.titles else doc
+        uri = app.builder.get_relative_uri(docname, doc)
+        heading = nodes.paragraph()
+        heading += nodes.strong("", "", nodes.reference("", title, refuri=uri, internal=True))
+        heading += nodes.Text(f" ({len(claims[doc])} claims)")
+        content.append(heading)
+        rows = []
+        for record in claims[doc]:
+            values = "; ".join(f"{k} = {_value_text(v)}" for k, v in record["values"].items())
+            if record.get("holds") is not None:
+                values = (values + "; " if values else "") + f"holds: {record['holds']}"
+            where = nodes.paragraph()
+            where += nodes.reference(
+                "",
+                record.get("section") or title,
+                refuri=uri + ("#" + record["anchor"] if record.get("anchor") else ""),
+                internal=True,
+            )
+            rows.append(
+                [
+                    nodes.paragraph(text=record["sentence"]),
+                    nodes.paragraph("", "", nodes.literal(text=values or "-")),
+                    where,
+                ]
+            )
+        content.append(_table(rows, (60, 25, 15), ["Sentence", "Measured", "Section"]))
+    for placeholder in placeholders:
+        placeholder.replace_self(content)
+
+
+def claims_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Rewrite the page with the table whenever the build reads anything."""
+    return [d for d in env.found_docs if d == app.config.claims_table_page]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("claims_table_page", "appendix/claims", "env")
+    app.add_node(claims_table)
+    app.add_directive("claims-table", ClaimsTableDirective)
+    app.connect("doctree-read", collect_claims)
+    app.connect("env-purge-doc", purge_claims)
+    app.connect("env-merge-info", merge_claims)
+    app.connect("env-updated", claims_pages_updated)
+    app.connect("doctree-resolved", fill_claims_table)
+    return {
+        "version": "1.0",
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }

@@ -1,0 +1,134 @@
+"""nnbook.claims: a chapter's sentence, formatted from the run and checked by it."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import numpy as np
+import pytest
+
+from nnbook.claims import CLAIM_CLASS, Claim, ClaimError, check, claim, normalise
+
+
+def record_in_html(claim_: Claim) -> dict:
+    """The record the book build reads from the HTML line of a claim."""
+    match = re.search(
+        r'class="' + CLAIM_CLASS + r'[^"]*" data-claim="([^"]*)"', claim_._repr_html_()
+    )
+    assert match, (
+        f"no {CLAIM_CLASS} element with a data-claim attribute in {claim_._repr_html_()!r}"
+    )
+    return json.loads(html.unescape(match.group(1)))
+
+
+def test_a_figure_claim_is_formatted_with_its_format_spec():
+    result = check("A reaches {acc:.1%} on the {n} test images", acc=0.54234, n=450)
+    assert result.sentence == "A reaches 54.2% on the 450 test images"
+    assert result.values == {"acc": 0.54234, "n": 450}
+    assert result.holds is None
+
+
+def test_values_the_sentence_does_not_name_are_not_recorded():
+    measured = {"acc": 0.5, "loss": 1.25, "seed": 3}
+    result = check("accuracy {acc:.0%}", **measured)
+    assert result.sentence == "accuracy 50%"
+    assert result.values == {"acc": 0.5}
+
+
+def test_a_true_qualitative_claim_passes_and_records_its_verdict():
+    result = check("B beats A on every seed", all(b > a for a, b in [(0.5, 0.9), (0.6, 0.95)]))
+    assert result.sentence == "B beats A on every seed"
+    assert result.holds is True
+
+
+def test_a_numpy_bool_verdict_is_accepted():
+    assert check("all positive", np.all(np.array([1, 2]) > 0)).holds is True
+
+
+def test_a_false_claim_raises_claim_error_quoting_the_sentence_and_values():
+    with pytest.raises(ClaimError) as info:
+        check("B beats A on all {n} seeds", 3 < 2, n=3)
+    message = str(info.value)
+    assert "the run no longer supports the sentence 'B beats A on all 3 seeds'" in message
+    assert "n = 3" in message
+    assert "change the prose and this claim to what the run shows" in message
+
+
+def test_claim_error_is_an_assertion_error():
+    # A notebook cell that raises it stops like a failed assert does.
+    assert issubclass(ClaimError, AssertionError)
+
+
+def test_a_missing_value_names_the_field():
+    with pytest.raises(KeyError) as info:
+        check("A reaches {acc:.1%} after {epochs} epochs", acc=0.5)
+    assert "names epochs but no value was given for it; pass epochs=<value>" in str(info.value)
+
+
+def test_a_non_bool_verdict_is_refused():
+    with pytest.raises(ValueError) as info:
+        check("most units die", 0.7)
+    message = str(info.value)
+    assert "holds must be a bool" in message and "got float 0.7" in message
+
+
+def test_an_indexed_field_is_refused():
+    with pytest.raises(ValueError) as info:
+        check("accuracy {acc[0]:.1%}", acc=[0.5])
+    assert "is not a plain name" in str(info.value)
+
+
+def test_an_empty_sentence_is_refused():
+    with pytest.raises(ValueError) as info:
+        check("  ")
+    assert "expects the sentence as a non-empty str, got '  '" in str(info.value)
+
+
+def test_the_reader_sees_one_line_in_text_and_html():
+    result = check("A reaches {acc:.1%}", acc=0.5)
+    assert repr(result) == "✓ checked: A reaches 50.0%"
+    assert "✓ checked: A reaches 50.0%" in result._repr_html_()
+
+
+def test_the_html_line_carries_the_machine_readable_record():
+    result = check('units "die" at {lr} & <b>{frac:.0%}</b>', True, lr=1.0, frac=np.float64(0.68))
+    record = record_in_html(result)
+    assert record == {
+        "sentence": 'units "die" at 1.0 & <b>68%</b>',
+        "template": 'units "die" at {lr} & <b>{frac:.0%}</b>',
+        "values": {"lr": 1.0, "frac": 0.68},
+        "holds": True,
+    }
+    # the sentence is escaped in the visible text, not interpreted as markup
+    assert "&lt;b&gt;68%&lt;/b&gt;" in result._repr_html_()
+
+
+def test_inline_math_is_shown_with_the_delimiters_mathjax_reads():
+    shown = check("With $H =$ {H} hidden units", H=32)._repr_html_()
+    assert "✓ checked: With \\(H =\\) 32 hidden units" in shown
+    assert 'class="nnbook-claim mathjax_process"' in shown
+
+
+def test_claim_displays_the_line(capsys):
+    # Outside a kernel IPython's display prints the plain-text form.
+    claim("{n} units", n=np.int64(5))
+    assert "✓ checked: 5 units" in capsys.readouterr().out
+
+
+def test_claim_raises_like_check():
+    with pytest.raises(ClaimError, match="'none came back'"):
+        claim("none came back", False)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("With $H =$ 32 hidden   units", "With H = 32 hidden units"),
+        ("answers **5**, a digit", "answers 5, a digit"),
+        ("calls `nc.fit`\n  twice ", "calls nc.fit twice"),
+    ],
+)
+def test_normalise_drops_markup_characters_and_collapses_space(text, expected):
+    assert normalise(text) == expected

@@ -1,0 +1,131 @@
+"""_ext/claims.py: the book build fails when the prose does not state what a run checked.
+
+Each test builds a throwaway one-notebook book in tmp_path with the book's flags
+(-W -n --keep-going) and the book's claims extension.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+CONFIG = f"""\
+title: Claims test
+author: Test
+only_build_toc_files: true
+execute:
+  execute_notebooks: force
+  raise_on_error: true
+parse:
+  myst_enable_extensions: [dollarmath]
+sphinx:
+  local_extensions:
+    claims: {(REPO_ROOT / "_ext").as_posix()}
+  config:
+    myst_heading_anchors: 3
+"""
+
+TOC = """\
+format: jb-book
+root: page
+chapters:
+  - file: claims
+"""
+
+CODE = """\
+from nnbook.claims import claim
+acc, seeds = 0.5421, [0.9, 0.95, 0.97]
+claim("After {epochs} epochs, $A$ reaches {acc:.1%} on the test set", epochs=40, acc=acc)
+claim("B beats A on every seed", all(s > acc for s in seeds))
+"""
+
+
+def write_book(root: Path, prose: str, code: str = CODE) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "_config.yml").write_text(CONFIG, encoding="utf-8")
+    (root / "_toc.yml").write_text(TOC, encoding="utf-8")
+    (root / "claims.md").write_text("# Every claim\n\n```{claims-table}\n```\n", encoding="utf-8")
+    notebook = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# A chapter\n\n## Training"),
+            nbformat.v4.new_code_cell(code),
+            nbformat.v4.new_markdown_cell(prose),
+        ],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(notebook, root / "page.ipynb")
+    return root
+
+
+MATCHING = (
+    "After **40** epochs, $A$ reaches 54.2% on the\ntest set. In short, B beats A on every seed."
+)
+
+
+@pytest.fixture(scope="module")
+def matching_build(tmp_path_factory, run_jupyter_book):
+    root = write_book(tmp_path_factory.mktemp("matching") / "book", MATCHING)
+    return run_jupyter_book(root, root.parent / "out")
+
+
+def test_a_page_whose_prose_states_its_claims_builds(matching_build):
+    assert matching_build.returncode == 0, matching_build.log[-3000:]
+    assert "claim not stated in the prose" not in matching_build.log
+
+
+def test_the_reader_sees_the_checked_sentence_on_the_page(matching_build):
+    page = matching_build.page("page").read_text(encoding="utf-8")
+    assert "✓ checked: After 40 epochs, \\(A\\) reaches 54.2% on the test set" in page
+    assert "✓ checked: B beats A on every seed" in page
+
+
+def page_text(html_page: str) -> str:
+    """The visible text of an HTML page, tags removed and whitespace collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", html_page)))
+
+
+def test_the_claims_page_lists_each_claim_with_its_values_and_section(matching_build):
+    page = matching_build.page("claims").read_text(encoding="utf-8")
+    text = page_text(page)
+    assert "2 claims on 1 pages" in text
+    assert (
+        "After 40 epochs, $A$ reaches 54.2% on the test set epochs = 40; acc = 0.5421 Training"
+        in text
+    )
+    assert "B beats A on every seed holds: True Training" in text
+    assert 'href="page.html#training"' in page
+
+
+def test_a_figure_the_prose_does_not_state_fails_the_build_naming_the_sentence(
+    tmp_path, run_jupyter_book
+):
+    stale = MATCHING.replace("54.2%", "54.3%")
+    root = write_book(tmp_path / "book", stale)
+    build = run_jupyter_book(root, tmp_path / "out")
+    assert build.returncode != 0, (
+        "the build passed although the prose states 54.3% and the run 54.2%"
+    )
+    assert (
+        "page.ipynb: WARNING: claim not stated in the prose: the run produced "
+        '"After 40 epochs, $A$ reaches 54.2% on the test set" (cell in section "Training"); '
+        "the prose of this page must state that sentence word for word" in build.log
+    ), build.log[-3000:]
+    assert "B beats A on every seed" not in build.log.split("claim not stated")[-1].split("\n")[0]
+
+
+def test_a_claim_that_stops_holding_fails_the_build_naming_the_sentence(tmp_path, run_jupyter_book):
+    code = CODE.replace("[0.9, 0.95, 0.97]", "[0.9, 0.5, 0.97]")
+    root = write_book(tmp_path / "book", MATCHING, code=code)
+    build = run_jupyter_book(root, tmp_path / "out")
+    assert build.returncode != 0, "the build passed although one seed has B below A"
+    assert (
+        "ClaimError: the run no longer supports the sentence 'B beats A on every seed'" in build.log
+    ), build.log[-3000:]
