@@ -177,7 +177,7 @@ class DeadStartView:
             loc="lower left",
             bbox_to_anchor=(0.585, 0.02),
             ncol=2,
-            fontsize=8,
+            fontsize=9,
             frameon=False,
             handlelength=1.5,
             columnspacing=1.0,
@@ -194,7 +194,7 @@ class DeadStartView:
                 left + 0.02,
                 0.51,
                 f"a constant answer gets {majority:.2f}",
-                **{**text, "color": MUTED, "fontsize": 8.5},
+                **{**text, "color": MUTED, "fontsize": 9},
             ),
         ]
         number = {**text, "ha": "right", "fontweight": "bold"}
@@ -320,7 +320,7 @@ def dead_start_explorer(
         "Set both weights negative and move b and the feature scale: with b > 0 the unit "
         "is alive at small scales and dead at large ones; then see what training does."
     ),
-    dpi: float = 64,
+    dpi: float = 72,
     **options: Any,
 ) -> Explorer:
     """Sliders for the hidden unit's starting ``w1, w2, b`` and the feature scale.
@@ -352,10 +352,10 @@ def dead_start_explorer(
         Gradient steps.
     title, instruction : str
         Shown above the sliders.
-    dpi : float, default 64
+    dpi : float, default 72
         Resolution of the frames.
     **options
-        Passed on to :class:`nncore.widgets.Explorer` (``colors`` 32 by default).
+        Passed on to :class:`nncore.widgets.Explorer` (``colors`` 16 by default).
 
     Returns
     -------
@@ -386,5 +386,5 @@ def dead_start_explorer(
         title=title,
         instruction=instruction,
         dpi=dpi,
-        **{"colors": 32, **options},
+        **{"colors": 16, **options},
     )

@@ -89,11 +89,11 @@ class DigitMorphView:
         side = math.isqrt(first.size)
         self.shape = (side, side) if side * side == first.size else (1, first.size)
         k = self.k
-        self.figure = Figure(figsize=(10.0, 3.3))
+        self.figure = Figure(figsize=(9.0, 3.3))
         fig = self.figure
-        ax_img = fig.add_axes((0.025, 0.2, 0.19, 0.62))
-        ax_line = fig.add_axes((0.28, 0.2, 0.33, 0.62))
-        ax_bars = fig.add_axes((0.68, 0.2, 0.30, 0.62))
+        ax_img = fig.add_axes((0.02, 0.2, 0.2, 0.62))
+        ax_line = fig.add_axes((0.27, 0.2, 0.35, 0.62))
+        ax_bars = fig.add_axes((0.69, 0.2, 0.3, 0.62))
         self.axes = (ax_img, ax_line, ax_bars)
 
         # The blended image.
@@ -103,7 +103,7 @@ class DigitMorphView:
         ax_img.set_title("", fontsize=11, color=INK)
         ax_img.set_xlabel(
             f"(1 \N{MINUS SIGN} t) \N{MIDDLE DOT} {first_name}  +  t \N{MIDDLE DOT} {second_name}",
-            fontsize=9.5,
+            fontsize=10,
             color=INK,
         )
 
@@ -123,7 +123,7 @@ class DigitMorphView:
             color=MUTED,
             markersize=3.5,
             zorder=2,
-            label="output along the whole path",
+            label="output, all t",
         )
         (self.marker,) = ax_line.plot(
             [0.0],
@@ -134,7 +134,7 @@ class DigitMorphView:
             markeredgecolor=INK,
             linestyle="none",
             zorder=4,
-            label="output for this t",
+            label="output at this t",
         )
         self.value_text = ax_line.text(
             0.0, 0.32, "", ha="center", va="bottom", fontsize=10, color=INK, zorder=5
@@ -145,13 +145,13 @@ class DigitMorphView:
         ax_line.set_yticks([])
         for spine in ("left", "right", "top"):
             ax_line.spines[spine].set_visible(False)
-        ax_line.set_xlabel("digit value (orange band: the rounded answer)", fontsize=9.5)
+        ax_line.set_xlabel("digit value (orange: rounded answer)", fontsize=10)
         ax_line.legend(
-            loc="lower center",
-            bbox_to_anchor=(0.5, -0.02),
+            loc="upper center",
+            bbox_to_anchor=(0.5, 1.02),
             ncol=2,
             frameon=False,
-            fontsize=8.5,
+            fontsize=9.5,
             handletextpad=0.3,
             columnspacing=1.0,
             markerscale=0.6,
@@ -170,8 +170,8 @@ class DigitMorphView:
         ax_bars.set_xlim(-0.6, k - 0.4)
         ax_bars.set_ylim(0.0, 1.05)
         ax_bars.set_xticks(range(k))
-        ax_bars.set_xlabel("class", fontsize=9.5)
-        ax_bars.set_ylabel("probability", fontsize=9.5)
+        ax_bars.set_xlabel("class", fontsize=10)
+        ax_bars.set_ylabel("probability", fontsize=10)
         ax_bars.grid(axis="y", alpha=0.3)
         ax_bars.set_title("", fontsize=11, color=INK)
 
@@ -222,7 +222,10 @@ class DigitMorphView:
         lo, hi = self._range
         shown = min(max(self.value, lo), hi)
         self.marker.set_data([shown], [0.14])
-        self.value_text.set_x(min(max(shown, lo + 0.9), hi - 0.9))
+        # Centred over the marker, or held inside the axes near either end.
+        side = "left" if shown < lo + 2.5 else "right" if shown > hi - 2.5 else "center"
+        self.value_text.set_x({"left": lo, "right": hi, "center": shown}[side])
+        self.value_text.set_ha(side)
         value = f"{self.value:.2f}".replace("-", "\N{MINUS SIGN}")
         self.value_text.set_text(f"output {value} \N{RIGHTWARDS ARROW} answer {self.answer}")
         self.answer_band.set_x(self.answer - 0.5)

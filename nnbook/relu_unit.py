@@ -343,7 +343,7 @@ def relu_unit_explorer(
         "Set both weights below zero with b \N{LESS-THAN OR EQUAL TO} 0: no example is active, "
         "the unit is dead and its gradient is exactly 0; then raise b until it comes back."
     ),
-    dpi: float = 68,
+    dpi: float = 80,
     **options: Any,
 ) -> Explorer:
     """Sliders for the weights ``w1, w2`` and bias ``b`` of one ReLU unit over 2-D data.
@@ -373,7 +373,7 @@ def relu_unit_explorer(
         loss the gradient is taken of.
     title, instruction : str
         Shown above the sliders.
-    dpi : float, default 68
+    dpi : float, default 80
         Resolution of the precomputed frames.
     **options
         Passed on to :class:`nncore.widgets.Explorer` (``colors`` 32 by default).

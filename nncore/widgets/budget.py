@@ -15,13 +15,44 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["DEFAULT_PAGE_BYTES", "PageBudget", "page_budget", "encoded_size", "state_size"]
+__all__ = [
+    "DEFAULT_PAGE_BYTES",
+    "PageBudget",
+    "page_budget",
+    "encoded_size",
+    "reachable",
+    "state_size",
+]
 
 #: Widget state one page may embed, in bytes (JSON with base64 images), by default.
 DEFAULT_PAGE_BYTES = 3_000_000
+
+
+def reachable(roots: Iterable[Any]) -> list[widgets.Widget]:
+    """Every widget ``roots`` refer to (children, layouts, styles, link ends), roots included.
+
+    Parameters
+    ----------
+    roots : iterable of ipywidgets.Widget, lists or tuples of them, or other values (skipped)
+
+    Returns
+    -------
+    list of ipywidgets.Widget
+    """
+    seen: dict[str, widgets.Widget] = {}
+    todo = list(roots)
+    while todo:
+        item = todo.pop()
+        if isinstance(item, (list, tuple)):
+            todo.extend(item)
+        elif isinstance(item, widgets.Widget) and item.model_id not in seen:
+            seen[item.model_id] = item
+            todo.extend(getattr(item, key) for key in item.keys)
+    return list(seen.values())
 
 
 def encoded_size(n_bytes: int) -> int:

@@ -35,13 +35,12 @@ import html
 import itertools
 import math
 import numbers
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
-import traitlets
 
-from .budget import PageBudget, encoded_size, page_budget, state_size
+from .budget import PageBudget, encoded_size, page_budget, reachable, state_size
 from .controls import (
     Choice,
     Slider,
@@ -51,7 +50,7 @@ from .controls import (
     initial_index,
     make_widget,
 )
-from .frames import FORMATS, figure_image
+from .frames import FORMATS, Frame, figure_image
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     pass
@@ -68,36 +67,6 @@ _FRAME_OVERHEAD = 600
 def default_mode() -> str:
     """``"frames"`` where ipywidgets has ``Stack`` (version 8), ``"kernel"`` elsewhere (7)."""
     return "frames" if hasattr(widgets, "Stack") else "kernel"
-
-
-class _Frame(widgets.Image):
-    """An image widget whose ``tooltip`` (the frame's text alternative) reaches the page.
-
-    The browser-side view sets the ``title`` attribute from ``tooltip`` only after
-    reading the widget's ``description``, which images lack: without this empty
-    one, the HTML book's widget manager fails to draw the image at all.
-    """
-
-    # Default None, set to "" on construction: so even a state saved without default
-    # values (ipywidgets.embed's drop_defaults) carries it.
-    description = traitlets.Unicode(None, allow_none=True).tag(sync=True)
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(description="", **kwargs)
-
-
-def _reachable(roots: Iterable[Any]) -> list[widgets.Widget]:
-    """Every widget ``roots`` refer to (children, layouts, styles, link ends), roots included."""
-    seen: dict[str, widgets.Widget] = {}
-    todo = list(roots)
-    while todo:
-        item = todo.pop()
-        if isinstance(item, (list, tuple)):
-            todo.extend(item)
-        elif isinstance(item, widgets.Widget) and item.model_id not in seen:
-            seen[item.model_id] = item
-            todo.extend(getattr(item, key) for key in item.keys)
-    return list(seen.values())
 
 
 def _check_view(view: Any) -> None:
@@ -136,8 +105,9 @@ class Explorer:
         Resolution of the frames.
     colors : int or None, default 64
         Palette size of the frames (2..256); ``None`` for full colour.
-    image_format : {"png", "webp"}, default "png"
-        Encoding of the frames; lossless WebP is smaller for line art.
+    image_format : {"webp", "png"}, default "webp"
+        Encoding of the frames: lossless WebP (a quarter to a third smaller than PNG for
+        line art) or PNG.
     budget : PageBudget, optional
         The page's budget of embedded widget state; the module's ``page_budget`` by default.
     max_frames : int, default 400
@@ -197,7 +167,7 @@ class Explorer:
         instruction: str,
         dpi: float = 80,
         colors: int | None = 64,
-        image_format: str = "png",
+        image_format: str = "webp",
         budget: PageBudget | None = None,
         max_frames: int = 400,
         live: bool = True,
@@ -332,10 +302,11 @@ class Explorer:
 
     def _build_frames(self) -> list[widgets.Widget]:
         layout = widgets.Layout(max_width="100%", height="auto")
+        shared = widgets.Layout()  # one layout for every stack: each would add ~1 kB to the page
 
         def build(level: int, prefix: tuple[int, ...]) -> widgets.Widget:
             if level == len(self.names):
-                image = _Frame(
+                image = Frame(
                     value=self.frames[prefix],
                     format=self.image_format,
                     tooltip=self.alt_texts[prefix],
@@ -344,7 +315,9 @@ class Explorer:
                 self.images[prefix] = image
                 return image
             children = [build(level + 1, prefix + (i,)) for i in range(self.shape[level])]
-            stack = widgets.Stack(children, selected_index=self.controls[self.names[level]].index)
+            stack = widgets.Stack(
+                children, selected_index=self.controls[self.names[level]].index, layout=shared
+            )
             self.stacks[level].append(stack)
             return stack
 
@@ -375,7 +348,7 @@ class Explorer:
         )
 
     def _widgets(self) -> list[widgets.Widget]:
-        return _reachable([self.widget, *self.links])
+        return reachable([self.widget, *self.links])
 
     # ------------------------------------------------------------------ use
 
@@ -501,7 +474,7 @@ class Explorer:
 
     def close(self) -> None:
         """Close the explorer's widgets and return its bytes to the page budget."""
-        for widget in _reachable(
+        for widget in reachable(
             [
                 getattr(self, "widget", None),
                 self.links,
