@@ -21,9 +21,10 @@ def _off_on_every_example(model: Sequential, x: ArrayLike, *, where: str, relu_o
             f"{where}: expected a non-empty batch of shape (n, features), got {x.shape}; "
             f"a unit is dead with respect to a data set, so pass the whole training set."
         )
-    return {  # trace(): a pending backward pass stays valid
-        block.index: np.all(t.z <= 0.0, axis=0)
-        for block, t in zip(model.blocks(), model.trace(x), strict=True)
+    model(x)
+    return {
+        t.position: np.all(t.z <= 0.0, axis=0)
+        for t in model.forward_trace()
         if t.activation is not None and (isinstance(t.activation, ReLU) or not relu_only)
     }
 
@@ -38,7 +39,7 @@ def inactive_units(model: Sequential, x: ArrayLike) -> dict[int, np.ndarray]:
     Parameters
     ----------
     model : Sequential
-        Runs one forward pass on ``x`` with ``model.trace`` (a pending backward stays valid).
+        Runs one forward pass on ``x`` (this replaces what its last forward kept).
     x : array_like, shape (n, in_features)
 
     Returns
@@ -75,7 +76,7 @@ def dead_units(model: Sequential, x: ArrayLike) -> dict[int, np.ndarray]:
     Parameters
     ----------
     model : Sequential
-        Runs one forward pass on ``x`` with ``model.trace`` (a pending backward stays valid).
+        Runs one forward pass on ``x`` (this replaces what its last forward kept).
     x : array_like, shape (n, in_features)
 
     Returns

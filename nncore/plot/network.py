@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..containers import LayerTrace, Sequential
-from ..diagnostics import dead_units
+from ..layers import ReLU
 from ._diagram import DIAGRAM_AXES, NetworkDrawing, check_scale, diagram_axes, largest
 from ._model import as_batch, check_model, layer_sizes
 from .style import DEAD, MUTED, NEGATIVE, POSITIVE, format_number
@@ -128,7 +128,9 @@ class NetworkDiagram(NetworkDrawing):
             self.data = as_batch(data, self.sizes[0], where, "data")
 
         judge = self.data if self.data is not None else self.x
-        self.dead = dead_units(self.model, judge) if self.show_dead and judge is not None else {}
+        self.dead = {}
+        if self.show_dead and judge is not None:
+            self.dead = _dead_units(blocks, self.model.trace(judge))
         traces = self.model.trace(self.x) if self.x is not None else None
         self._update_edges(blocks)
         self._update_headers(blocks)
@@ -174,9 +176,6 @@ class NetworkDiagram(NetworkDrawing):
         for layer, texts in enumerate(self.z_texts):
             for k, text in enumerate(texts):
                 text.set_text(f"z = {format_number(traces[layer - 1].z[0, k])}" if shown else "")
-        if shown:
-            for text in self.name_texts:
-                text.set_visible(True)
 
     def _dead_listed(self) -> list[str]:
         """``"hidden 1 unit 2"`` for every dead unit, in order."""
@@ -232,6 +231,17 @@ class NetworkDiagram(NetworkDrawing):
         if len(values) > 6:
             values = values[:4] + ["\N{HORIZONTAL ELLIPSIS}"]
         return f"{start} on input [{', '.join(values)}]"
+
+
+def _dead_units(blocks: list, traces: list[LayerTrace]) -> dict[int, np.ndarray]:
+    """ReLU units with ``z <= 0`` on every example, by layer index: the rule of
+    :func:`nncore.dead_units`, read from ``model.trace``, which (unlike ``dead_units``)
+    leaves what a pending backward pass needs untouched."""
+    return {
+        block.index: np.all(t.z <= 0.0, axis=0)
+        for block, t in zip(blocks, traces, strict=True)
+        if isinstance(block.activation, ReLU)
+    }
 
 
 def _one_input(x: ArrayLike, n_in: int, where: str) -> np.ndarray:
