@@ -11,11 +11,13 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test lab serve clean book-offline
+.PHONY: book test lab serve clean book-offline notebooks-colab notebooks-minimum
 
 book: $(VENV)/.installed-book
 	$(PYTHON) tools/set_repository_url.py
+	$(PYTHON) tools/execute_book.py  # the notebooks side by side into the build's execution cache
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+	$(PYTHON) tools/execute_book.py --after-build  # executed copies in _build/jupyter_execute
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
 test: $(VENV)/.installed-dev
@@ -29,6 +31,11 @@ book-offline: book $(JS_PACKAGES)
 
 $(JS_PACKAGES): js/package.json js/package-lock.json
 	npm ci --prefix js --no-audit --no-fund --ignore-scripts
+
+# Every notebook in Colab's versions (Python 3.13) or at the declared minimum versions (Python 3.10),
+# in .venv-colab / .venv-minimum (`make test` runs both through tests/test_environments.py).
+notebooks-colab notebooks-minimum: $(VENV)/.installed-dev
+	$(PYTHON) tools/run_notebooks.py --env $(@:notebooks-%=%)
 
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab $(LAB_FLAGS) chapters

@@ -63,17 +63,32 @@ class BookBuild:
         return self.executed_dir / f"{docname}.ipynb"
 
 
-def jupyter_book_build(source_dir: Path, output_dir: Path, config: Path | None = None) -> BookBuild:
+def jupyter_book_build(
+    source_dir: Path, output_dir: Path, config: Path | None = None, parallel: bool = False
+) -> BookBuild:
     """Build the book in ``source_dir`` into ``output_dir/_build`` with the book's flags.
 
-    ``config`` replaces ``source_dir/_config.yml`` when given. The log is also written to
+    ``config`` replaces ``source_dir/_config.yml`` when given. With ``parallel``, the
+    notebooks are first executed side by side into the build's execution cache, and their
+    executed copies written into ``_build/jupyter_execute`` after the build, as `make book`
+    does (tools/execute_book.py; its output is part of the log). The log is also written to
     ``output_dir/build.log``.
     """
+    env = {**os.environ, "NO_COLOR": "1"}
+    log = ""
+    if parallel:
+        command_first = [
+            sys.executable, str(REPO_ROOT / "tools" / "execute_book.py"),
+            "--source", str(source_dir),
+            "--config", str(config or source_dir / "_config.yml"),
+            "--build-dir", str(output_dir / "_build"),
+        ]  # fmt: skip
+        log = subprocess.run(command_first, cwd=source_dir, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=BUILD_TIMEOUT).stdout
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", str(source_dir), "--path-output", str(output_dir), *BUILD_FLAGS]
     if config is not None:
         command += ["--config", str(config)]
-    env = {**os.environ, "NO_COLOR": "1"}
     result = subprocess.run(
         command,
         cwd=source_dir,
@@ -83,7 +98,12 @@ def jupyter_book_build(source_dir: Path, output_dir: Path, config: Path | None =
         text=True,
         timeout=BUILD_TIMEOUT,
     )
-    log = ANSI_ESCAPE.sub("", result.stdout)
+    log += result.stdout
+    if parallel:  # the executed notebooks from the cache into _build/jupyter_execute
+        log += subprocess.run([*command_first, "--after-build"], cwd=source_dir, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=BUILD_TIMEOUT).stdout
+    log = ANSI_ESCAPE.sub("", log)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "build.log").write_text(log, encoding="utf-8")
     build_dir = output_dir / "_build"
@@ -103,6 +123,20 @@ def force_execution_config(config_path: Path, destination: Path) -> Path:
 
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     config.setdefault("execute", {})["execute_notebooks"] = "force"
+    destination.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return destination
+
+
+def fresh_cache_config(config_path: Path, destination: Path, cache_dir: Path) -> Path:
+    """Write a copy of ``config_path`` caching executions in a new ``cache_dir`` (all run)."""
+    import yaml
+
+    if cache_dir.exists():
+        raise FileExistsError(
+            f"{cache_dir} exists: a fresh build needs an execution cache that starts empty"
+        )
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    config.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(cache_dir))
     destination.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return destination
 
@@ -158,10 +192,16 @@ def run_jupyter_book():
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> BookBuild:
-    """The whole book, built once per session with every notebook executed afresh."""
+    """The whole book, built once per session with every notebook executed afresh.
+
+    As `make book` builds it: the notebooks run side by side into an execution cache that
+    starts empty, and the build reads them from there. A notebook that fails is not cached,
+    so the build executes it again and fails, naming it.
+    """
     output_dir = tmp_path_factory.mktemp("book")
-    config = force_execution_config(REPO_ROOT / "_config.yml", output_dir / "_config.yml")
-    return jupyter_book_build(REPO_ROOT, output_dir, config=config)
+    cache = output_dir / "_build" / ".jupyter_cache"
+    config = fresh_cache_config(REPO_ROOT / "_config.yml", output_dir / "_config.yml", cache)
+    return jupyter_book_build(REPO_ROOT, output_dir, config=config, parallel=True)
 
 
 def _in_ci() -> bool:

@@ -34,11 +34,10 @@ def test_every_toc_entry_has_a_page(built_book, toc_docname):
 
 def test_every_notebook_was_executed_afresh(built_book, repo_root, toc_notebook):
     source = repo_root / f"{toc_notebook}.ipynb"
-    assert f"{source}: Executing notebook" in built_book.log, (
+    # Executed by tools/execute_book.py into the build's new, empty cache, or by the build.
+    executed_first = f"executed {toc_notebook}.ipynb in " in built_book.log
+    assert executed_first or f"{source}: Executing notebook" in built_book.log, (
         f"the build log does not show {source} being executed"
-    )
-    assert f"{source}: Using cached notebook" not in built_book.log, (
-        f"{source} was taken from the execution cache; the test build must execute it"
     )
 
     executed_path = built_book.executed_notebook(toc_notebook)

@@ -1,0 +1,241 @@
+"""Execute the book's notebooks in parallel into the execution cache the build then reads.
+
+``jupyter-book build`` in ``execute_notebooks: cache`` mode executes each notebook whose code
+is not in the cache, one after another. This step runs first (``make book`` does) and
+executes those notebooks side by side, one process per core, exactly as the build would
+(same timeout, same ``allow_errors``, the notebook's folder as working directory), storing
+each executed notebook in the build's jupyter-cache. The build then finds every notebook in
+the cache and executes nothing.
+
+A notebook that fails here is reported and not cached: the build executes it again and stops
+with its usual message naming the notebook and the cell, so a failing cell still fails the
+build. Notebooks already cached (code unchanged) are not executed.
+
+myst-nb writes a notebook it takes from the cache into ``_build/jupyter_execute`` without
+its outputs; ``--after-build``, run once the build is done, writes the executed notebooks
+from the cache there instead, as a build that executes them itself leaves them.
+
+Usage::
+
+    python tools/execute_book.py                          # the book here, cache in _build/
+    python tools/execute_book.py --build-dir /tmp/b/_build --config /tmp/b/_config.yml
+    python tools/execute_book.py --after-build            # executed copies in jupyter_execute
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def toc_notebooks(root: Path) -> list[Path]:
+    """Every notebook the book's ``_toc.yml`` names, in reading order."""
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("chapters", []) + entry.get("sections", []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    paths = [root / (name if name.endswith(".ipynb") else f"{name}.ipynb") for name in names]
+    return [p.resolve() for p in paths if p.is_file()]
+
+
+def execution_settings(config_path: Path) -> dict:
+    """The ``execute:`` section of a jupyter-book ``_config.yml``, with jupyter-book's defaults."""
+    config = yaml.safe_load(config_path.read_text(encoding="utf-8")) or {}
+    execute = {
+        "execute_notebooks": "auto",
+        "cache": "",
+        "timeout": 30,
+        "allow_errors": False,
+        "run_in_temp": False,
+        "exclude_patterns": [],
+    }
+    execute.update(config.get("execute") or {})
+    if execute["execute_notebooks"] is False:  # YAML reads `off` as False
+        execute["execute_notebooks"] = "off"
+    return execute
+
+
+def _execute(path: str, timeout: int, allow_errors: bool, in_temp: bool):
+    """Run in a worker process: execute one notebook as myst-nb's cache mode does."""
+    import tempfile
+    from contextlib import nullcontext
+
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    notebook = nbformat.read(path, as_version=4)
+    with tempfile.TemporaryDirectory() if in_temp else nullcontext(str(Path(path).parent)) as cwd:
+        result = single_nb_execution(
+            notebook,
+            cwd=os.path.abspath(cwd),
+            timeout=timeout,
+            allow_errors=allow_errors,
+            meta_override=True,
+        )
+    return result.nb, result.time, result.exc_string
+
+
+WRITTEN = ".from-cache.json"  # in jupyter_execute: the copies written here, with their mtimes
+
+
+def write_executed(cache, source: Path, notebooks: list[Path], folder: Path) -> int:
+    """Replace the build's copy of each notebook by the executed one from the cache.
+
+    A copy this step wrote before and the build has not rewritten since (same mtime) is left
+    alone, so a rebuild with nothing changed costs next to nothing here.
+    """
+    import json
+
+    import nbformat
+
+    record = folder / WRITTEN
+    try:
+        done = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        done = {}
+    written = 0
+    for path in notebooks:
+        name = path.relative_to(source).as_posix()
+        target = folder / name
+        if not target.is_file():  # not built (yet): nothing of the build's to replace
+            continue
+        if done.get(name) == target.stat().st_mtime_ns:
+            continue
+        try:
+            _, executed = cache.merge_match_into_notebook(nbformat.read(path, as_version=4))
+        except KeyError:  # not in the cache: the build executed it and wrote it with outputs
+            continue
+        nbformat.write(executed, target)
+        done[name] = target.stat().st_mtime_ns
+        written += 1
+    if folder.is_dir():
+        record.write_text(json.dumps(done, indent=1), encoding="utf-8")
+    print(f"Wrote {written} executed notebooks from the cache into {folder}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--source", type=Path, default=REPO_ROOT, help="the book (default: this repository)"
+    )
+    parser.add_argument(
+        "--config", type=Path, help="the _config.yml the build uses (default: SOURCE/_config.yml)"
+    )
+    parser.add_argument(
+        "--build-dir", type=Path, help="the build's _build folder (default: SOURCE/_build)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks at a time (default: cores)"
+    )
+    parser.add_argument(
+        "--after-build",
+        action="store_true",
+        help="write the cached executed notebooks into BUILD_DIR/jupyter_execute",
+    )
+    args = parser.parse_args(argv)
+    source = args.source.resolve()
+    settings = execution_settings(args.config or source / "_config.yml")
+    if settings["execute_notebooks"] != "cache":
+        print(
+            f"execute_notebooks is {settings['execute_notebooks']!r}, not 'cache': the build "
+            "executes the notebooks itself; nothing to do here."
+        )
+        return 0
+    if settings["cache"]:
+        cache_path = Path(settings["cache"])
+        cache_path = cache_path if cache_path.is_absolute() else source / cache_path
+    else:  # myst-nb's default: beside the html folder
+        cache_path = (args.build_dir or source / "_build") / ".jupyter_cache"
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(cache_path)
+    excluded = [p for p in settings["exclude_patterns"] or []]
+    notebooks = [
+        p
+        for p in toc_notebooks(source)
+        if not any(p.relative_to(source).match(pattern) for pattern in excluded)
+    ]
+    if args.after_build:
+        return write_executed(
+            cache, source, notebooks, (args.build_dir or source / "_build") / "jupyter_execute"
+        )
+    for path in notebooks:
+        cache.add_nb_to_project(str(path))
+    pending = {
+        record.uri for record in cache.list_unexecuted(filter_uris=[str(p) for p in notebooks])
+    }
+    todo = [p for p in notebooks if str(p) in pending]
+    if not todo:
+        print(f"All {len(notebooks)} notebooks are in the execution cache.")
+        return 0
+    # Longest first (as last measured), so no core waits alone for a long notebook at the end.
+    last = {r.uri: r.data.get("execution_seconds", 0.0) for r in cache.list_cache_records()}
+    todo.sort(key=lambda p: -last.get(str(p), float("inf")))
+    jobs = max(1, min(args.jobs, len(todo)))
+    print(
+        f"Executing {len(todo)} of {len(notebooks)} notebooks, {jobs} at a time, into {cache_path}"
+    )
+
+    started, failed = time.perf_counter(), []
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(
+                _execute,
+                str(p),
+                settings["timeout"],
+                settings["allow_errors"],
+                settings["run_in_temp"],
+            ): p
+            for p in todo
+        }
+        for future in concurrent.futures.as_completed(futures):
+            path = futures[future]
+            name = path.relative_to(source).as_posix()
+            try:
+                notebook, seconds, error = future.result()
+            except Exception as crash:  # the kernel died, the notebook could not be read, ...
+                notebook, seconds, error = None, 0.0, f"{type(crash).__name__}: {crash}"
+            if error:
+                failed.append(name)
+                print(
+                    f"  FAILED   {name}: the build will execute it again and report the error.\n"
+                    + "\n".join(
+                        "    " + line
+                        for line in ANSI_ESCAPE.sub("", error).strip().splitlines()[-6:]
+                    )
+                )
+                continue
+            cache.cache_notebook_bundle(
+                CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
+                check_validity=False,
+                overwrite=True,
+            )
+            print(f"  executed {name} in {seconds:.1f} s")
+    print(
+        f"Executed {len(todo) - len(failed)} notebooks in {time.perf_counter() - started:.1f} s"
+        + (f"; {len(failed)} failed: {', '.join(failed)}" if failed else "")
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
