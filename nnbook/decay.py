@@ -8,27 +8,14 @@ per-step factor ``1 - eta * lambda`` does to a weight. Nothing here draws.
 from __future__ import annotations
 
 import math
-import numbers
-from typing import Any
 
 import numpy as np
 
-from nncore._checks import check_number
+from nncore._checks import check_number, check_size
 from nncore.optim import SGD
 from nncore.parameter import Parameter
 
 __all__ = ["decay_path", "decay_regime"]
-
-
-def _steps(value: Any, *, where: str) -> int:
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{where}: steps must be a positive integer, got {value!r} of type "
-            f"{type(value).__name__}."
-        )
-    if value < 1:
-        raise ValueError(f"{where}: steps must be a positive integer, got {value}. Pass e.g. 30.")
-    return int(value)
 
 
 def decay_path(
@@ -72,7 +59,9 @@ def decay_path(
     w0 = check_number(w0, where=where, name="w0")
     lr = check_number(lr, where=where, name="lr (learning rate)", low=0.0, strict=True)
     weight_decay = check_number(weight_decay, where=where, name="weight_decay", low=0.0)
-    steps = _steps(steps, where=where)
+    steps = check_size(
+        steps, where=where, name="steps", what="a number of SGD steps", why="Pass for example 30."
+    )
     a = check_number(curvature, where=where, name="curvature", low=0.0)
     w_star = check_number(target, where=where, name="target")
 

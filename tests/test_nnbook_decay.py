@@ -95,8 +95,8 @@ def test_decay_regime_names(lr, lam, name):
         ),
         (
             dict(w0=1.0, lr=0.1, weight_decay=0.1, steps=2.5),
-            TypeError,
-            ("decay_path", "steps", "positive integer", "float"),
+            ValueError,
+            ("decay_path", "steps", "positive integer", "SGD steps", "float"),
         ),
         (
             dict(w0="1", lr=0.1, weight_decay=0.1, steps=3),
