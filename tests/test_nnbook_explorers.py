@@ -12,6 +12,7 @@ import pytest
 
 import nncore as nc
 from nnbook.dead_start import DeadStartView, dead_start_explorer
+from nnbook.decay import decay_regime
 from nnbook.digit_morph import DigitMorphView, digit_morph_explorer
 from nnbook.relu_unit import ReluUnitView, relu_unit_explorer
 from nnbook.weight_decay import WeightPathView, weight_decay_explorer
@@ -83,6 +84,15 @@ def test_relu_explorer_defaults_to_the_positive_feature_data():
         **KERNEL,
     )
     assert ex.view.x.shape == (60, 2) and np.all(ex.view.x > 0)
+
+
+def test_relu_view_redraws_its_background_at_a_new_dpi(positive):
+    grids = dict(w1_values=(1.0,), w2_values=(0.5,), b_values=(0.0,), initial=(1.0, 0.5, 0.0))
+    ex = relu_unit_explorer(*positive, **grids, budget=PageBudget(), **KERNEL)
+    ex.figure.set_dpi(60)  # from the explorer's 30: the cached background is the wrong size
+    moved, _ = ex.render(w1=1.0, w2=0.5, b=0.0)
+    fresh = relu_unit_explorer(*positive, **grids, budget=PageBudget(), mode="kernel", dpi=60)
+    assert moved == fresh.render(w1=1.0, w2=0.5, b=0.0)[0]
 
 
 # --------------------------------------------------------------------------- dead_start (ch. 4)
@@ -198,6 +208,12 @@ def test_weight_view_marks_the_equilibrium_of_the_data_term(path_view):
     assert "settles at w_eq" in path_view.regime_text.get_text()
     np.testing.assert_allclose(path_view.path - 1.0, 0.25 ** np.arange(11), atol=1e-14)
     assert "data term with a = 1, w* = 1.5" in path_view.describe()
+
+
+def test_the_default_weight_decay_grid_reaches_every_regime():
+    ex = weight_decay_explorer(budget=PageBudget(), **KERNEL)
+    regimes = {decay_regime(lr, lam) for lr in ex.grid["lr"] for lam in ex.grid["weight_decay"]}
+    assert {"shrinking", "zero after one step", "sign-flipping", "diverging"} <= regimes
 
 
 @pytest.mark.parametrize(
