@@ -132,6 +132,11 @@ class Sequential(Module):
             g = layer._backward(g, s)
         return g
 
+    def _grads_only(self, g: np.ndarray, saved: tuple[list, list[np.ndarray]]) -> None:
+        for layer, s in zip(reversed(self.layers[1:]), reversed(saved[0][1:])):
+            g = layer._backward(g, s)
+        self.layers[0]._grads_only(g, saved[0][0])  # no dL/dx for the data
+
     @property
     def _saves_output(self) -> bool:  # type: ignore[override]
         return self.layers[-1]._saves_output
@@ -175,29 +180,26 @@ class Sequential(Module):
 
     def _hand_down(self, state: tuple) -> None:
         """Give every layer its own part of ``state``, for layer-by-layer backward passes."""
-        pairs = []
-        self._collect(state, pairs)
-        count: dict[int, list[int]] = {}
-        for i, (layer, _) in enumerate(pairs):
-            count.setdefault(id(layer), []).append(i)
-        for layer, layer_state in pairs:
-            where = count[id(layer)]
-            if len(where) > 1:
-                layer_state = (
-                    f"{layer!r}.backward: this object sits at several positions of the model "
-                    f"(layers {', '.join(map(str, where))} counting nested layers), so its "
-                    f"own backward cannot tell which call you mean. Call model.backward(...), "
-                    f"or create one {type(layer).__name__} per position."
-                )
-            layer._state = layer_state
+        given: list[Module] = []
+        self._give(state, given)
+        if len({id(layer) for layer in given}) < len(given):  # an object at several positions
+            for layer in given:
+                where = [i for i, other in enumerate(given) if other is layer]
+                if len(where) > 1:
+                    layer._state = (
+                        f"{layer!r}.backward: this object sits at several positions of the "
+                        f"model (layers {', '.join(map(str, where))} counting nested layers), so "
+                        f"its own backward cannot tell which call you mean. Call "
+                        f"model.backward(...), or create one {type(layer).__name__} per position."
+                    )
 
-    def _collect(self, state: tuple, pairs: list) -> None:
+    def _give(self, state: tuple, given: list[Module]) -> None:
         stamp, _, (saved, outputs) = state
         for layer, s, out in zip(self.layers, saved, outputs):
-            layer_state = (stamp, out.shape, s)
-            pairs.append((layer, layer_state))
+            layer._state = (stamp, out.shape, s)
+            given.append(layer)
             if isinstance(layer, Sequential):
-                layer._collect(layer_state, pairs)
+                layer._give(layer._state, given)
 
     # ----------------------------------------------------------------------- looking inside
     def _leaves(self) -> list[Module]:
@@ -301,6 +303,11 @@ class Sequential(Module):
         return self._traces(self._state[2], by_index=True)
 
     # --------------------------------------------------------------------------- the layers
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to zeros."""
+        for layer in self.layers:
+            layer.zero_grad()
+
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``("<layer index>.weight", parameter)`` pairs, each parameter once."""
         seen: set[int] = set()

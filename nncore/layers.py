@@ -104,6 +104,10 @@ class Module:
             raise NotImplementedError(f"{type(self).__name__} must define _backward or backward")
         return self.backward(g)
 
+    def _grads_only(self, g: np.ndarray, saved: Any) -> None:
+        """Accumulate the parameter gradients; ``fit`` needs no ``dL/dx`` for the data."""
+        self._backward(g, saved)
+
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``(name, parameter)`` pairs; layers without parameters yield none."""
         return iter(())
@@ -218,13 +222,16 @@ class Linear(Module):
         return x @ self.weight.data.T + self.bias.data, x
 
     def _backward(self, g: np.ndarray, x: np.ndarray) -> np.ndarray:
+        self._grads_only(g, x)
+        return g @ self.weight.data
+
+    def _grads_only(self, g: np.ndarray, x: np.ndarray) -> None:
         if x.ndim == 1:
             self.weight.grad += np.outer(g, x)
             self.bias.grad += g
         else:
             self.weight.grad += g.T @ x
             self.bias.grad += g.sum(axis=0)
-        return g @ self.weight.data
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         yield "weight", self.weight

@@ -12,6 +12,7 @@ from ._checks import DATA_HINT, DIVERGED_HINT, as_float_array, as_rng, check_siz
 from .layers import Module
 from .losses import Loss
 from .optim import Optimizer
+from .parameter import Parameter
 
 __all__ = ["History", "fit"]
 
@@ -50,12 +51,23 @@ def fit(
     Each step: ``optimizer.zero_grad()``, forward, ``loss_fn``, backward,
     ``optimizer.step()``.
 
+    Everything about the data is checked once, before the first step: ``x``
+    finite, ``y`` as ``loss_fn`` expects it (shape, labels in range), the
+    validation pair likewise. The steps then run without re-checking, and
+    divergence is caught where it starts: an overflow or NaN in any step
+    stops training with the epoch, the step and the phase (forward pass,
+    loss, backward pass or update) that produced it. The parameters are
+    also checked after every epoch.
+
     Parameters
     ----------
     model : Module
     loss_fn : Loss
+        An instance, such as ``nc.MSELoss()``.
     optimizer : Optimizer
-        Built on ``model.parameters()``.
+        Built on ``model.parameters()``. One that holds none of the model's
+        parameters (built on another model) is refused; one that holds only
+        some of them trains only those, as in PyTorch (a way to freeze layers).
     x : array_like, shape (n, in_features)
     y : array_like, shape (n, ...)
         Targets, as ``loss_fn`` expects them.
@@ -67,10 +79,11 @@ def fit(
         Shuffles the examples each epoch; seed it for reproducible training.
     shuffle : bool, default True
     validation_data : (x_val, y_val), optional
-        Evaluated after every epoch into ``history["val_loss"]``.
+        A pair, evaluated after every epoch into ``history["val_loss"]``.
     callback : callable, optional
         ``callback(epoch, model)`` after every epoch; a returned dict is
-        appended key by key to the history, e.g. ``{"dead_fraction": ...}``.
+        appended key by key to the history, e.g. ``{"dead_fraction": ...}``;
+        ``None`` adds nothing.
 
     Returns
     -------
@@ -102,41 +115,65 @@ def fit(
             f"fit: callback must be a function callback(epoch, model) returning a dict or "
             f"None, got {type(callback).__name__}."
         )
-    params = model.parameters()
     history = History(epoch=[], loss=[])
     if val is not None:
         history["val_loss"] = []
 
+    _check_finite(model.parameters(), "at the start")
     for epoch in range(1, epochs + 1):
         order = gen.permutation(n) if shuffle else np.arange(n)
-        total = 0.0
-        for step, start in enumerate(range(0, n, batch), start=1):
-            idx = order[start : start + batch]
-            optimizer.zero_grad()
-            out, saved = model._forward(x[idx])  # x was checked above, so the layers skip it
-            loss_fn._check_prediction(out)
-            value, grad = loss_fn._value_and_grad(out, t[idx])
-            value = float(value)
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"fit: the loss is {value} at epoch {epoch}, step {step}; {DIVERGED_HINT}."
-                )
-            model._backward(grad, saved)
-            optimizer.step()
-            for p in params:  # one sum per parameter: NaN or inf in any value shows in it
-                if not math.isfinite(p.data.sum()):
-                    raise ValueError(
-                        f"fit: after epoch {epoch}, step {step}, parameter {p.name!r} holds NaN "
-                        f"or infinite values; {DIVERGED_HINT}."
-                    )
-            total += value * len(idx)
         history["epoch"].append(epoch)
-        history["loss"].append(total / n)
+        history["loss"].append(_train_epoch(model, loss_fn, optimizer, x, t, order, batch, epoch))
+        _check_finite(model.parameters(), f"after epoch {epoch}")
         if val is not None:
             history["val_loss"].append(loss_fn(model(val[0]), val[1]))
         if callback is not None:
             _record(history, callback(epoch, model), epoch)
     return history
+
+
+def _train_epoch(model: Module, loss_fn: Loss, optimizer: Optimizer, x: np.ndarray,
+                 t: np.ndarray, order: np.ndarray, batch: int, epoch: int) -> float:
+    """One pass over the data in ``order``; returns the mean loss.
+
+    The inputs and targets were checked once by ``fit``, so the steps call the
+    layers' and the loss's unchecked methods. Divergence is caught where it
+    starts: with finite data and parameters, a NaN or infinite value can only
+    come from an overflow or an invalid operation, which numpy is told to raise
+    here, so the step and the phase that produced it are known exactly.
+    """
+    total, step, phase = 0.0, 0, "the forward pass"
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        try:
+            for step, start in enumerate(range(0, len(order), batch), start=1):
+                idx = order[start : start + batch]
+                optimizer.zero_grad()
+                phase = "the forward pass"
+                out, saved = model._forward(x[idx])
+                phase = "the loss"
+                loss_fn._check_prediction(out)
+                value, grad = loss_fn._value_and_grad(out, t[idx])
+                phase = "the backward pass"
+                model._grads_only(grad, saved)  # the data need no dL/dx
+                phase = "the optimizer's update"
+                optimizer.step()
+                total += float(value) * len(idx)
+        except FloatingPointError as err:
+            raise ValueError(
+                f"fit: at epoch {epoch}, step {step}, {phase} produced an infinite or NaN "
+                f"value ({err}); {DIVERGED_HINT}."
+            ) from None
+    return total / len(order)
+
+
+def _check_finite(params: list[Parameter], when: str) -> None:
+    """A safety net for layers whose own code writes NaN or inf without an overflow."""
+    for p in params:
+        if not math.isfinite(p.data.sum()):  # NaN or inf anywhere makes the sum NaN or inf
+            raise ValueError(
+                f"fit: {when}, parameter {p.name!r} holds NaN or infinite values; "
+                f"{DIVERGED_HINT}."
+            )
 
 
 def _check_components(model: Any, loss_fn: Any, optimizer: Any) -> None:
