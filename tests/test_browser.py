@@ -63,6 +63,9 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 RENDER_TIMEOUT_MS = 30_000  # MathJax and the widget manager on the largest page
 FRAME_TIMEOUT_S = 5.0  # for the figure to change after a key press
+# JPEG stores at most 65,535 pixels a side; longer pages (the API reference at phone width)
+# are screenshotted down to here.
+SCREENSHOT_MAX_HEIGHT = 30_000
 
 # Uncaught errors that the book cannot cause or fix, each with why it is harmless. A page
 # error is forgiven only if it matches a pattern here AND the check next to it passes on
@@ -428,8 +431,17 @@ def _exercise_controls(page, visit: PageVisit, shots_dir: Path) -> None:
 
 
 def _screenshot(page, path: Path, visit: PageVisit) -> None:
+    """A JPEG of the whole page, cut at `SCREENSHOT_MAX_HEIGHT` (a taller JPEG is an empty file)."""
+    height = min(page.evaluate(js("page_height")), SCREENSHOT_MAX_HEIGHT)
+    width = page.viewport_size["width"]
     page.screenshot(
-        path=str(path), full_page=True, type="jpeg", quality=75, animations="disabled", caret="hide"
+        path=str(path),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": width, "height": height},
+        type="jpeg",
+        quality=75,
+        animations="disabled",
+        caret="hide",
     )
     visit.screenshots.append(path)
 
