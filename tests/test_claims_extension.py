@@ -129,3 +129,16 @@ def test_a_claim_that_stops_holding_fails_the_build_naming_the_sentence(tmp_path
     assert (
         "ClaimError: the run no longer supports the sentence 'B beats A on every seed'" in build.log
     ), build.log[-3000:]
+
+
+def test_the_books_claims_page_lists_the_claims_of_every_chapter(built_book, book_notebooks):
+    """On the whole book: each chapter's run checks claims, and the appendix page lists them."""
+    claims_page = page_text(built_book.page("appendix/claims").read_text(encoding="utf-8"))
+    for docname in [d for d in book_notebooks if d.startswith("chapters/")]:
+        page = built_book.page(docname).read_text(encoding="utf-8")
+        records = re.findall(r'class="nnbook-claim[^"]*" data-claim="([^"]*)"', page)
+        assert records, f"{docname} shows no checked claim"
+        title = re.search(r"<h1>(.*?)<", page).group(1).strip()
+        assert f"{html.unescape(title)} ({len(records)} claims)" in claims_page, (
+            f"the claims page does not list the {len(records)} claims of {docname}"
+        )
