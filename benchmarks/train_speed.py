@@ -12,6 +12,16 @@ each and its ratio to the numpy floor. A second table times one forward and
 backward pass alone for batch sizes 1, 32, 256 and 1,797.
 
 Run:  .venv/bin/python benchmarks/train_speed.py [--rounds 7] [--epochs 10]
+
+On a machine shared with other work, wall-clock ratios wander; counting
+instructions does not. ``--only nncore`` (or ``numpy``, or ``setup`` for the
+common part: imports, data, starting weights) runs one training without
+timing, for an instruction counter::
+
+    valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        .venv/bin/python benchmarks/train_speed.py --only nncore
+
+The training's count is that total minus the ``setup`` total.
 """
 
 from __future__ import annotations
@@ -161,6 +171,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--only", choices=["setup", "numpy", "nncore"],
+                        help="run one training untimed (for an instruction counter) and exit")
     args = parser.parse_args()
 
     data = nc.load_digits(rng=0)
@@ -168,6 +180,10 @@ def main() -> None:
     y = np.concatenate([data.y_train, data.y_test])
     weights = initial_weights()
     orders = order_per_epoch(len(x), args.epochs)
+    if args.only is not None:
+        if args.only != "setup":
+            {"numpy": train_numpy, "nncore": train_nncore}[args.only](x, y, weights, orders)
+        return
 
     trainers = {"nncore": train_nncore, "numpy loop (floor)": train_numpy}
     torch_trainer = make_torch_trainer()
