@@ -29,6 +29,15 @@ class Optimizer:
         The parameters to update, or groups ``{"params": [...], **settings}``.
     defaults : dict
         Settings used where a group does not give its own.
+
+    Notes
+    -----
+    Each parameter may appear once (in one group); a repeated one is refused,
+    since every step would update it twice. ``step()`` updates the parameters
+    it holds, whatever model they belong to: ``nc.fit`` refuses an optimiser
+    that holds none of its model's parameters (built on another model), and
+    trains only those it holds when it holds some (freezing the others, as in
+    PyTorch).
     """
 
     def __init__(self, params: Iterable[Parameter] | Iterable[dict], defaults: dict) -> None:
