@@ -128,12 +128,12 @@ class Sequential(Module):
         return x, (saved, outputs)
 
     def _backward(self, g: np.ndarray, saved: tuple[list, list[np.ndarray]]) -> np.ndarray:
-        for layer, s in zip(reversed(self.layers), reversed(saved[0])):
+        for layer, s in zip(reversed(self.layers), reversed(saved[0]), strict=True):
             g = layer._backward(g, s)
         return g
 
     def _grads_only(self, g: np.ndarray, saved: tuple[list, list[np.ndarray]]) -> None:
-        for layer, s in zip(reversed(self.layers[1:]), reversed(saved[0][1:])):
+        for layer, s in zip(reversed(self.layers[1:]), reversed(saved[0][1:]), strict=True):
             g = layer._backward(g, s)
         self.layers[0]._grads_only(g, saved[0][0])  # no dL/dx for the data
 
@@ -195,7 +195,7 @@ class Sequential(Module):
 
     def _give(self, state: tuple, given: list[Module]) -> None:
         stamp, _, (saved, outputs) = state
-        for layer, s, out in zip(self.layers, saved, outputs):
+        for layer, s, out in zip(self.layers, saved, outputs, strict=True):
             layer._state = (stamp, out.shape, s)
             given.append(layer)
             if isinstance(layer, Sequential):
@@ -211,7 +211,7 @@ class Sequential(Module):
 
     def _leaf_outputs(self, saved: tuple[list, list[np.ndarray]]) -> list[np.ndarray]:
         flat: list[np.ndarray] = []
-        for layer, s, out in zip(self.layers, *saved):
+        for layer, s, out in zip(self.layers, *saved, strict=True):
             flat.extend(layer._leaf_outputs(s) if isinstance(layer, Sequential) else [out])
         return flat
 
@@ -297,8 +297,8 @@ class Sequential(Module):
         """
         if not isinstance(self._state, tuple):
             raise RuntimeError(
-                f"Sequential.forward_trace: the model has not run a forward pass of its own "
-                f"yet. Call model(x) first, or use model.trace(x), which runs one."
+                "Sequential.forward_trace: the model has not run a forward pass of its own "
+                "yet. Call model(x) first, or use model.trace(x), which runs one."
             )
         return self._traces(self._state[2], by_index=True)
 
@@ -383,7 +383,7 @@ def mlp(
     sizes = [check_size(s, where="mlp", name=f"layer_sizes[{i}]") for i, s in enumerate(sizes)]
     gen = as_rng(rng, where="mlp")
     layers: list[Module] = []
-    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+    for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
         layers.append(Linear(n_in, n_out, weight_init=weight_init, bias_init=bias_init, rng=gen))
         if i < len(sizes) - 2:
             layers.append(_new_module(activation, "activation"))

@@ -202,7 +202,7 @@ def load_digits(*, test_size: float = 0.25, rng: np.random.Generator | int = 0) 
             f"{np.floor(1000 * (1 - 1.51 / smallest)) / 1000:g}."
         )
     test = np.zeros(len(y), dtype=bool)
-    for digit, k in zip(np.unique(y), held_out):
+    for digit, k in enumerate(held_out):  # every digit 0..9 occurs
         idx = gen.permutation(np.flatnonzero(y == digit))
         test[idx[:k]] = True
     train_idx = gen.permutation(np.flatnonzero(~test))

@@ -145,7 +145,8 @@ def _train_epoch(model: Module, loss_fn: Loss, optimizer: Optimizer, x: np.ndarr
     total, step, phase = 0.0, 0, "the forward pass"
     with np.errstate(over="raise", invalid="raise", divide="raise"):
         try:
-            for step, start in enumerate(range(0, len(order), batch), start=1):
+            for start in range(0, len(order), batch):
+                step += 1
                 idx = order[start : start + batch]
                 optimizer.zero_grad()
                 phase = "the forward pass"
