@@ -327,7 +327,7 @@ class Sequential(Module):
         return self.layers[index]
 
     def _name(self) -> str:
-        return f"Sequential of {len(self.layers)} layers"
+        return "Sequential"
 
     def __len__(self) -> int:
         return len(self.layers)
