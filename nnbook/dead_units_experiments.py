@@ -3,9 +3,9 @@
 :func:`train_digits` trains one 64-...-10 network on the digits with mini-batch SGD and
 records, before training and after every epoch (or only at the end), the share of hidden
 units that are off on every training image, the number of pre-activations that are exactly
-0.0 and the accuracy on held-out images. Every comparison of the chapter (learning rates,
-initial biases, remedies) is measured on a validation split carved from the training images
-(:func:`nnbook.digit_designs.validation_split`), so that no choice is made on the test set.
+0.0 and the accuracy on held-out images. Chapter 3 measures every comparison (learning
+rates, initial biases, remedies) on the 450 images that ``nncore.load_digits`` holds out and
+calls them its validation images: it chooses no model and reports no final test score.
 :func:`mean_and_range` and :func:`count_correct` format the table of the remedies. Nothing
 here draws.
 """
@@ -32,7 +32,8 @@ class DigitData:
     x_fit : numpy.ndarray, shape (n, 64)
     y_fit : numpy.ndarray of int, shape (n,)
     x_held : numpy.ndarray, shape (m, 64)
-        Validation images (carved from the training images) in every comparison.
+        The images the accuracy is measured on (chapter 3: the 450 held-out images of
+        ``nncore.load_digits``, used as validation images).
     y_held : numpy.ndarray of int, shape (m,)
     """
 
