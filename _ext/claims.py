@@ -151,6 +151,21 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+_MATH = re.compile(r"\$([^$]+)\$")
+
+
+def _sentence(text: str) -> nodes.paragraph:
+    """A claim's sentence as a paragraph, its ``$...$`` parts as inline math nodes."""
+    paragraph = nodes.paragraph()
+    position = 0
+    for match in _MATH.finditer(text):
+        paragraph += nodes.Text(text[position : match.start()])
+        paragraph += nodes.math(match.group(0), match.group(1))
+        position = match.end()
+    paragraph += nodes.Text(text[position:])
+    return paragraph
+
+
 def _table(rows: list[list[nodes.Node]], widths: tuple[int, ...], header: list[str]) -> nodes.table:
     table = nodes.table(classes=["claims-table"])
     group = nodes.tgroup(cols=len(widths))
@@ -220,7 +235,7 @@ def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             )
             rows.append(
                 [
-                    nodes.paragraph(text=record["sentence"]),
+                    _sentence(record["sentence"]),
                     nodes.paragraph("", "", nodes.literal(text=values or "-")),
                     where,
                 ]

@@ -96,10 +96,12 @@ def test_the_claims_page_lists_each_claim_with_its_values_and_section(matching_b
     page = matching_build.page("claims").read_text(encoding="utf-8")
     text = page_text(page)
     assert "2 claims on 1 pages" in text
+    # The sentence's math is typeset, as in the prose: no raw TeX dollars on the page.
     assert (
-        "After 40 epochs, $A$ reaches 54.2% on the test set epochs = 40; acc = 0.5421 Training"
+        "After 40 epochs, \\(A\\) reaches 54.2% on the test set epochs = 40; acc = 0.5421 Training"
         in text
     )
+    assert "$A$" not in text
     assert "B beats A on every seed holds: True Training" in text
     assert 'href="page.html#training"' in page
 
