@@ -137,6 +137,10 @@ def fresh_cache_config(config_path: Path, destination: Path, cache_dir: Path) ->
         )
     config = yaml.safe_load(config_path.read_text(encoding="utf-8"))
     config.setdefault("execute", {}).update(execute_notebooks="cache", cache=str(cache_dir))
+    # Local Sphinx extensions are found relative to the config file: point them at the book's.
+    local = config.get("sphinx", {}).get("local_extensions") or {}
+    for name, folder in local.items():
+        local[name] = str((config_path.parent / folder).resolve())
     destination.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     return destination
 

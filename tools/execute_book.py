@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import json
 import os
 import re
 import sys
@@ -92,24 +93,25 @@ def _execute(path: str, timeout: int, allow_errors: bool, in_temp: bool):
 
 
 WRITTEN = ".from-cache.json"  # in jupyter_execute: the copies written here, with their mtimes
+UNCHANGED = "execute_book.json"  # in the cache: the notebook files last found all cached
 
 
-def write_executed(cache, source: Path, notebooks: list[Path], folder: Path) -> int:
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_executed(cache_path: Path, source: Path, notebooks: list[Path], folder: Path) -> int:
     """Replace the build's copy of each notebook by the executed one from the cache.
 
     A copy this step wrote before and the build has not rewritten since (same mtime) is left
     alone, so a rebuild with nothing changed costs next to nothing here.
     """
-    import json
-
-    import nbformat
-
     record = folder / WRITTEN
-    try:
-        done = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        done = {}
-    written = 0
+    done = _read_json(record) or {}
+    written, cache = 0, None
     for path in notebooks:
         name = path.relative_to(source).as_posix()
         target = folder / name
@@ -117,6 +119,11 @@ def write_executed(cache, source: Path, notebooks: list[Path], folder: Path) -> 
             continue
         if done.get(name) == target.stat().st_mtime_ns:
             continue
+        if cache is None:
+            import nbformat
+            from jupyter_cache import get_cache
+
+            cache = get_cache(cache_path)
         try:
             _, executed = cache.merge_match_into_notebook(nbformat.read(path, as_version=4))
         except KeyError:  # not in the cache: the build executed it and wrote it with outputs
@@ -164,10 +171,6 @@ def main(argv: list[str] | None = None) -> int:
     else:  # myst-nb's default: beside the html folder
         cache_path = (args.build_dir or source / "_build") / ".jupyter_cache"
 
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-
-    cache = get_cache(cache_path)
     excluded = [p for p in settings["exclude_patterns"] or []]
     notebooks = [
         p
@@ -176,8 +179,20 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.after_build:
         return write_executed(
-            cache, source, notebooks, (args.build_dir or source / "_build") / "jupyter_execute"
+            cache_path, source, notebooks, (args.build_dir or source / "_build") / "jupyter_execute"
         )
+    # Fast path for a rebuild: every notebook file as it was when this step last found (or
+    # put) all of them in this cache. The record lives in the cache, so it goes with it.
+    record = cache_path / UNCHANGED
+    files = {str(p): [p.stat().st_mtime_ns, p.stat().st_size] for p in notebooks}
+    if _read_json(record) == files:
+        print(f"All {len(notebooks)} notebooks are in the execution cache.")
+        return 0
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(cache_path)
     for path in notebooks:
         cache.add_nb_to_project(str(path))
     pending = {
@@ -185,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     todo = [p for p in notebooks if str(p) in pending]
     if not todo:
+        record.write_text(json.dumps(files), encoding="utf-8")
         print(f"All {len(notebooks)} notebooks are in the execution cache.")
         return 0
     # Longest first (as last measured), so no core waits alone for a long notebook at the end.
@@ -230,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
                 overwrite=True,
             )
             print(f"  executed {name} in {seconds:.1f} s")
+    if not failed:
+        record.write_text(json.dumps(files), encoding="utf-8")
     print(
         f"Executed {len(todo) - len(failed)} notebooks in {time.perf_counter() - started:.1f} s"
         + (f"; {len(failed)} failed: {', '.join(failed)}" if failed else "")
