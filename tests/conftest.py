@@ -75,6 +75,9 @@ def jupyter_book_build(
     ``output_dir/build.log``.
     """
     env = {**os.environ, "NO_COLOR": "1"}
+    # The tests draw with Agg (set above); the book's kernels pick their own backend, which
+    # keeps the static figures in the pages.
+    env.pop("MPLBACKEND", None)
     log = ""
     if parallel:
         command_first = [
@@ -246,3 +249,9 @@ def net4231():
     from nncore_fixtures import network_4231
 
     return network_4231()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def delete_output_dir():
+    """Keep ``test-results/``: pytest-playwright's own fixture would empty it at every start."""
+    yield

@@ -111,3 +111,26 @@ def test_the_cleaner_names_a_missing_file_or_a_file_that_is_not_a_notebook(tmp_p
     text = nbstripout(str(tmp_path / "notes.ipynb"))
     assert text.returncode == 1 and "No valid notebook detected" in text.stderr
     assert "Traceback" not in missing.stderr + text.stderr
+
+
+FOLDED_IN_THE_BOOK = {"hide-input", "remove-input", "remove-cell"}
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_cells_folded_in_the_book_are_folded_in_jupyterlab_too(path):
+    # The book hides these cells' code by their tags; JupyterLab and Jupyter Notebook read
+    # `jupyter.source_hidden` instead. Without it a reader of the notebook sees bookkeeping,
+    # and the hidden checks of the exercises' reference solutions give the answers away.
+    notebook = nbformat.read(path, as_version=4)
+    open_cells = [
+        cell.get("id", i)
+        for i, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+        and FOLDED_IN_THE_BOOK & set(cell.metadata.get("tags", []))
+        and not cell.metadata.get("jupyter", {}).get("source_hidden")
+    ]
+    assert not open_cells, (
+        f"{path.relative_to(REPO_ROOT)}: cells {open_cells} are folded in the book (tags "
+        f"{sorted(FOLDED_IN_THE_BOOK)}) but open in JupyterLab; add "
+        '"jupyter": {"source_hidden": true} to their metadata'
+    )
