@@ -48,7 +48,9 @@ def case_study_network(
 class UnitState:
     """What one forward and backward pass says about the hidden unit.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
     z : numpy.ndarray, shape (n,)
         Pre-activation of the unit on every example.
@@ -104,12 +106,18 @@ def unit_state(model: nc.Sequential, x: np.ndarray, targets: np.ndarray) -> Unit
 class StartOutcome:
     """One start of the hidden unit and what full-batch training made of it.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
-    weight_start, weight_end : numpy.ndarray, shape (2,)
-        The hidden unit's weights ``(w1, w2)`` before and after training.
-    bias_start, bias_end : float
-        Its bias before and after training.
+    weight_start : numpy.ndarray, shape (2,)
+        The hidden unit's weights ``(w1, w2)`` before training.
+    bias_start : float
+        Its bias before training.
+    weight_end : numpy.ndarray, shape (2,)
+        Its weights after training.
+    bias_end : float
+        Its bias after training.
     active_start, active_end : numpy.ndarray of bool, shape (n,)
         Examples on which the unit is active (``z > 0``) before and after training.
     dead_start, dead_end : bool

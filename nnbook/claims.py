@@ -73,7 +73,9 @@ def _plain(value: Any) -> Any:
 class Claim:
     """A checked sentence: its text, the values it was formatted from, and its verdict.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
     template : str
         The sentence with ``{name:format}`` fields, as written in the cell.
@@ -91,7 +93,14 @@ class Claim:
     holds: bool | None = None
 
     def record(self) -> dict[str, Any]:
-        """The machine-readable record read by the book build (JSON-serialisable)."""
+        """Return the machine-readable record read by the book build.
+
+        Returns
+        -------
+        dict
+            ``sentence``, ``template``, ``values`` (as plain numbers and strings) and
+            ``holds``; JSON-serialisable.
+        """
         return {
             "sentence": self.sentence,
             "template": self.template,
@@ -199,6 +208,15 @@ def claim(sentence: str, holds: bool | None = None, /, **values: Any) -> None:
     "✓ checked: <sentence>", is displayed as an output of the cell (plain text and HTML;
     the HTML carries the record that the book build compares with the prose), so several
     claims in one cell each show their line.
+
+    Parameters
+    ----------
+    sentence : str
+        The sentence as the prose states it, with ``{name}`` or ``{name:format}`` fields.
+    holds : bool, optional
+        For a qualitative sentence: whether the run supports it.
+    **values
+        The measured value of every field.
     """
     result = check(sentence, holds, **values)
     try:

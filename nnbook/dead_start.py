@@ -271,7 +271,17 @@ class DeadStartView:
     def train_grid(
         self, weights: Sequence[float], biases: Sequence[float], scales: Sequence[float]
     ) -> None:
-        """Train every start of the grid beforehand: one wide network per (b, scale)."""
+        """Train every start of the grid beforehand: one wide network per (b, scale).
+
+        Parameters
+        ----------
+        weights : sequence of float
+            The grid of ``w1`` and of ``w2``.
+        biases : sequence of float
+            The grid of ``b``.
+        scales : sequence of float
+            The factors multiplying the features.
+        """
         pairs = [(w1, w2) for w1 in weights for w2 in weights]
         for scale in scales:
             for b in biases:
@@ -288,7 +298,13 @@ class DeadStartView:
         )
 
     def describe(self) -> str:
-        """One sentence on the last frame drawn, for screen readers."""
+        """Describe the last frame drawn in one sentence, for screen readers.
+
+        Returns
+        -------
+        str
+            The text alternative of the figure.
+        """
         o = self.outcome
         if o is None:
             return "No start drawn yet."
@@ -323,7 +339,7 @@ def dead_start_explorer(
     dpi: float = 72,
     **options: Any,
 ) -> Explorer:
-    """Sliders for the hidden unit's starting ``w1, w2, b`` and the feature scale.
+    """Build sliders for the hidden unit's starting ``w1, w2, b`` and the feature scale.
 
     Each frame shows the data multiplied by the scale, where the unit is active
     at the start and after training (shaded, with the boundary ``z = 0``), how

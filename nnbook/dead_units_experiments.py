@@ -27,7 +27,9 @@ __all__ = ["DigitData", "DigitRun", "train_digits", "mean_and_range", "count_cor
 class DigitData:
     """The images a run fits and the held-out images it is judged on.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
     x_fit : numpy.ndarray, shape (n, 64)
     y_fit : numpy.ndarray of int, shape (n,)
@@ -62,7 +64,9 @@ class DigitData:
 class DigitRun:
     """One trained network and what was recorded along the way.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
     model : nncore.Sequential
         The trained network.

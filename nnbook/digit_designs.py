@@ -48,13 +48,16 @@ DESIGNS = {
 class Design:
     """One output design: how many outputs, which loss, which targets, how to answer.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
     name : str
         ``"A"``, ``"B"`` or ``"C"``.
-    y_mean, y_std : float
-        Design A's target scaling (mean and standard deviation of the training digits);
-        A is trained on ``(y - y_mean) / y_std`` and :meth:`value` undoes it. Unused by B, C.
+    y_mean, y_std : float, optional
+        Design A's target scaling (mean and standard deviation of the training digits, 0 and
+        1 by default); A is trained on ``(y - y_mean) / y_std`` and :meth:`value` undoes it.
+        Unused by B, C.
     """
 
     name: str
@@ -67,21 +70,47 @@ class Design:
         return 1 if self.name == "A" else 10
 
     def model(self, hidden: int, rng: int | np.random.Generator) -> nc.Sequential:
-        """A fresh ``64 -> hidden ReLU -> n_outputs`` network.
+        """Build a fresh ``64 -> hidden ReLU -> n_outputs`` network.
 
         The same ``rng`` gives every design the same hidden-layer weights.
+
+        Parameters
+        ----------
+        hidden : int
+            Number of hidden units.
+        rng : int or numpy.random.Generator
+            Seed or generator of the initial weights.
+
+        Returns
+        -------
+        nncore.Sequential
+            Weights of shapes (hidden, 64) and (n_outputs, hidden).
         """
         return nc.mlp([64, hidden, self.n_outputs], rng=rng)
 
     def loss(self) -> nc.Loss:
-        """``CrossEntropyLoss`` for B, ``MSELoss`` for A and C."""
+        """Return the design's loss: ``CrossEntropyLoss`` for B, ``MSELoss`` for A and C.
+
+        Returns
+        -------
+        nncore.Loss
+            A new loss module.
+        """
         return nc.CrossEntropyLoss() if self.name == "B" else nc.MSELoss()
 
     def targets(self, y: ArrayLike) -> np.ndarray:
-        """Training targets for digit labels ``y`` of shape (n,).
+        """Turn digit labels into the design's training targets.
 
-        Returns shape (n, 1) standardised values for A, the labels (n,) for B and
-        one-hot rows (n, 10) for C.
+        Parameters
+        ----------
+        y : array_like of int, shape (n,)
+            Digit labels 0..9.
+
+        Returns
+        -------
+        numpy.ndarray
+            Standardised values of shape (n, 1) for A, the labels (n,) for B and one-hot
+            rows (n, 10) for C.
         """
         y = np.asarray(y)
         if self.name == "A":
@@ -91,7 +120,20 @@ class Design:
         return nc.one_hot(y, 10)
 
     def value(self, model: nc.Module, x: ArrayLike) -> np.ndarray:
-        """Design A's output in digit units, shape (n,). Only for design A."""
+        """Compute design A's output in digit units. Only for design A.
+
+        Parameters
+        ----------
+        model : nncore.Module
+            A design-A model (one output, standardised units).
+        x : array_like, shape (n, 64)
+            Images.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n,)
+            ``y_mean + y_std * model(x)``.
+        """
         if self.name != "A":
             raise ValueError(
                 f"Design {self.name}: value() is design A's output in digit units; design "
@@ -100,10 +142,20 @@ class Design:
         return model(x)[:, 0] * self.y_std + self.y_mean
 
     def digit_model(self, model: nc.Sequential) -> nc.Sequential:
-        """A copy of a design-A model whose output is in digit units. Only for design A.
+        """Copy a design-A model so that its output is in digit units. Only for design A.
 
         The last layer computes ``w.h + b`` in standardised units; ``y_mean + y_std (w.h + b)``
         is the same layer with weights ``y_std w`` and bias ``y_std b + y_mean``.
+
+        Parameters
+        ----------
+        model : nncore.Sequential
+            A design-A model; it is not changed.
+
+        Returns
+        -------
+        nncore.Sequential
+            The copy, its last layer rescaled.
         """
         if self.name != "A":
             raise ValueError(
@@ -118,9 +170,21 @@ class Design:
         return folded
 
     def answer(self, model: nc.Module, x: ArrayLike) -> np.ndarray:
-        """The digit each image is read as, shape (n,) of int.
+        """Read each image as a digit.
 
         A: its output rounded to the nearest digit and clipped to 0..9; B and C: the argmax.
+
+        Parameters
+        ----------
+        model : nncore.Module
+            A model of this design.
+        x : array_like, shape (n, 64)
+            Images.
+
+        Returns
+        -------
+        numpy.ndarray of int, shape (n,)
+            The digits 0..9.
         """
         if self.name == "A":
             return np.clip(np.rint(self.value(model, x)), 0, 9).astype(int)
@@ -215,9 +279,12 @@ def train(
     x : numpy.ndarray, shape (n, 64)
     y : numpy.ndarray of int, shape (n,)
         Digit labels; the design turns them into its targets.
-    hidden, epochs : int
+    hidden : int
+        Number of hidden units.
     lr : float
         Adam's learning rate.
+    epochs : int
+        Passes over ``(x, y)``.
     init_seed, shuffle_seed : int
         Seeds of the initial weights and of the mini-batch order.
     batch_size : int, default 32
@@ -266,17 +333,25 @@ def train(
 class GridResult:
     """What :func:`grid_search` found for one design.
 
-    Attributes
+    The chosen setting has the best validation accuracy; ties go to the smaller network,
+    then the smaller learning rate, then fewer epochs. Each parameter is kept as the
+    attribute of the same name.
+
+    Parameters
     ----------
     curves : dict
         ``curves[(hidden, lr)]`` is the history of that run, with ``"train_accuracy"`` (on the
         images trained on) and ``"val_accuracy"``, one value per epoch.
-    hidden, lr, epochs : the chosen setting (best validation accuracy; ties go to the smaller
-        network, then the smaller learning rate, then fewer epochs).
-    val_accuracy : float
-        Its validation accuracy.
     model : nncore.Sequential or None
         The chosen model, as it was after ``epochs`` epochs.
+    hidden : int
+        The chosen number of hidden units.
+    lr : float
+        The chosen learning rate.
+    epochs : int
+        The chosen number of epochs.
+    val_accuracy : float
+        Its validation accuracy.
     """
 
     curves: dict = field(default_factory=dict)
@@ -287,7 +362,20 @@ class GridResult:
     val_accuracy: float = -1.0
 
     def best_val(self, hidden: int, lr: float | None = None) -> float:
-        """The best validation accuracy of a width (over learning rates and epochs)."""
+        """Find the best validation accuracy of a width (over learning rates and epochs).
+
+        Parameters
+        ----------
+        hidden : int
+            The width, a number of hidden units that was searched.
+        lr : float, optional
+            Only the runs with this learning rate; all by default.
+
+        Returns
+        -------
+        float
+            The highest ``"val_accuracy"`` of those runs.
+        """
         return max(
             max(h["val_accuracy"])
             for (w, r), h in self.curves.items()
@@ -398,7 +486,22 @@ def uniform_error_distance_shares(y_true: ArrayLike | None = None) -> np.ndarray
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:
-    """``P(X >= k)`` for ``X ~ Binomial(n, p)``: how surprising k hits in n tries are."""
+    """Compute ``P(X >= k)`` for ``X ~ Binomial(n, p)``: how surprising k hits in n tries are.
+
+    Parameters
+    ----------
+    k : int
+        Number of hits, ``k >= 0``.
+    n : int
+        Number of tries, ``n >= 0``.
+    p : float
+        Probability of a hit in one try, in [0, 1].
+
+    Returns
+    -------
+    float
+        The probability, exact (a sum of binomial terms).
+    """
     if not (0 <= k and 0 <= n and 0.0 <= p <= 1.0):
         raise ValueError(f"binomial_tail: need k >= 0, n >= 0 and 0 <= p <= 1, got {k}, {n}, {p}.")
     return float(sum(math.comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1)))

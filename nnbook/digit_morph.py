@@ -238,7 +238,13 @@ class DigitMorphView:
         return self
 
     def describe(self) -> str:
-        """One sentence on the frame drawn last, for screen readers."""
+        """Describe the frame drawn last in one sentence, for screen readers.
+
+        Returns
+        -------
+        str
+            The text alternative of the figure.
+        """
         t = self.t
         order = np.argsort(-self.probabilities)
         first, second = int(order[0]), int(order[1])

@@ -310,7 +310,13 @@ class ReluUnitView:
         return state
 
     def describe(self) -> str:
-        """One sentence on the last state drawn, for screen readers."""
+        """Describe the last state drawn in one sentence, for screen readers.
+
+        Returns
+        -------
+        str
+            The text alternative of the figure.
+        """
         state = self.state
         if state is None:
             return "No weights drawn yet."
@@ -346,7 +352,7 @@ def relu_unit_explorer(
     dpi: float = 80,
     **options: Any,
 ) -> Explorer:
-    """Sliders for the weights ``w1, w2`` and bias ``b`` of one ReLU unit over 2-D data.
+    """Build sliders for the weights ``w1, w2`` and bias ``b`` of one ReLU unit over 2-D data.
 
     Each frame writes the slider values into a ``Sequential(Linear(2, 1), ReLU(),
     Linear(1, 1))``, runs it forward and backward on the data with
@@ -383,7 +389,6 @@ def relu_unit_explorer(
     Explorer
         ``explorer.view`` is the :class:`ReluUnitView` (its ``model`` and ``state``
         hold the last frame's network and :class:`~nnbook.case_study.UnitState`).
-
     """
     from nncore.widgets import Explorer, Slider
 

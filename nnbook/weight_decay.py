@@ -230,7 +230,13 @@ class WeightPathView:
         return self
 
     def describe(self) -> str:
-        """One sentence on the path drawn last, for screen readers."""
+        """Describe the path drawn last in one sentence, for screen readers.
+
+        Returns
+        -------
+        str
+            The text alternative of the figure.
+        """
         s = self.settings
         with_data = (
             f" plus the data term with a = {self.curvature:g}, w* = {self.target:g}"
@@ -259,7 +265,7 @@ def weight_decay_explorer(
     dpi: float = 72,
     **options: Any,
 ) -> Explorer:
-    """Sliders for ``eta``, ``lambda`` and ``w0`` over the path of one weight.
+    """Build sliders for ``eta``, ``lambda`` and ``w0`` over the path of one weight.
 
     Every frame calls :func:`nnbook.decay.decay_path`, which runs ``nncore.SGD`` on a single
     ``nncore.Parameter``, once with ``weight_decay=lambda`` and once without,
@@ -295,7 +301,6 @@ def weight_decay_explorer(
     Explorer
         Controls ``lr``, ``weight_decay``, ``w0`` (and ``data_term`` when toggled);
         ``explorer.view`` is the :class:`WeightPathView`.
-
     """
     from nncore.widgets import Choice, Explorer, Slider
 

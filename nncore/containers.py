@@ -20,7 +20,9 @@ __all__ = ["Sequential", "Block", "LayerTrace", "mlp", "count_parameters"]
 class Block:
     """One ``Linear`` layer and the activation that follows it: a layer of units.
 
-    Attributes
+    Each parameter is kept as the attribute of the same name.
+
+    Parameters
     ----------
     position : int
         Index of the ``Linear`` among all ``Linear`` layers of the model, from 0
@@ -46,7 +48,9 @@ class Block:
 class LayerTrace(NamedTuple):
     """What one ``Linear`` layer and its activation computed in a forward pass.
 
-    Attributes
+    Each parameter is kept as the field of the same name.
+
+    Parameters
     ----------
     position : int
         From :meth:`Sequential.trace`: the block's position, the index of the
@@ -284,14 +288,14 @@ class Sequential(Module):
         return self._traces(saved, by_index=False)
 
     def forward_trace(self) -> list[LayerTrace]:
-        """Pre-activations and activations of every ``Linear`` layer in the last forward pass.
+        """Return what every ``Linear`` layer and its activation computed in the last forward pass.
 
         Returns
         -------
         list of LayerTrace
             One entry per ``Linear`` layer, in order, nested ``Sequential``
             containers included; ``position`` is the ``Linear``'s index in the
-            list of layers (:attr:`Block.index`); ``z`` and ``h`` are copies.
+            list of layers (``Block.index``); ``z`` and ``h`` are copies.
             :meth:`trace` does the same for a new input without needing a
             forward pass first.
         """
@@ -309,7 +313,16 @@ class Sequential(Module):
             layer.zero_grad()
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
-        """Yield ``("<layer index>.weight", parameter)`` pairs, each parameter once."""
+        """Yield ``("<layer index>.weight", parameter)`` pairs, each parameter once.
+
+        Yields
+        ------
+        name : str
+            The layer's index in the list of layers, a dot and the parameter's name, for
+            example ``"0.weight"`` or ``"2.bias"``.
+        parameter : Parameter
+            The parameter itself (not a copy).
+        """
         seen: set[int] = set()
         for i, layer in enumerate(self.layers):
             for name, p in layer.named_parameters():

@@ -130,12 +130,30 @@ class Standardizer:
         return (x - self.mean_) / self.std_
 
     def fit_transform(self, x: ArrayLike) -> np.ndarray:
-        """``fit(x)`` then ``transform(x)``."""
+        """Fit to ``x``, then standardise ``x``: ``fit(x)`` then ``transform(x)``.
+
+        Parameters
+        ----------
+        x : array_like, shape (n, d)
+            Training features.
+
+        Returns
+        -------
+        numpy.ndarray, shape (n, d)
+            ``x`` with each column at mean 0 and standard deviation 1.
+        """
         return self.fit(x).transform(x)
 
 
 def standardize(x_train: ArrayLike, *others: ArrayLike) -> tuple[np.ndarray, ...]:
     """Standardise ``x_train`` and any other splits with the training statistics.
+
+    Parameters
+    ----------
+    x_train : array_like, shape (n, d)
+        The training features; their column means and standard deviations are used.
+    *others : array_like, shape (m, d)
+        Further splits (validation, test), standardised with the training statistics.
 
     Returns
     -------
@@ -149,7 +167,9 @@ def standardize(x_train: ArrayLike, *others: ArrayLike) -> tuple[np.ndarray, ...
 class DigitsSplit(NamedTuple):
     """The 8x8 digits, split into training and test sets.
 
-    Attributes
+    Each parameter is kept as the field of the same name.
+
+    Parameters
     ----------
     x_train, x_test : numpy.ndarray, shape (n, 64)
         Pixel intensities scaled to [0, 1]; ``x.reshape(-1, 8, 8)`` gives images.
@@ -164,7 +184,7 @@ class DigitsSplit(NamedTuple):
 
 
 def load_digits(*, test_size: float = 0.25, rng: np.random.Generator | int = 0) -> DigitsSplit:
-    """scikit-learn's 1,797 handwritten 8x8 digits (shipped with it, no download).
+    """Load scikit-learn's 1,797 handwritten 8x8 digits (shipped with it, no download).
 
     Parameters
     ----------

@@ -109,11 +109,23 @@ class Module:
         self._backward(g, saved)
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
-        """Yield ``(name, parameter)`` pairs; layers without parameters yield none."""
+        """Iterate over ``(name, parameter)`` pairs; layers without parameters have none.
+
+        Returns
+        -------
+        iterator of (str, Parameter)
+            ``("weight", w)`` then ``("bias", b)`` for a layer with parameters.
+        """
         return iter(())
 
     def parameters(self) -> list[Parameter]:
-        """The trainable parameters, weight before bias, each once."""
+        """List the trainable parameters, weight before bias, each once.
+
+        Returns
+        -------
+        list of Parameter
+            Empty for a layer without parameters.
+        """
         return [p for _, p in self.named_parameters()]
 
     def zero_grad(self) -> None:
@@ -234,6 +246,15 @@ class Linear(Module):
             self.bias.grad += g.sum(axis=0)
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``("weight", weight)`` then ``("bias", bias)``.
+
+        Yields
+        ------
+        name : str
+            ``"weight"`` or ``"bias"``.
+        parameter : Parameter
+            The weight, shape (out_features, in_features), or the bias, shape (out_features,).
+        """
         yield "weight", self.weight
         yield "bias", self.bias
 

@@ -42,7 +42,7 @@ def accuracy(y_pred: ArrayLike, y_true: ArrayLike) -> float:
 
 
 def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np.ndarray:
-    """Counts of (true class, predicted class) pairs.
+    """Count the (true class, predicted class) pairs.
 
     Parameters
     ----------

@@ -259,6 +259,16 @@ class AdamW(Adam):
     Each step first shrinks every weight by ``(1 - lr * weight_decay)``, then
     takes the Adam step on the data gradient alone, so all weights decay at
     the same rate whatever their gradient history. Default ``weight_decay`` 0.01.
+
+    Parameters
+    ----------
+    params : iterable of Parameter or of dict
+    lr : float, default 1e-3
+    betas : (float, float), default (0.9, 0.999)
+        Decay rates of the running mean of the gradient and of its square.
+    eps : float, default 1e-8
+    weight_decay : float, default 0.01
+        Every weight is multiplied by ``1 - lr * weight_decay`` before the Adam step.
     """
 
     _decoupled = True

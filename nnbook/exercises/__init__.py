@@ -32,13 +32,17 @@ from .ch5 import check_l2_penalty_and_gradient, check_sgd_step_with_decay
 class Exercise(NamedTuple):
     """One coding exercise.
 
-    Attributes
+    Each parameter is kept as the field of the same name.
+
+    Parameters
     ----------
     chapter : int
+        The chapter that sets it.
     functions : tuple of str
         The functions the reader writes, in the order the checker takes them (also their
         names in :mod:`nnbook.exercises.solutions`).
     checker : callable
+        Takes those functions and returns a ``CheckResult``.
     """
 
     chapter: int

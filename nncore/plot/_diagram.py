@@ -106,7 +106,7 @@ class NetworkDrawing:
     sizes : list of int
         Units per layer, inputs first: ``[4, 2, 3, 1]`` for the 4-2-3-1 network.
     positions : list of int
-        Index in the ``Sequential`` of each ``Linear`` layer (:attr:`Block.index`).
+        Index in the ``Sequential`` of each ``Linear`` layer (``Block.index``).
     centres : list of list of (float, float)
         ``centres[l][k]``: where unit ``k`` of layer ``l`` sits (layer 0 holds the inputs).
     units : list of list of matplotlib.patches.Circle

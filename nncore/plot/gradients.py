@@ -43,9 +43,24 @@ def _check_gradients(blocks: list, where: str) -> None:
 class GradientDiagram(NetworkDrawing):
     """A drawn network whose edges show ``dL/dw``; :meth:`update` redraws the gradients.
 
-    Built by :func:`draw_gradients`; the artists are those of
-    :class:`~nncore.plot._diagram.NetworkDrawing`, with ``z_texts[l][k]`` holding
+    Built by :func:`draw_gradients`; the artists are those of its base
+    class ``NetworkDrawing`` (``nncore/plot/_diagram.py``), with ``z_texts[l][k]`` holding
     ``dL/db`` of unit ``k`` of layer ``l``.
+
+    Parameters
+    ----------
+    model : Sequential
+        A model after ``model.backward(...)``: every parameter's ``.grad`` is drawn.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    title : str or None
+        The title; ``None`` names what is differentiated and the architecture.
+    of : str
+        Name of what was differentiated (``"L"``, ``"f"``), for the labels.
+    weight_scale : float, optional
+        The ``|dL/dw|`` drawn at ``max_linewidth``; the largest ``|dL/dw|`` by default.
+    max_linewidth : float, default 3.5
+        Line width in points of an edge with ``|dL/dw| = weight_scale``.
 
     Attributes
     ----------

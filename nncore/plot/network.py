@@ -29,9 +29,28 @@ class NetworkDiagram(NetworkDrawing):
 
     Built by :func:`draw_network`; see there for the picture's conventions. The
     artists (``units``, ``edges``, ``value_texts``, ``z_texts``, ``header_texts``...)
-    are described in :class:`~nncore.plot._diagram.NetworkDrawing`; here
+    are those of its base class ``NetworkDrawing`` (``nncore/plot/_diagram.py``); here
     ``value_texts[l][k]`` is the activation ``h`` of unit ``k`` of layer ``l`` (the
     input value for layer 0) and ``z_texts[l][k]`` its pre-activation ``z``.
+
+    Parameters
+    ----------
+    model : Sequential
+        ``Linear`` layers, each optionally followed by an activation.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    title : str or None
+        The title; ``None`` names the architecture.
+    annotate : bool
+        Write ``z`` and ``h`` of every unit.
+    show_dead : bool
+        Mark dead ReLU units.
+    input_names : sequence of str or None
+        Labels of the inputs.
+    weight_scale : float or None
+        The ``|w|`` drawn at ``max_linewidth``; ``None`` takes the largest ``|w|``.
+    max_linewidth : float
+        Line width in points of an edge with ``|w| = weight_scale``.
 
     Attributes
     ----------
@@ -272,8 +291,9 @@ def draw_network(
 
     Units are circles in columns (inputs on the left); every weight is an edge
     whose width is proportional to ``|w|`` and whose colour gives its sign
-    (:data:`POSITIVE` blue, :data:`NEGATIVE` vermillion). Given an input, each
-    unit shows its activation ``h`` inside and its pre-activation ``z`` above.
+    (:data:`~nncore.plot.style.POSITIVE` blue, :data:`~nncore.plot.style.NEGATIVE`
+    vermillion). Given an input, each unit shows its activation ``h`` inside and its
+    pre-activation ``z`` above.
     ReLU units that are 0 on every example are drawn grey, hatched and dashed,
     and listed in the legend. Drawing runs the model on ``x`` and ``data``
     without disturbing a backward pass still to come.

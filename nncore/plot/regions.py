@@ -66,7 +66,28 @@ def _set_edges(contours, colour: str, width: float) -> None:
 class DecisionRegions:
     """A decision-region plot whose artists follow the model: call :meth:`update`.
 
-    Built by :func:`decision_regions`.
+    Built by :func:`decision_regions`, which checks the arguments and documents them in full.
+
+    Parameters
+    ----------
+    model : Sequential
+        A model taking 2 features.
+    x : numpy.ndarray, shape (n, 2)
+        The data points.
+    y : numpy.ndarray of int, shape (n,)
+        Their class labels.
+    ax : matplotlib.axes.Axes
+        Where to draw.
+    unit : (int, int) or None
+        ``(linear_position, unit_index)`` of the unit whose active region is hatched.
+    resolution : int
+        Grid points per axis.
+    title : str or None
+        The figure's title.
+    feature_names : (str, str) or None
+        Axis labels.
+    class_names : sequence of str or None
+        Legend names of the classes.
 
     Attributes
     ----------

@@ -61,7 +61,7 @@ POSITIVE: str = OKABE_ITO["blue"]
 NEGATIVE: str = OKABE_ITO["vermillion"]
 #: Fill of dead units (drawn hatched as well, so colour is not the only cue).
 DEAD: str = "#D9D9D9"
-#: Text, outlines and reference lines: a soft black.
+#: A soft black for text, outlines and reference lines.
 INK: str = "#333333"
 #: The one grey for secondary text, outlines of inactive things and hatching
 #: (5.3:1 against white, readable as text).

@@ -114,7 +114,18 @@ class PageBudget:
         return sum(self.charges.values())
 
     def available(self, title: str) -> int:
-        """Bytes left for the explorer ``title`` (its own earlier charge does not count)."""
+        """Compute the bytes left for the explorer ``title``.
+
+        Parameters
+        ----------
+        title : str
+            The explorer asking; its own earlier charge does not count.
+
+        Returns
+        -------
+        int
+            The limit minus the charges of the page's other explorers.
+        """
         return self.limit - sum(n for t, n in self.charges.items() if t != title)
 
     def check(self, title: str, n_bytes: float, *, what: str, fix: str) -> None:
@@ -146,7 +157,15 @@ class PageBudget:
         )
 
     def charge(self, title: str, n_bytes: int) -> None:
-        """Record that the explorer ``title`` embeds ``n_bytes``, after checking they fit."""
+        """Record that the explorer ``title`` embeds ``n_bytes``, after checking they fit.
+
+        Parameters
+        ----------
+        title : str
+            The explorer; a second charge replaces its first.
+        n_bytes : int
+            Its widget state in bytes.
+        """
         self.check(
             title,
             n_bytes,
@@ -156,17 +175,35 @@ class PageBudget:
         self.charges[title] = int(n_bytes)
 
     def release(self, title: str) -> None:
-        """Forget the charge of ``title`` (its explorer was closed)."""
+        """Forget the charge of ``title`` (its explorer was closed).
+
+        Parameters
+        ----------
+        title : str
+            The explorer; nothing happens if it has no charge.
+        """
         self.charges.pop(title, None)
 
     def reset(self, limit: int | None = None) -> None:
-        """Start a new page: forget every charge, optionally with a new ``limit``."""
+        """Start a new page: forget every charge, optionally with a new ``limit``.
+
+        Parameters
+        ----------
+        limit : int, optional
+            The new limit in bytes; the current one is kept by default.
+        """
         if limit is not None:
             self.limit = self._check_limit(limit)
         self.charges.clear()
 
     def report(self) -> str:
-        """One line: bytes used of the limit, per explorer."""
+        """Describe the bytes used of the limit, per explorer, in one line.
+
+        Returns
+        -------
+        str
+            The total used, the limit and each explorer's charge.
+        """
         parts = ", ".join(f"{t!r} {_mb(n)}" for t, n in self.charges.items())
         return f"widget state of this page: {_mb(self.used)} of {_mb(self.limit)}" + (
             f" ({parts})" if parts else ""

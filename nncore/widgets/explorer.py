@@ -65,7 +65,13 @@ _FRAME_OVERHEAD = 600
 
 
 def default_mode() -> str:
-    """``"frames"`` where ipywidgets has ``Stack`` (version 8), ``"kernel"`` elsewhere (7)."""
+    """Choose how explorers show their frames with the installed ipywidgets.
+
+    Returns
+    -------
+    str
+        ``"frames"`` where ipywidgets has ``Stack`` (version 8), ``"kernel"`` elsewhere (7).
+    """
     return "frames" if hasattr(widgets, "Stack") else "kernel"
 
 
@@ -373,7 +379,14 @@ class Explorer:
         return sum(len(image) for image in self.frames.values())
 
     def size_report(self) -> str:
-        """One line with the frame count and sizes, for a chapter to print."""
+        """Describe the frame count and sizes in one line, for a chapter to print.
+
+        Returns
+        -------
+        str
+            For example ``"125 precomputed frames, 1.20 MB of ..."``, or the dpi in
+            kernel mode.
+        """
         if self.mode == "kernel":
             return f"drawn through the kernel at dpi {self.dpi:g} (no precomputed frames)"
         return (

@@ -139,7 +139,14 @@ class StaticBackground:
             artist.set_visible(not static)
 
     def ensure(self, key: Hashable = None) -> None:
-        """Put the background for ``key`` (at the figure's dpi) behind the next frame."""
+        """Put the background for ``key`` (at the figure's dpi) behind the next frame.
+
+        Parameters
+        ----------
+        key : hashable, optional
+            Names the state of the static artists; a background is drawn once per key
+            and dpi, then reused.
+        """
         full_key = (key, float(self.figure.dpi))
         if full_key not in self._pictures:
             canvas = _canvas(self.figure)

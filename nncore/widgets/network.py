@@ -69,6 +69,23 @@ class NetworkView:
     Built by :func:`network_explorer`; :meth:`update` writes the control values into the
     model's copy and redraws the diagram.
 
+    Parameters
+    ----------
+    diagram : NetworkDiagram
+        The drawing to update.
+    models : dict of str to Sequential
+        The model drawn with each activation of the selector (key ``None`` without one).
+    x0 : numpy.ndarray, shape (n_in,)
+        The input before any control moves.
+    linears : dict of int to Linear
+        The ``Linear`` layers the controls change, by their position in the model.
+    labels : dict of str to str
+        The spoken name of each control, for :meth:`describe`.
+    inputs : sequence of int
+        The inputs that have a slider (``x<j + 1>``).
+    weights : sequence of (int, int, int)
+        ``(position, i, j)`` of each weight that has a slider.
+
     Attributes
     ----------
     figure : matplotlib.figure.Figure
@@ -122,7 +139,13 @@ class NetworkView:
         self.diagram.update(self.models[values.get("activation")], x)
 
     def describe(self) -> str:
-        """One sentence: the network, the settings and the output, for screen readers."""
+        """Describe the network, the settings and the output in one sentence, for screen readers.
+
+        Returns
+        -------
+        str
+            The text alternative of the current figure.
+        """
         out = ", ".join(t.get_text() for t in self.diagram.value_texts[-1])
         settings = "; ".join(
             f"{self.labels[n]} {ACTIVATIONS[v][0]}"
