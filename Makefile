@@ -11,7 +11,7 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test lab serve clean book-offline notebooks-colab notebooks-minimum
+.PHONY: book test check lab serve clean book-offline notebooks-colab notebooks-minimum
 
 book: $(VENV)/.installed-book
 	$(PYTHON) tools/set_repository_url.py
@@ -24,6 +24,13 @@ test: $(VENV)/.installed-dev
 	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(JS_PACKAGES); else echo "npm not found: the browser tests will be skipped"; fi
 	$(PYTHON) -m pytest
 
+# Everyday checks, in about a minute: lint, format, and every test that needs neither a book
+# build, the pinned environments nor a browser (`make test` runs those too).
+check: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PYTHON) -m pytest -q -m "not book and not envs and not browser"
+
 # The book with MathJax, RequireJS and the widget manager copied in: no network needed
 # (serve it with `python3 -m http.server -d _build/html-offline`; browsers block file:// fonts).
 book-offline: book $(JS_PACKAGES)
@@ -33,7 +40,7 @@ $(JS_PACKAGES): js/package.json js/package-lock.json
 	npm ci --prefix js --no-audit --no-fund --ignore-scripts
 
 # Every notebook in Colab's versions (Python 3.13) or at the declared minimum versions (Python 3.10),
-# in .venv-colab / .venv-minimum (`make test` runs both through tests/test_environments.py).
+# in .venv-colab / .venv-minimum (`make test` runs both through tests/book/test_environments.py).
 notebooks-colab notebooks-minimum: $(VENV)/.installed-dev
 	$(PYTHON) tools/run_notebooks.py --env $(@:notebooks-%=%)
 

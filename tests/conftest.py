@@ -1,4 +1,12 @@
-"""Shared fixtures: one fresh build of the whole book per test session.
+"""Shared fixtures and markers: one fresh build of the whole book per test session.
+
+The tests are grouped by what they test: ``engine/`` (nncore's layers, losses, optimisers,
+training, docstrings), ``drawing/`` (nncore.plot and nncore.widgets), ``bookcode/`` (nnbook:
+claims, exercise checkers, chapter experiments and explorers), ``book/`` (the build, the
+notebooks, the tools, the Colab and minimum-version environments) and ``browser/`` (the
+built pages in headless Chromium). Markers are given here, by what a test needs:
+``book`` (a book build), ``envs`` (the pinned environments), ``browser`` (Chromium).
+``make check`` runs the rest.
 
 `built_book` runs ``jupyter-book build`` once, with every notebook executed anew (no
 execution cache), into a temporary folder; the build tests, the chapter tests and the
@@ -18,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 # Every test draws off-screen: matplotlib reads this when it is first imported.
 os.environ.setdefault("MPLBACKEND", "Agg")
 BUILD_FLAGS = ("-W", "-n", "--keep-going")  # the flags `make book` uses
@@ -209,6 +217,18 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BookBuild:
     cache = output_dir / "_build" / ".jupyter_cache"
     config = fresh_cache_config(REPO_ROOT / "_config.yml", output_dir / "_config.yml", cache)
     return jupyter_book_build(REPO_ROOT, output_dir, config=config, parallel=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, so that `make check` can leave the slow ones out."""
+    for item in items:
+        path = Path(str(item.path))
+        if "browser" in path.parts:
+            item.add_marker(pytest.mark.browser)
+        if path.name == "test_environments.py":
+            item.add_marker(pytest.mark.envs)
+        if {"built_book", "run_jupyter_book"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.book)
 
 
 def _in_ci() -> bool:

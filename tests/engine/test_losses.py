@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from nncore_fixtures import REFERENCE_LOSSES, loss_inputs, soft_labels
 
 import nncore as nc
-from nncore_fixtures import REFERENCE_LOSSES, loss_inputs, soft_labels
 
 
 # --------------------------------------------------------------------- hand values

@@ -9,12 +9,11 @@ cells of every notebook of the book and names the file, cell and line of each su
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(
     p.relative_to(REPO_ROOT).as_posix()
     for folder in ("chapters", "appendix")

@@ -6,14 +6,12 @@ import re
 import subprocess
 import sys
 import textwrap
-import tomllib
-from pathlib import Path
 
 import pytest
+import tomllib
+from repo_root import REPO_ROOT
 
 import nncore as nc
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_python(code: str) -> str:
@@ -102,7 +100,7 @@ def test_submodule_functions_are_documented(module):
 
 
 # --------------------------------------------------------------------- shapes stated
-# numpydoc's validator (tests/test_docstrings.py) checks the sections: every parameter
+# numpydoc's validator (tests/engine/test_docstrings.py) checks the sections: every parameter
 # documented, a Returns section, known headings in order. Here: the array functions and
 # methods also say what shapes go in and come out.
 ARRAY_FUNCTIONS = [

@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from nncore_fixtures import raises_with, separable_data, snapshot
 
 import nncore as nc
-from nncore_fixtures import raises_with, separable_data, snapshot
 
 
 def run(seed=0, **kwargs):

@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from nncore_fixtures import raises_with
 
 import nncore as nc
-from nncore_fixtures import raises_with
 
 
 # ------------------------------------------------------------- make_positive_features

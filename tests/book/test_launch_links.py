@@ -14,8 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import yaml
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from repo_root import REPO_ROOT
 
 
 class _Links(HTMLParser):

@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = REPO_ROOT / "tools" / "set_repository_url.py"
 FIRST_NOTEBOOK = REPO_ROOT / "chapters" / "01_regression_or_classification.ipynb"
 FORK = "https://github.com/another-org/a-fork"

@@ -15,8 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO_ROOT / "chapters").glob("*.ipynb")) + sorted(
     (REPO_ROOT / "appendix").glob("*.ipynb")
 )

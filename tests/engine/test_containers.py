@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from nncore_fixtures import network_4231, raises_with
 
 import nncore as nc
-from nncore_fixtures import network_4231, raises_with
 
 ONES = np.ones(4)
 

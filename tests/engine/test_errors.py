@@ -11,9 +11,9 @@ import textwrap
 
 import numpy as np
 import pytest
+from nncore_fixtures import ACTIVATIONS, network_4231, raises_with
 
 import nncore as nc
-from nncore_fixtures import ACTIVATIONS, network_4231, raises_with
 
 LOSSES = {
     "MSELoss": nc.MSELoss,

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 import tomllib
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 RUNNER = REPO_ROOT / "tools" / "run_notebooks.py"
 SHARED_COLAB = REPO_ROOT.parent / "shared" / "colab" / "runtime.txt"
 COMMITTED_COLAB = REPO_ROOT / "envs" / "colab-constraints.txt"

@@ -40,7 +40,7 @@ NNCORE_MODULES = ["nncore", "nncore.plot", "nncore.widgets"]
 # The reference solutions of the coding exercises are not validated: each chapter's exercise
 # cell carries the full numpydoc docstring (parameters, shapes, returns) of the function the
 # reader writes, the folded solution repeats the function with a one-line reminder only, and
-# tests/test_exercises_notebooks.py keeps that folded copy identical to solutions.py.
+# tests/book/test_exercises_notebooks.py keeps that folded copy identical to solutions.py.
 NOT_VALIDATED = {"nnbook.exercises.solutions"}
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import nbformat
 import yaml
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 EXECUTE_BOOK = REPO_ROOT / "tools" / "execute_book.py"
 
 

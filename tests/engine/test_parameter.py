@@ -1,9 +1,9 @@
 """nc.Parameter: float64 values, a gradient of the same shape, a readable name."""
 
 import numpy as np
+from nncore_fixtures import raises_with
 
 import nncore as nc
-from nncore_fixtures import raises_with
 
 
 def test_data_is_a_float64_copy():

@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from nncore_fixtures import raises_with
 
 import nncore as nc
-from nncore_fixtures import raises_with
 
 
 def draw(initializer, shape=(200, 300), fan_in=300, fan_out=200, seed=0):

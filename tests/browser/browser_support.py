@@ -1,4 +1,4 @@
-"""Helpers of the browser tests (tests/test_browser.py): a local web server for the built
+"""Helpers of the browser tests (tests/browser/test_browser.py): a local web server for the built
 book, local copies of the scripts the pages load from CDNs, the check of text alternatives,
 and `js`, which loads the in-page measurements from ``tests/browser/js/*.js``.
 
@@ -25,11 +25,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-TESTS_DIR = Path(__file__).resolve().parent
-JS_DIR = TESTS_DIR.parent / "js"
+HERE = Path(__file__).resolve().parent
+JS_DIR = HERE.parents[1] / "js"
 NODE_MODULES = JS_DIR / "node_modules"
 NPM_INSTALL_HINT = "npm ci --prefix js"
-BROWSER_JS_DIR = TESTS_DIR / "browser" / "js"  # the functions the tests run in the pages
+BROWSER_JS_DIR = HERE / "js"  # the functions the tests run in the pages
 CHROMIUM_INSTALL_HINT = "apt-get install -y chromium"
 
 # Flags for a headless Chromium that reaches nothing by itself (no updates, sync, QUIC...).

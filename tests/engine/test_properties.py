@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from nncore_fixtures import ACTIVATIONS, PROPERTY_SETTINGS, no_float_warnings
 
 import nncore as nc
 import nncore.functional as F
-from nncore_fixtures import ACTIVATIONS, PROPERTY_SETTINGS, no_float_warnings
 
 LOSS_NAMES = ["MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss", "CrossEntropyProbs"]
 

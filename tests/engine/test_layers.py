@@ -4,9 +4,9 @@ import math
 
 import numpy as np
 import pytest
+from nncore_fixtures import ACTIVATIONS, raises_with
 
 import nncore as nc
-from nncore_fixtures import ACTIVATIONS, raises_with
 
 
 # ------------------------------------------------------------------------------ Linear

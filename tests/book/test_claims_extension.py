@@ -12,8 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from repo_root import REPO_ROOT
 
 CONFIG = f"""\
 title: Claims test

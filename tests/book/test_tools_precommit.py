@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 
 import yaml
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 CONFIG = REPO_ROOT / ".pre-commit-config.yaml"
 PRE_COMMIT = Path(sys.executable).with_name("pre-commit")
 

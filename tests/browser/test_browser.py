@@ -45,13 +45,13 @@ from browser_support import (
     missing_npm_packages,
 )
 from browser_visit import PHONE, PageVisit, visit_page
+from repo_root import REPO_ROOT
 
 pytest.importorskip(
     "pytest_playwright",
     reason="the browser tests need pytest-playwright: pip install -r requirements-dev.txt",
 )
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 # --------------------------------------------------------------------------- set-up
 
 
@@ -189,7 +189,7 @@ def test_page_loads_without_errors_or_network(visit: PageVisit):
     assert not visit.unknown_cdn_scripts, (
         f"{visit.docname} loads scripts the tests have no local copy of: "
         f"{visit.unknown_cdn_scripts}; "
-        f"add them to CDN_PACKAGES in tests/browser_support.py and to js/package.json"
+        f"add them to CDN_PACKAGES in tests/browser/browser_support.py and to js/package.json"
     )
     assert not visit.page_errors, (
         f"{visit.docname}: uncaught errors in the page: {visit.page_errors}"

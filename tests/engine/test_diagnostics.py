@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from nncore_fixtures import raises_with, snapshot
 
 import nncore as nc
-from nncore_fixtures import raises_with, snapshot
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+from repo_root import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 WORKFLOW = REPO_ROOT / ".github" / "workflows" / "book.yml"
 BIN = Path(sys.executable).parent
 ACTIONLINT = BIN / "jactionlint"

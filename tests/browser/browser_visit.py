@@ -3,7 +3,7 @@
 `visit_page` opens a page (in a Playwright page the caller made), waits for MathJax and the
 widget manager, measures the page with the functions in ``tests/browser/js``, moves every
 control with the keyboard and compares the figure beside it before and after. The verdicts
-are the tests' (tests/test_browser.py); this module only records.
+are the tests' (tests/browser/test_browser.py); this module only records.
 """
 
 from __future__ import annotations

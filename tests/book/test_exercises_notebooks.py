@@ -16,10 +16,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from repo_root import REPO_ROOT
 
 from nnbook.exercises import EXERCISES, NOT_IMPLEMENTED, solutions
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = {int(p.name[:2]): p for p in sorted((REPO_ROOT / "chapters").glob("0*.ipynb"))}
 HIDDEN_FIRST_LINE = "# Checks the reference solution (hidden in the book)"
 SECTION = "## Coding exercises"

@@ -9,16 +9,16 @@ import math
 
 import numpy as np
 import pytest
-
-import nncore as nc
 from nncore_fixtures import (
     ACTIVATIONS,
     GRAD_TOL,
-    checkable_input,
     REFERENCE_LOSSES,
+    checkable_input,
     loss_inputs,
     soft_labels,
 )
+
+import nncore as nc
 
 
 def assert_all_below(errors: dict[str, float], tol: float = GRAD_TOL) -> None:
