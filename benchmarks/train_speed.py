@@ -60,8 +60,16 @@ def train_nncore(x, y, weights, orders):
     for p, w in zip(model.parameters(), weights):
         p.data[...] = w
     opt = nc.SGD(model.parameters(), lr=LR)
-    nc.fit(model, nc.CrossEntropyLoss(), opt, x, y, epochs=len(orders), batch_size=BATCH,
-           rng=ORDER_SEED)
+    nc.fit(
+        model,
+        nc.CrossEntropyLoss(),
+        opt,
+        x,
+        y,
+        epochs=len(orders),
+        batch_size=BATCH,
+        rng=ORDER_SEED,
+    )
     return [p.data for p in model.parameters()]
 
 
@@ -107,7 +115,9 @@ def make_torch_trainer():
         xt = torch.from_numpy(x)
         yt = torch.from_numpy(y)
         model = torch.nn.Sequential(
-            torch.nn.Linear(SIZES[0], SIZES[1]), torch.nn.ReLU(), torch.nn.Linear(SIZES[1], SIZES[2])
+            torch.nn.Linear(SIZES[0], SIZES[1]),
+            torch.nn.ReLU(),
+            torch.nn.Linear(SIZES[1], SIZES[2]),
         ).double()
         with torch.no_grad():
             for p, w in zip(model.parameters(), weights):
@@ -171,8 +181,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--epochs", type=int, default=10)
-    parser.add_argument("--only", choices=["setup", "numpy", "nncore"],
-                        help="run one training untimed (for an instruction counter) and exit")
+    parser.add_argument(
+        "--only",
+        choices=["setup", "numpy", "nncore"],
+        help="run one training untimed (for an instruction counter) and exit",
+    )
     args = parser.parse_args()
 
     data = nc.load_digits(rng=0)
@@ -205,8 +218,10 @@ def main() -> None:
 
     floor = statistics.median(times["numpy loop (floor)"])
     steps = args.epochs * -(-len(x) // BATCH)
-    print(f"Training 64-32-10 ReLU MLP, SGD lr={LR}, batch {BATCH}, {args.epochs} epochs "
-          f"({steps} steps) on {len(x)} digits; median of {args.rounds} interleaved rounds")
+    print(
+        f"Training 64-32-10 ReLU MLP, SGD lr={LR}, batch {BATCH}, {args.epochs} epochs "
+        f"({steps} steps) on {len(x)} digits; median of {args.rounds} interleaved rounds"
+    )
     print(f"{'implementation':<26}{'median s':>10}{'us/step':>10}{'x numpy floor':>15}")
     for name, ts in times.items():
         med = statistics.median(ts)

@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 
 DIVERGED_HINT = (
-    "training may have diverged: try a smaller learning rate "
-    "(or check the data for missing values)"
+    "training may have diverged: try a smaller learning rate (or check the data for missing values)"
 )
 
 DATA_HINT = (
@@ -65,9 +64,7 @@ def as_float_array(
         arr = np.asarray(x, dtype=np.float64)
     if not np.isfinite(arr).all():
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
-        raise ValueError(
-            f"{where}: the {name} contains {bad} NaN or infinite value(s); {hint}."
-        )
+        raise ValueError(f"{where}: the {name} contains {bad} NaN or infinite value(s); {hint}.")
     return arr
 
 
@@ -104,9 +101,7 @@ def check_size(
             f"{value!r} of type {type(value).__name__}. Pass a whole number such as 4."
         )
     if value <= 0:
-        raise ValueError(
-            f"{where}: {name} must be a positive integer ({what}), got {value}. {why}"
-        )
+        raise ValueError(f"{where}: {name} must be a positive integer ({what}), got {value}. {why}")
     return int(value)
 
 
@@ -116,8 +111,7 @@ def check_number(
     """Return ``value`` as a finite ``float`` not below ``low`` (above it if ``strict``)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(
-            f"{where}: {name} must be a real number, got {value!r} of type "
-            f"{type(value).__name__}."
+            f"{where}: {name} must be a real number, got {value!r} of type {type(value).__name__}."
         )
     value = float(value)
     if not np.isfinite(value):

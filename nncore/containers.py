@@ -251,8 +251,9 @@ class Sequential(Module):
         for b in self.blocks():
             z = outputs[b.index].copy()
             h = z if b.activation is None else outputs[b.index + 1].copy()
-            traces.append(LayerTrace(b.index if by_index else b.position, b.linear,
-                                     b.activation, z, h))
+            traces.append(
+                LayerTrace(b.index if by_index else b.position, b.linear, b.activation, z, h)
+            )
         return traces
 
     def trace(self, x: ArrayLike) -> list[LayerTrace]:

@@ -55,8 +55,9 @@ def make_positive_features(
     where = "make_positive_features"
     n = check_size(n_samples, where=where, name="n_samples")
     scale = check_number(scale, where=where, name="scale", low=0.0, strict=True)
-    frac = check_number(positive_fraction, where=where, name="positive_fraction", low=0.0,
-                        strict=True)
+    frac = check_number(
+        positive_fraction, where=where, name="positive_fraction", low=0.0, strict=True
+    )
     if frac >= 1.0:
         raise ValueError(f"{where}: positive_fraction must be below 1, got {frac:g}.")
     gen = as_rng(rng, where=where)
@@ -197,16 +198,13 @@ def load_digits(*, test_size: float = 0.25, rng: np.random.Generator | int = 0) 
     -------
     DigitsSplit
     """
-    test_size = check_number(test_size, where="load_digits", name="test_size", low=0.0,
-                             strict=True)
+    test_size = check_number(test_size, where="load_digits", name="test_size", low=0.0, strict=True)
     if test_size >= 1.0:
         raise ValueError(f"load_digits: test_size must be below 1, got {test_size:g}.")
     try:
         from sklearn.datasets import load_digits as _sk_load_digits
     except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "load_digits needs scikit-learn: pip install scikit-learn"
-        ) from exc
+        raise ImportError("load_digits needs scikit-learn: pip install scikit-learn") from exc
     bunch = _sk_load_digits()
     x = bunch.data.astype(np.float64) / 16.0
     y = bunch.target.astype(np.int64)
@@ -252,9 +250,7 @@ def one_hot(labels: ArrayLike, n_classes: int) -> np.ndarray:
             f"{arr.shape}."
         )
     if arr.size and (arr.min() < 0 or arr.max() >= k):
-        raise ValueError(
-            f"one_hot: labels must lie in 0..{k - 1}, got {arr.min()} to {arr.max()}."
-        )
+        raise ValueError(f"one_hot: labels must lie in 0..{k - 1}, got {arr.min()} to {arr.max()}.")
     out = np.zeros((arr.size, k))
     out[np.arange(arr.size), arr] = 1.0
     return out

@@ -11,8 +11,9 @@ from .layers import ReLU
 __all__ = ["inactive_units", "inactive_fraction", "dead_units", "dead_fraction"]
 
 
-def _off_on_every_example(model: Sequential, x: ArrayLike, *, where: str, relu_only: bool
-                          ) -> dict[int, np.ndarray]:
+def _off_on_every_example(
+    model: Sequential, x: ArrayLike, *, where: str, relu_only: bool
+) -> dict[int, np.ndarray]:
     if not isinstance(model, Sequential):
         raise TypeError(f"{where}: expected a Sequential model, got {type(model).__name__}.")
     x = np.asarray(x)

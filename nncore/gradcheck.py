@@ -33,8 +33,9 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     -------
     numpy.ndarray, same shape as ``x``
     """
-    h = check_number(h, where="numerical_gradient", name="h (the finite-difference step)",
-                     low=0.0, strict=True)
+    h = check_number(
+        h, where="numerical_gradient", name="h (the finite-difference step)", low=0.0, strict=True
+    )
     if x.dtype != np.float64:
         raise ValueError(
             f"numerical_gradient: x must be float64 for accurate differences, got {x.dtype}."
@@ -106,8 +107,9 @@ def gradient_check(
         for ``dL/dx``: the largest relative error. Below 1e-7 is correct.
     """
     x = np.array(as_float_array(x, where="gradient_check"))
-    h = check_number(h, where="gradient_check", name="h (the finite-difference step)",
-                     low=0.0, strict=True)
+    h = check_number(
+        h, where="gradient_check", name="h (the finite-difference step)", low=0.0, strict=True
+    )
     if (loss_fn is None) != (target is None):
         raise ValueError(
             "gradient_check: pass both target and loss_fn, or neither (to check the "

@@ -215,8 +215,9 @@ class Linear(Module):
         fans = dict(fan_in=self.in_features, fan_out=self.out_features, rng=gen)
         weight = _initial(weight_init, "weight_init", (self.out_features, self.in_features), fans)
         self.weight = Parameter(weight, name="weight")
-        self.bias = Parameter(_initial(bias_init, "bias_init", (self.out_features,), fans),
-                              name="bias")
+        self.bias = Parameter(
+            _initial(bias_init, "bias_init", (self.out_features,), fans), name="bias"
+        )
 
     # forward: y = x @ W.T + b, keeping x  |  backward: dW += g.T @ x, db += sum(g), dx = g @ W
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -297,9 +298,7 @@ class LeakyReLU(_Elementwise):
     """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
-        self.negative_slope = check_number(
-            negative_slope, where="LeakyReLU", name="negative_slope"
-        )
+        self.negative_slope = check_number(negative_slope, where="LeakyReLU", name="negative_slope")
 
     def _forward(self, z):
         slope = np.where(z > 0, 1.0, self.negative_slope)

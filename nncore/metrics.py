@@ -60,9 +60,7 @@ def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np
         raise ValueError(f"confusion_matrix: label arrays differ in length: {t.shape}, {p.shape}.")
     for name, arr in (("y_true", t), ("y_pred", p)):
         if arr.size and (arr.min() < 0 or arr.max() >= n_classes):
-            raise ValueError(
-                f"confusion_matrix: {name} has labels outside 0..{n_classes - 1}."
-            )
+            raise ValueError(f"confusion_matrix: {name} has labels outside 0..{n_classes - 1}.")
     cm = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(cm, (t, p), 1)
     return cm

@@ -102,8 +102,9 @@ class Optimizer:
 
     def _check_group(self, group: dict) -> None:
         where = type(self).__name__
-        group["lr"] = check_number(group["lr"], where=where, name="lr (learning rate)", low=0.0,
-                                   strict=True)
+        group["lr"] = check_number(
+            group["lr"], where=where, name="lr (learning rate)", low=0.0, strict=True
+        )
         group["weight_decay"] = check_number(
             group["weight_decay"], where=where, name="weight_decay", low=0.0
         )
@@ -214,8 +215,8 @@ class Adam(Optimizer):
                 raise ValueError(
                     f"{where}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got "
                     f"{betas!r}. To change only the first, pass betas=({betas!r}, 0.999)."
-                    if isinstance(betas, (int, float)) else
-                    f"{where}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got "
+                    if isinstance(betas, (int, float))
+                    else f"{where}: betas must be a pair (beta1, beta2) such as (0.9, 0.999), got "
                     f"{betas!r}."
                 )
             for name, b in (("betas[0]", betas[0]), ("betas[1]", betas[1])):
@@ -243,8 +244,9 @@ class Adam(Optimizer):
                     p.data *= 1.0 - lr * wd
                 elif wd:
                     g = g + wd * p.data
-                state = self.state.setdefault(id(p), {"t": 0, "m": np.zeros_like(g),
-                                                      "v": np.zeros_like(g)})
+                state = self.state.setdefault(
+                    id(p), {"t": 0, "m": np.zeros_like(g), "v": np.zeros_like(g)}
+                )
                 state["t"] += 1
                 state["m"] = b1 * state["m"] + (1.0 - b1) * g
                 state["v"] = b2 * state["v"] + (1.0 - b2) * g * g
@@ -299,8 +301,9 @@ def weight_decay_groups(model: Module, weight_decay: float) -> list[dict[str, An
         ``[{"params": weights, "weight_decay": weight_decay},
         {"params": biases, "weight_decay": 0.0}]``, ready for ``SGD(groups, lr=...)``.
     """
-    weight_decay = check_number(weight_decay, where="weight_decay_groups", name="weight_decay",
-                                low=0.0)
+    weight_decay = check_number(
+        weight_decay, where="weight_decay_groups", name="weight_decay", low=0.0
+    )
     params = model.parameters()
     weights = [p for p in params if p.data.ndim >= 2]
     biases = [p for p in params if p.data.ndim < 2]

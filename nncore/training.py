@@ -100,12 +100,25 @@ def fit(
             f"fit: x has {x.shape[0]} examples but y has shape {y_raw.shape}; they must match "
             f"along the first axis."
         )
-    epochs = check_size(epochs, where="fit", name="epochs", what="a number of passes over the "
-                        "data", why="Train for at least one epoch.")
+    epochs = check_size(
+        epochs,
+        where="fit",
+        name="epochs",
+        what="a number of passes over the data",
+        why="Train for at least one epoch.",
+    )
     n = x.shape[0]
-    batch = n if batch_size is None else check_size(
-        batch_size, where="fit", name="batch_size", what="a number of examples per step",
-        why="Pass at least 1, or None for the whole training set in every step.")
+    batch = (
+        n
+        if batch_size is None
+        else check_size(
+            batch_size,
+            where="fit",
+            name="batch_size",
+            what="a number of examples per step",
+            why="Pass at least 1, or None for the whole training set in every step.",
+        )
+    )
     gen = as_rng(rng, where="fit")
     # Every check that needs the whole data runs once, here; the steps then skip them.
     t = _targets(model, loss_fn, x, y, where="fit")
@@ -132,8 +145,16 @@ def fit(
     return history
 
 
-def _train_epoch(model: Module, loss_fn: Loss, optimizer: Optimizer, x: np.ndarray,
-                 t: np.ndarray, order: np.ndarray, batch: int, epoch: int) -> float:
+def _train_epoch(
+    model: Module,
+    loss_fn: Loss,
+    optimizer: Optimizer,
+    x: np.ndarray,
+    t: np.ndarray,
+    order: np.ndarray,
+    batch: int,
+    epoch: int,
+) -> float:
     """One pass over the data in ``order``; returns the mean loss.
 
     The inputs and targets were checked once by ``fit``, so the steps call the
@@ -172,8 +193,7 @@ def _check_finite(params: list[Parameter], when: str) -> None:
     for p in params:
         if not math.isfinite(p.data.sum()):  # NaN or inf anywhere makes the sum NaN or inf
             raise ValueError(
-                f"fit: {when}, parameter {p.name!r} holds NaN or infinite values; "
-                f"{DIVERGED_HINT}."
+                f"fit: {when}, parameter {p.name!r} holds NaN or infinite values; {DIVERGED_HINT}."
             )
 
 
@@ -204,8 +224,9 @@ def _check_components(model: Any, loss_fn: Any, optimizer: Any) -> None:
         )
 
 
-def _targets(model: Module, loss_fn: Loss, x: np.ndarray, y: ArrayLike, *, where: str
-             ) -> np.ndarray:
+def _targets(
+    model: Module, loss_fn: Loss, x: np.ndarray, y: ArrayLike, *, where: str
+) -> np.ndarray:
     """All of ``y``, checked by ``loss_fn`` against the shape of the model's predictions."""
     out, _ = model._forward(x[:1])
     pred_shape = (len(x),) + out.shape[1:]
@@ -215,9 +236,11 @@ def _targets(model: Module, loss_fn: Loss, x: np.ndarray, y: ArrayLike, *, where
 def _validation(model: Module, loss_fn: Loss, data: Any) -> tuple[np.ndarray, np.ndarray]:
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         got = (
-            f"an array of shape {np.shape(data)}" if isinstance(data, np.ndarray)
+            f"an array of shape {np.shape(data)}"
+            if isinstance(data, np.ndarray)
             else f"a {type(data).__name__} of length {len(data)}"
-            if isinstance(data, (tuple, list)) else f"a {type(data).__name__}"
+            if isinstance(data, (tuple, list))
+            else f"a {type(data).__name__}"
         )
         raise ValueError(
             f"fit: validation_data must be a pair (x_val, y_val), got {got}. Pass "

@@ -94,10 +94,24 @@ def jupyter_book_build(
             "--config", str(config or source_dir / "_config.yml"),
             "--build-dir", str(output_dir / "_build"),
         ]  # fmt: skip
-        log = subprocess.run(command_first, cwd=source_dir, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, text=True, timeout=BUILD_TIMEOUT).stdout
+        log = subprocess.run(
+            command_first,
+            cwd=source_dir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+        ).stdout
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", str(source_dir), "--path-output", str(output_dir), *BUILD_FLAGS]
+    command = [
+        str(jupyter_book),
+        "build",
+        str(source_dir),
+        "--path-output",
+        str(output_dir),
+        *BUILD_FLAGS,
+    ]
     if config is not None:
         command += ["--config", str(config)]
     result = subprocess.run(
@@ -111,9 +125,15 @@ def jupyter_book_build(
     )
     log += result.stdout
     if parallel:  # the executed notebooks from the cache into _build/jupyter_execute
-        log += subprocess.run([*command_first, "--after-build"], cwd=source_dir, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              timeout=BUILD_TIMEOUT).stdout
+        log += subprocess.run(
+            [*command_first, "--after-build"],
+            cwd=source_dir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+        ).stdout
     log = ANSI_ESCAPE.sub("", log)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "build.log").write_text(log, encoding="utf-8")
@@ -170,7 +190,10 @@ def toc_docnames(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
             walk(entry.get("chapters", []) + entry.get("sections", []))
 
     walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [str(Path(name).with_suffix("")) if name.endswith((".md", ".ipynb")) else name for name in names]
+    return [
+        str(Path(name).with_suffix("")) if name.endswith((".md", ".ipynb")) else name
+        for name in names
+    ]
 
 
 def toc_notebooks(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
@@ -250,8 +273,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     skipped = _skipped(config)
     if _in_ci() and skipped:
         terminalreporter.write_sep(
-            "=", f"CI=true: {len(skipped)} skipped test(s) count as failures; "
-            "install what they need in .ci/run", red=True, bold=True,
+            "=",
+            f"CI=true: {len(skipped)} skipped test(s) count as failures; "
+            "install what they need in .ci/run",
+            red=True,
+            bold=True,
         )
 
 

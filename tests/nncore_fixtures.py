@@ -125,6 +125,7 @@ def checkable_input(
     of the finite-difference gradients (not the backward pass under test) is
     either exactly 0 (a unit silent on the whole batch) or above ``floor``.
     """
+
     def value() -> float:
         out = model(x)
         return float(np.sum(out)) if loss_fn is None else loss_fn(out, target)

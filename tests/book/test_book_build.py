@@ -47,7 +47,9 @@ def test_every_notebook_was_executed_afresh(built_book, repo_root, toc_notebook)
     executed_code = [c for c in executed.cells if c.cell_type == "code"]
     stored_code = [c for c in stored.cells if c.cell_type == "code"]
     assert [c.source for c in executed_code] == [c.source for c in stored_code]
-    not_run = [i for i, c in enumerate(executed_code) if not isinstance(c.get("execution_count"), int)]
+    not_run = [
+        i for i, c in enumerate(executed_code) if not isinstance(c.get("execution_count"), int)
+    ]
     assert not not_run, f"{toc_notebook}: code cells {not_run} (0-based) were not executed"
 
 
@@ -65,7 +67,9 @@ def test_widget_pages_carry_the_widget_state(built_book, book_notebooks):
         ]
         if ids:
             shown[docname] = ids
-    assert "appendix/interactive_figures" in shown, "the interactive-figures appendix shows no widget"
+    assert "appendix/interactive_figures" in shown, (
+        "the interactive-figures appendix shows no widget"
+    )
 
     for docname, model_ids in shown.items():
         states = WIDGET_STATE_SCRIPT.findall(built_book.page(docname).read_text(encoding="utf-8"))
@@ -76,6 +80,7 @@ def test_widget_pages_carry_the_widget_state(built_book, book_notebooks):
 
 
 # A throwaway book with the real _config.yml shows that failures cannot pass silently.
+
 
 def make_throwaway_book(root: Path, repo_root: Path, page_name: str) -> Path:
     root.mkdir()
@@ -88,10 +93,16 @@ def make_throwaway_book(root: Path, repo_root: Path, page_name: str) -> Path:
     return root
 
 
-def test_a_failing_cell_fails_the_build_and_names_the_notebook(tmp_path, repo_root, run_jupyter_book):
+def test_a_failing_cell_fails_the_build_and_names_the_notebook(
+    tmp_path, repo_root, run_jupyter_book
+):
     book = make_throwaway_book(tmp_path / "book", repo_root, "broken")
     notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.cells = [
         nbformat.v4.new_markdown_cell("# A broken page"),
         nbformat.v4.new_code_cell("x = 1\nraise RuntimeError('this cell fails on purpose')"),
@@ -103,7 +114,9 @@ def test_a_failing_cell_fails_the_build_and_names_the_notebook(tmp_path, repo_ro
 
     assert build.returncode != 0, "a notebook whose cell raises was built with exit status 0"
     assert f"{book / 'broken.ipynb'}" in build.log, "the log does not name the failing notebook"
-    assert "RuntimeError: this cell fails on purpose" in build.log, "the log does not show the cell's error"
+    assert "RuntimeError: this cell fails on purpose" in build.log, (
+        "the log does not show the cell's error"
+    )
 
 
 def test_a_broken_cross_reference_fails_the_build(tmp_path, repo_root, run_jupyter_book):

@@ -56,13 +56,17 @@ def test_text_outputs_repeat_exactly(built_book, repo_root):
     first_texts, second_texts = text_outputs(first), text_outputs(second)
     assert len(first_texts) == len(second_texts)
     for index, (a, b) in enumerate(zip(first_texts, second_texts)):
-        assert a == b, f"{CHAPTER}: code cell {index} (0-based) printed different text on a second run"
+        assert a == b, (
+            f"{CHAPTER}: code cell {index} (0-based) printed different text on a second run"
+        )
 
 
 def test_the_comparison_ignores_only_addresses_and_stream_chunks():
     def notebook(*chunks: str) -> nbformat.NotebookNode:
         cell = nbformat.v4.new_code_cell("...")
-        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text) for text in chunks]
+        cell.outputs = [
+            nbformat.v4.new_output("stream", name="stdout", text=text) for text in chunks
+        ]
         return nbformat.v4.new_notebook(cells=[cell])
 
     assert text_outputs(notebook("<obj at 0x7f3a>")) == text_outputs(notebook("<obj at 0x55b1>"))

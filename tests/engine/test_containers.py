@@ -211,10 +211,16 @@ def test_forward_trace_follows_the_last_forward(model):
 
 # ------------------------------------------------------------------------------ mlp
 def test_mlp_structure():
-    model = nc.mlp([4, 2, 3, 1], activation=lambda: nc.LeakyReLU(0.2),
-                   output_activation=nc.Sigmoid, rng=0)
+    model = nc.mlp(
+        [4, 2, 3, 1], activation=lambda: nc.LeakyReLU(0.2), output_activation=nc.Sigmoid, rng=0
+    )
     assert [type(layer) for layer in model] == [
-        nc.Linear, nc.LeakyReLU, nc.Linear, nc.LeakyReLU, nc.Linear, nc.Sigmoid
+        nc.Linear,
+        nc.LeakyReLU,
+        nc.Linear,
+        nc.LeakyReLU,
+        nc.Linear,
+        nc.Sigmoid,
     ]
     assert model[1] is not model[3]  # one fresh activation per hidden layer
     assert model[1].negative_slope == 0.2

@@ -66,13 +66,18 @@ def test_standardizer_by_hand():
     s = nc.Standardizer().fit(x_train)
     np.testing.assert_array_equal(s.mean_, [2.0, 10.0])
     np.testing.assert_allclose(s.std_, [math.sqrt(8 / 3), 1.0], rtol=1e-15)  # constant: 1
-    np.testing.assert_allclose(s.transform([[2.0, 11.0], [2 + math.sqrt(8 / 3), 10.0]]),
-                               [[0.0, 1.0], [1.0, 0.0]], rtol=1e-15, atol=1e-15)
+    np.testing.assert_allclose(
+        s.transform([[2.0, 11.0], [2 + math.sqrt(8 / 3), 10.0]]),
+        [[0.0, 1.0], [1.0, 0.0]],
+        rtol=1e-15,
+        atol=1e-15,
+    )
 
 
 def test_standardized_training_data_has_mean_0_and_std_1():
-    x = np.random.default_rng(0).normal(loc=[5.0, -3.0, 100.0], scale=[0.1, 2.0, 30.0],
-                                        size=(500, 3))
+    x = np.random.default_rng(0).normal(
+        loc=[5.0, -3.0, 100.0], scale=[0.1, 2.0, 30.0], size=(500, 3)
+    )
     xs = nc.Standardizer().fit_transform(x)
     np.testing.assert_allclose(xs.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(xs.std(axis=0), 1.0, rtol=1e-12)
@@ -178,8 +183,9 @@ def test_digits_test_size_range(size):
 
 # ---------------------------------------------------------------------------- one_hot
 def test_one_hot_by_hand():
-    np.testing.assert_array_equal(nc.one_hot([2, 0, 1, 2], 3),
-                                  [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    np.testing.assert_array_equal(
+        nc.one_hot([2, 0, 1, 2], 3), [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]]
+    )
     assert nc.one_hot(np.array([0]), 4).dtype == np.float64
     assert nc.one_hot(np.array([], dtype=int), 3).shape == (0, 3)
 
@@ -193,8 +199,12 @@ def test_one_hot_rows_sum_to_one_and_invert_with_argmax():
 
 @pytest.mark.parametrize(
     "labels, words",
-    [([0, 3], ["0..2", "3"]), ([-1, 0], ["0..2", "-1"]), ([0.0, 1.0], ["integer"]),
-     ([[0, 1]], ["1-D"])],
+    [
+        ([0, 3], ["0..2", "3"]),
+        ([-1, 0], ["0..2", "-1"]),
+        ([0.0, 1.0], ["integer"]),
+        ([[0, 1]], ["1-D"]),
+    ],
 )
 def test_one_hot_bad_labels(labels, words):
     with raises_with(ValueError, "one_hot", *words):
@@ -203,8 +213,9 @@ def test_one_hot_bad_labels(labels, words):
 
 @pytest.mark.parametrize("test_size", [0.001, 0.999])
 def test_digits_split_never_leaves_a_digit_without_examples(test_size):
-    with raises_with(ValueError, "load_digits", f"test_size={test_size:g}", "empty",
-                     "between 0.003 and 0.991"):
+    with raises_with(
+        ValueError, "load_digits", f"test_size={test_size:g}", "empty", "between 0.003 and 0.991"
+    ):
         nc.load_digits(test_size=test_size)
 
 

@@ -62,8 +62,16 @@ def test_training_leaves_a_dead_unit_bit_for_bit_unchanged(positive_data):
     x, y = positive_data
     model = one_dead_one_live()
     before = snapshot(model)
-    history = nc.fit(model, nc.BCEWithLogitsLoss(), nc.SGD(model.parameters(), lr=0.5),
-                     x, y[:, None].astype(float), epochs=20, batch_size=16, rng=0)
+    history = nc.fit(
+        model,
+        nc.BCEWithLogitsLoss(),
+        nc.SGD(model.parameters(), lr=0.5),
+        x,
+        y[:, None].astype(float),
+        epochs=20,
+        batch_size=16,
+        rng=0,
+    )
     assert history["loss"][-1] < history["loss"][0]  # the network did learn
     W1, b1, W2 = model[0].weight.data, model[0].bias.data, model[2].weight.data
     # everything feeding the dead unit, and its outgoing weight, is frozen
@@ -83,8 +91,15 @@ def test_leaky_relu_unit_is_not_frozen(positive_data):
     model = one_dead_one_live()
     model.layers[1] = nc.LeakyReLU(0.1)
     before = snapshot(model)
-    nc.fit(model, nc.BCEWithLogitsLoss(), nc.SGD(model.parameters(), lr=0.5),
-           x, y[:, None].astype(float), epochs=2, rng=0)
+    nc.fit(
+        model,
+        nc.BCEWithLogitsLoss(),
+        nc.SGD(model.parameters(), lr=0.5),
+        x,
+        y[:, None].astype(float),
+        epochs=2,
+        rng=0,
+    )
     assert not np.array_equal(model[0].weight.data[0], before["0.weight"][0])
 
 

@@ -60,8 +60,9 @@ def test_mismatch_inside_a_sequential_names_the_inner_layer():
 def test_gradient_of_the_wrong_shape_in_backward():
     layer = nc.Linear(4, 2, rng=0)
     layer(np.ones((3, 4)))
-    with raises_with(ValueError, "Linear(in_features=4, out_features=2)", "gradient",
-                     "(3, 2)", "(3, 1)"):
+    with raises_with(
+        ValueError, "Linear(in_features=4, out_features=2)", "gradient", "(3, 2)", "(3, 1)"
+    ):
         layer.backward(np.ones((3, 1)))
 
 
@@ -73,8 +74,9 @@ DIVERGED = ("diverged", "smaller learning rate")
 def test_non_finite_input_to_linear(bad):
     x = np.ones((3, 4))
     x[1, 2] = bad
-    with raises_with(ValueError, "Linear(in_features=4, out_features=2)", "NaN or infinite",
-                     *DIVERGED):
+    with raises_with(
+        ValueError, "Linear(in_features=4, out_features=2)", "NaN or infinite", *DIVERGED
+    ):
         nc.Linear(4, 2, rng=0)(x)
 
 
@@ -232,12 +234,15 @@ def test_non_integer_layer_size(size):
         nc.Linear(size, 2)
 
 
-@pytest.mark.parametrize("sizes, words", [
-    ([4, 0, 1], ["layer_sizes[1]", "positive integer"]),
-    ([4, 2.5, 1], ["layer_sizes[1]", "positive integer"]),
-    ([4, 2, -1], ["layer_sizes[2]", "positive integer"]),
-    ([4], ["at least two layer sizes"]),
-])
+@pytest.mark.parametrize(
+    "sizes, words",
+    [
+        ([4, 0, 1], ["layer_sizes[1]", "positive integer"]),
+        ([4, 2.5, 1], ["layer_sizes[1]", "positive integer"]),
+        ([4, 2, -1], ["layer_sizes[2]", "positive integer"]),
+        ([4], ["at least two layer sizes"]),
+    ],
+)
 def test_bad_mlp_sizes(sizes, words):
     with raises_with(ValueError, "mlp", *words):
         nc.mlp(sizes)
@@ -316,8 +321,11 @@ def test_optimiser_given_layers_instead_of_parameters():
 BEFORE = r"backward() was called before"
 
 
-@pytest.mark.parametrize("layer", [nc.Linear(3, 2, rng=0)] + [f() for f in ACTIVATIONS.values()],
-                         ids=lambda layer: type(layer).__name__)
+@pytest.mark.parametrize(
+    "layer",
+    [nc.Linear(3, 2, rng=0)] + [f() for f in ACTIVATIONS.values()],
+    ids=lambda layer: type(layer).__name__,
+)
 def test_backward_before_forward_in_layers(layer):
     with raises_with(RuntimeError, BEFORE, "forward"):
         layer.backward(np.ones(2))
@@ -365,8 +373,9 @@ def test_relative_error_needs_equal_shapes():
         nc.relative_error(np.ones(2), np.ones(3))
 
 
-@pytest.mark.parametrize("rng", ["seed", 1.5, np.random.RandomState(0)],
-                         ids=["string", "float", "RandomState"])
+@pytest.mark.parametrize(
+    "rng", ["seed", 1.5, np.random.RandomState(0)], ids=["string", "float", "RandomState"]
+)
 def test_rng_must_be_a_generator_or_seed(rng):
     with raises_with(ValueError, "Linear", "rng", "default_rng"):
         nc.Linear(2, 2, rng=rng)
@@ -407,10 +416,13 @@ def test_a_masked_array_is_refused():
 
 
 # ------------------------------------------------------------- initialisers of Linear
-@pytest.mark.parametrize("value, words", [
-    (0, ["weight_init", "initialiser", "nc.init.constant(0)"]),
-    ("zeros", ["weight_init", "initialiser", "'zeros'"]),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (0, ["weight_init", "initialiser", "nc.init.constant(0)"]),
+        ("zeros", ["weight_init", "initialiser", "'zeros'"]),
+    ],
+)
 def test_weight_init_that_is_not_an_initialiser(value, words):
     with raises_with(TypeError, *words):
         nc.Linear(3, 2, weight_init=value)
@@ -427,11 +439,14 @@ def test_an_initialiser_returning_a_scalar():
 
 
 # ----------------------------------------------------------- activations given to mlp
-@pytest.mark.parametrize("activation, exc, words", [
-    (nc.ReLU(), TypeError, ["activation", "class nc.ReLU", "not nc.ReLU()"]),
-    ("relu", TypeError, ["activation", "Module class such as nc.ReLU", "'relu'"]),
-    (lambda: "relu", TypeError, ["activation()", "must return an nncore Module", "str"]),
-])
+@pytest.mark.parametrize(
+    "activation, exc, words",
+    [
+        (nc.ReLU(), TypeError, ["activation", "class nc.ReLU", "not nc.ReLU()"]),
+        ("relu", TypeError, ["activation", "Module class such as nc.ReLU", "'relu'"]),
+        (lambda: "relu", TypeError, ["activation()", "must return an nncore Module", "str"]),
+    ],
+)
 def test_mlp_activation_must_make_new_layers(activation, exc, words):
     with raises_with(exc, *words):
         nc.mlp([2, 3, 1], activation=activation)

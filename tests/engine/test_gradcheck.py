@@ -196,8 +196,9 @@ class _WrongSquare(nc.Module):
 def test_gradient_check_catches_a_reduction_mismatch():
     rng = np.random.default_rng(9)
     model = nc.Sequential(nc.Linear(3, 4, rng=rng))
-    errors = nc.gradient_check(model, rng.normal(size=(5, 3)), rng.normal(size=(5, 4)),
-                               _Sklearn8349SquaredError())
+    errors = nc.gradient_check(
+        model, rng.normal(size=(5, 3)), rng.normal(size=(5, 4)), _Sklearn8349SquaredError()
+    )
     assert min(errors.values()) > 0.5  # the gradient is k = 4 times too large: error 3/5
 
 

@@ -15,8 +15,9 @@ import nncore as nc
 
 
 def run_python(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code],
-                            capture_output=True, text=True, cwd=REPO_ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO_ROOT
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -45,8 +46,10 @@ def test_import_needs_numpy_only():
     loaded = modules_after("import nncore")
     assert not loaded & {"matplotlib", "ipywidgets", "sklearn", "scipy", "IPython"}
     third_party = {
-        m for m in loaded
-        if m not in sys.stdlib_module_names and not m.startswith("_")
+        m
+        for m in loaded
+        if m not in sys.stdlib_module_names
+        and not m.startswith("_")
         and m not in {"numpy", "nncore"}
     }
     assert third_party == set()
@@ -83,15 +86,28 @@ def test_all_lists_no_name_twice():
 
 
 def test_assignment_names_are_public():
-    for name in ["Linear", "ReLU", "LeakyReLU", "Sigmoid", "Sequential", "mlp", "SGD",
-                 "count_parameters", "gradient_check", "dead_units", "fit", "load_digits"]:
+    for name in [
+        "Linear",
+        "ReLU",
+        "LeakyReLU",
+        "Sigmoid",
+        "Sequential",
+        "mlp",
+        "SGD",
+        "count_parameters",
+        "gradient_check",
+        "dead_units",
+        "fit",
+        "load_digits",
+    ]:
         assert name in nc.__all__
 
 
 @pytest.mark.parametrize("module", [nc.functional, nc.init], ids=["functional", "init"])
 def test_submodule_functions_are_documented(module):
     names = getattr(module, "__all__", None) or [
-        n for n, f in vars(module).items()
+        n
+        for n, f in vars(module).items()
         if inspect.isfunction(f) and not n.startswith("_") and f.__module__ == module.__name__
     ]
     assert names
@@ -104,7 +120,8 @@ def test_submodule_functions_are_documented(module):
 # documented, a Returns section, known headings in order. Here: the array functions and
 # methods also say what shapes go in and come out.
 ARRAY_FUNCTIONS = [
-    name for name in nc.__all__
+    name
+    for name in nc.__all__
     if inspect.isfunction(getattr(nc, name)) and takes_arrays(getattr(nc, name))
 ]
 
@@ -119,8 +136,13 @@ ARRAY_METHODS = [
 
 def test_the_shape_checks_cover_the_api():
     assert {"gradient_check", "fit", "one_hot", "accuracy"} <= set(ARRAY_FUNCTIONS)
-    assert {("Linear", "forward"), ("ReLU", "backward"), ("CrossEntropyLoss", "forward"),
-            ("Sequential", "backward"), ("Standardizer", "transform")} <= set(ARRAY_METHODS)
+    assert {
+        ("Linear", "forward"),
+        ("ReLU", "backward"),
+        ("CrossEntropyLoss", "forward"),
+        ("Sequential", "backward"),
+        ("Standardizer", "transform"),
+    } <= set(ARRAY_METHODS)
 
 
 def _assert_states_shape(doc: str | None, what: str) -> None:

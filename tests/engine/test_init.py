@@ -61,8 +61,9 @@ def test_the_global_numpy_state_is_never_used():
 
 
 def test_linear_uses_the_initialisers_given():
-    layer = nc.Linear(2, 1, weight_init=nc.init.uniform(-0.05, 0.05),
-                      bias_init=nc.init.constant(0.25), rng=0)
+    layer = nc.Linear(
+        2, 1, weight_init=nc.init.uniform(-0.05, 0.05), bias_init=nc.init.constant(0.25), rng=0
+    )
     assert np.all(np.abs(layer.weight.data) <= 0.05)
     np.testing.assert_array_equal(layer.bias.data, [0.25])
 

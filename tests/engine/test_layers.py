@@ -175,8 +175,9 @@ def test_softmax_backward_by_hand():
     layer = nc.Softmax()
     layer(np.log([1.0, 2.0, 3.0]))
     # s = [1, 2, 3] / 6 and g = e_1: s * (g - s.g) = [5, -2, -3] / 36
-    np.testing.assert_allclose(layer.backward([1.0, 0.0, 0.0]), np.array([5, -2, -3]) / 36,
-                               rtol=1e-14)
+    np.testing.assert_allclose(
+        layer.backward([1.0, 0.0, 0.0]), np.array([5, -2, -3]) / 36, rtol=1e-14
+    )
 
 
 def test_softmax_backward_is_the_jacobian_product():
@@ -186,8 +187,7 @@ def test_softmax_backward_is_the_jacobian_product():
     s = layer(z)
     for i in range(4):
         jacobian = np.diag(s[i]) - np.outer(s[i], s[i])  # ds_a / dz_b
-        np.testing.assert_allclose(layer.backward(g)[i], jacobian.T @ g[i], rtol=1e-12,
-                                   atol=1e-15)
+        np.testing.assert_allclose(layer.backward(g)[i], jacobian.T @ g[i], rtol=1e-12, atol=1e-15)
 
 
 @pytest.mark.parametrize("name", list(ACTIVATIONS))
@@ -212,8 +212,13 @@ def test_activations_do_not_change_their_input(name):
 
 @pytest.mark.parametrize(
     "layer, text",
-    [(nc.ReLU(), "ReLU()"), (nc.Sigmoid(), "Sigmoid()"), (nc.Tanh(), "Tanh()"),
-     (nc.Identity(), "Identity()"), (nc.Softmax(), "Softmax()")],
+    [
+        (nc.ReLU(), "ReLU()"),
+        (nc.Sigmoid(), "Sigmoid()"),
+        (nc.Tanh(), "Tanh()"),
+        (nc.Identity(), "Identity()"),
+        (nc.Softmax(), "Softmax()"),
+    ],
 )
 def test_activation_repr(layer, text):
     assert repr(layer) == text

@@ -90,8 +90,9 @@ def test_bce_with_logits_equals_bce_of_sigmoid():
     with_logits, on_probs = nc.BCEWithLogitsLoss(), nc.BCELoss()
     assert with_logits(z, t) == pytest.approx(on_probs(s, t), rel=1e-12)
     # chain rule: dL/dz = dL/ds * s (1 - s)
-    np.testing.assert_allclose(with_logits.backward(), on_probs.backward() * s * (1 - s),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        with_logits.backward(), on_probs.backward() * s * (1 - s), rtol=1e-10
+    )
 
 
 def test_bce_stays_finite_at_hard_probabilities():
@@ -121,10 +122,9 @@ def test_loss_does_not_change_its_inputs(name):
 
 
 def test_loss_reprs():
-    assert [repr(c()) for c in (nc.MSELoss, nc.BCELoss, nc.BCEWithLogitsLoss,
-                                nc.CrossEntropyLoss)] == [
-        "MSELoss()", "BCELoss()", "BCEWithLogitsLoss()", "CrossEntropyLoss()"
-    ]
+    assert [
+        repr(c()) for c in (nc.MSELoss, nc.BCELoss, nc.BCEWithLogitsLoss, nc.CrossEntropyLoss)
+    ] == ["MSELoss()", "BCELoss()", "BCEWithLogitsLoss()", "CrossEntropyLoss()"]
 
 
 def test_backward_returns_a_new_array_each_time():

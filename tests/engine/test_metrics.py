@@ -20,9 +20,7 @@ def test_accuracy_accepts_booleans():
 def test_confusion_matrix_by_hand():
     y_true = [0, 0, 1, 2, 2, 2]
     y_pred = [0, 1, 1, 2, 0, 2]
-    expected = [[1, 1, 0],
-                [0, 1, 0],
-                [1, 0, 2]]
+    expected = [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
     cm = nc.confusion_matrix(y_true, y_pred, 3)
     np.testing.assert_array_equal(cm, expected)
     assert cm.dtype.kind == "i"
@@ -30,8 +28,9 @@ def test_confusion_matrix_by_hand():
 
 
 def test_confusion_matrix_has_rows_for_absent_classes():
-    np.testing.assert_array_equal(nc.confusion_matrix([0, 0], [0, 0], 3),
-                                  [[2, 0, 0], [0, 0, 0], [0, 0, 0]])
+    np.testing.assert_array_equal(
+        nc.confusion_matrix([0, 0], [0, 0], 3), [[2, 0, 0], [0, 0, 0], [0, 0, 0]]
+    )
 
 
 def test_scores_instead_of_labels_get_a_hint():

@@ -146,7 +146,10 @@ def test_adam_second_step_by_hand():
 def test_adam_defaults_follow_pytorch():
     group = nc.Adam([param([1.0], [0.0])]).param_groups[0]
     assert (group["lr"], tuple(group["betas"]), group["eps"], group["weight_decay"]) == (
-        1e-3, (0.9, 0.999), 1e-8, 0.0
+        1e-3,
+        (0.9, 0.999),
+        1e-8,
+        0.0,
     )
     assert nc.AdamW([param([1.0], [0.0])]).param_groups[0]["weight_decay"] == 0.01
 

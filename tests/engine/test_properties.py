@@ -32,9 +32,12 @@ def networks(draw):
     batch = draw(st.one_of(st.none(), st.integers(1, 8)))
     shape = (sizes[0],) if batch is None else (batch, sizes[0])
     x = draw(hnp.arrays(np.float64, shape, elements=finite(-5, 5)))
-    model = nc.mlp(sizes, activation=ACTIVATIONS[activation],
-                   output_activation=ACTIVATIONS[output] if output else None,
-                   rng=draw(st.integers(0, 2**32 - 1)))
+    model = nc.mlp(
+        sizes,
+        activation=ACTIVATIONS[activation],
+        output_activation=ACTIVATIONS[output] if output else None,
+        rng=draw(st.integers(0, 2**32 - 1)),
+    )
     return model, x, sizes
 
 
@@ -123,8 +126,9 @@ def test_losses_reduce_by_the_mean(case):
     grad = loss.backward().copy()
     doubled = loss(np.concatenate([pred, pred]), np.concatenate([target, target]))
     assert doubled == pytest.approx(value, rel=1e-12, abs=1e-12)
-    np.testing.assert_allclose(loss.backward(), np.concatenate([grad, grad]) / 2,
-                               rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(
+        loss.backward(), np.concatenate([grad, grad]) / 2, rtol=1e-12, atol=1e-300
+    )
 
 
 @PROPERTY_SETTINGS
@@ -151,8 +155,11 @@ def test_cross_entropy_ignores_a_shift_of_the_logits(case, shift):
 
 # ---------------------------------------------------------------- softmax and sigmoid
 @PROPERTY_SETTINGS
-@given(hnp.arrays(np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6),
-                  elements=finite(-1e4, 1e4)))
+@given(
+    hnp.arrays(
+        np.float64, hnp.array_shapes(min_dims=2, max_dims=2, max_side=6), elements=finite(-1e4, 1e4)
+    )
+)
 def test_softmax_rows_sum_to_one(z):
     with no_float_warnings():
         s = nc.Softmax()(z)
@@ -165,8 +172,7 @@ def test_softmax_rows_sum_to_one(z):
 
 
 @PROPERTY_SETTINGS
-@given(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=5),
-                  elements=finite(-1e4, 1e4)))
+@given(hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=5), elements=finite(-1e4, 1e4)))
 def test_sigmoid_is_stable_and_symmetric(z):
     layer = nc.Sigmoid()
     with no_float_warnings():
@@ -218,9 +224,11 @@ def test_softmax_and_log_softmax_limits():
         log_s = F.log_softmax(z)
         lse = F.logsumexp(z)
     np.testing.assert_array_equal(s, [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0]])
-    np.testing.assert_allclose(log_s, [[0.0, -2 * BIG, -BIG],
-                                       [-math.log(2), -math.log(2), -2 * BIG - math.log(2)]],
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        log_s,
+        [[0.0, -2 * BIG, -BIG], [-math.log(2), -math.log(2), -2 * BIG - math.log(2)]],
+        rtol=1e-12,
+    )
     np.testing.assert_allclose(lse[:, 0], [BIG, BIG + math.log(2)], rtol=1e-15)
 
 
@@ -267,9 +275,11 @@ def test_bce_with_logits_small_loss_keeps_its_precision():
 
 def test_tanh_and_relu_at_extremes():
     z = np.array([-BIG, BIG])
-    for layer, expected, slope in [(nc.Tanh(), [-1.0, 1.0], [0.0, 0.0]),
-                                   (nc.ReLU(), [0.0, BIG], [0.0, 1.0]),
-                                   (nc.LeakyReLU(0.01), [-100.0, BIG], [0.01, 1.0])]:
+    for layer, expected, slope in [
+        (nc.Tanh(), [-1.0, 1.0], [0.0, 0.0]),
+        (nc.ReLU(), [0.0, BIG], [0.0, 1.0]),
+        (nc.LeakyReLU(0.01), [-100.0, BIG], [0.01, 1.0]),
+    ]:
         with no_float_warnings():
             out = layer(z)
             grad = layer.backward(np.ones(2))

@@ -47,8 +47,16 @@ def test_shuffling_depends_on_the_seed():
     losses = []
     for seed in (1, 2):
         model = nc.mlp([2, 8, 1], rng=0)  # same start
-        history = nc.fit(model, nc.BCEWithLogitsLoss(), nc.SGD(model.parameters(), lr=0.5),
-                         x, y, epochs=2, batch_size=8, rng=seed)
+        history = nc.fit(
+            model,
+            nc.BCEWithLogitsLoss(),
+            nc.SGD(model.parameters(), lr=0.5),
+            x,
+            y,
+            epochs=2,
+            batch_size=8,
+            rng=seed,
+        )
         losses.append(history["loss"])
     assert losses[0] != losses[1]
 
@@ -57,8 +65,16 @@ def test_full_batch_is_plain_gradient_descent():
     x, y = separable_data(np.random.default_rng(100), n=40)
     model = nc.mlp([2, 5, 1], rng=0)
     twin = nc.mlp([2, 5, 1], rng=0)
-    history = nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=0.1), x, y,
-                     epochs=4, batch_size=None, shuffle=False)
+    history = nc.fit(
+        model,
+        nc.MSELoss(),
+        nc.SGD(model.parameters(), lr=0.1),
+        x,
+        y,
+        epochs=4,
+        batch_size=None,
+        shuffle=False,
+    )
     # the same four steps, written out
     loss, opt, expected = nc.MSELoss(), nc.SGD(twin.parameters(), lr=0.1), []
     for _ in range(4):
@@ -85,8 +101,16 @@ def test_epoch_loss_is_the_mean_over_examples():
     model = nc.mlp([2, 3, 1], rng=0)
     frozen = snapshot(model)
     # batches of 4, 4 and 2: the epoch loss weights each batch by its size
-    history = nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=1e-300), x, y,
-                     epochs=1, batch_size=4, shuffle=False)
+    history = nc.fit(
+        model,
+        nc.MSELoss(),
+        nc.SGD(model.parameters(), lr=1e-300),
+        x,
+        y,
+        epochs=1,
+        batch_size=4,
+        shuffle=False,
+    )
     for name, p in model.named_parameters():  # steps of 1e-300 leave every weight as it was
         np.testing.assert_array_equal(p.data, frozen[name])
     per_example = np.mean((model(x) - y) ** 2, axis=1)
@@ -130,8 +154,16 @@ def test_fit_with_class_labels_and_cross_entropy():
     labels = np.repeat(np.arange(3), 30)
     x = centres[labels] + rng.normal(scale=0.5, size=(90, 2))
     model = nc.mlp([2, 10, 3], rng=0)
-    history = nc.fit(model, nc.CrossEntropyLoss(), nc.Adam(model.parameters(), lr=0.05),
-                     x, labels, epochs=30, batch_size=16, rng=0)
+    history = nc.fit(
+        model,
+        nc.CrossEntropyLoss(),
+        nc.Adam(model.parameters(), lr=0.05),
+        x,
+        labels,
+        epochs=30,
+        batch_size=16,
+        rng=0,
+    )
     assert history["loss"][-1] < 0.1 * history["loss"][0]
     assert nc.accuracy(model(x).argmax(axis=1), labels) >= 0.95
 
@@ -173,26 +205,38 @@ def test_diverging_training_stops_with_a_hint():
 
 
 # ------------------------------------------------------------- what fit is given
-@pytest.mark.parametrize("validation_data, got", [
-    (np.ones((4, 2)), "an array of shape (4, 2)"),
-    ((np.ones((4, 2)),), "a tuple of length 1"),
-])
+@pytest.mark.parametrize(
+    "validation_data, got",
+    [
+        (np.ones((4, 2)), "an array of shape (4, 2)"),
+        ((np.ones((4, 2)),), "a tuple of length 1"),
+    ],
+)
 def test_validation_data_must_be_a_pair(validation_data, got):
     with raises_with(ValueError, "fit", "validation_data", "pair (x_val, y_val)", got):
-        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), epochs=1,
-               validation_data=validation_data)
+        nc.fit(
+            *_args(), np.ones((4, 2)), np.ones((4, 1)), epochs=1, validation_data=validation_data
+        )
 
 
 def test_a_callback_must_return_a_dict():
     with raises_with(TypeError, "fit", "callback", "dict", "list", "epoch 1"):
-        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), epochs=1,
-               callback=lambda epoch, model: [0.5])
+        nc.fit(
+            *_args(),
+            np.ones((4, 2)),
+            np.ones((4, 1)),
+            epochs=1,
+            callback=lambda epoch, model: [0.5],
+        )
 
 
-@pytest.mark.parametrize("name, words", [
-    ("epochs", ["passes over the data", "at least one epoch"]),
-    ("batch_size", ["examples per step", "None for the whole training set"]),
-])
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("epochs", ["passes over the data", "at least one epoch"]),
+        ("batch_size", ["examples per step", "None for the whole training set"]),
+    ],
+)
 def test_zero_epochs_or_batch_size_are_not_blamed_on_units(name, words):
     kwargs = {"epochs": 1, name: 0}
     with raises_with(ValueError, "fit", name, *words) as info:
@@ -207,16 +251,23 @@ def test_a_class_instead_of_an_object(which):
     parts[which] = {"loss_fn": nc.MSELoss, "optimizer": nc.SGD}[which]
     name = parts[which].__name__
     with raises_with(TypeError, "fit", which, f"class {name} itself", f"nc.{name}"):
-        nc.fit(model, parts["loss_fn"], parts["optimizer"], np.ones((4, 2)), np.ones((4, 1)),
-               epochs=1)
+        nc.fit(
+            model, parts["loss_fn"], parts["optimizer"], np.ones((4, 2)), np.ones((4, 1)), epochs=1
+        )
 
 
 def test_an_optimizer_built_on_another_model_is_refused():
     model, loss_fn, _ = _args()
     other = nc.mlp([2, 3, 1], rng=1)
     with raises_with(ValueError, "fit", "none of the model's parameters", "another model"):
-        nc.fit(model, loss_fn, nc.SGD(other.parameters(), lr=0.1), np.ones((4, 2)),
-               np.ones((4, 1)), epochs=1)
+        nc.fit(
+            model,
+            loss_fn,
+            nc.SGD(other.parameters(), lr=0.1),
+            np.ones((4, 2)),
+            np.ones((4, 1)),
+            epochs=1,
+        )
 
 
 def test_nan_in_the_data_is_called_missing_data():
@@ -230,15 +281,25 @@ def test_nan_in_the_data_is_called_missing_data():
 def test_one_step_to_infinite_weights_is_caught_at_that_step():
     model = nc.mlp([1, 1], weight_init=nc.init.constant(1.0), bias_init=nc.init.zeros())
     opt = nc.SGD(model.parameters(), lr=1e306)
-    with raises_with(ValueError, "epoch 1, step 1", "optimizer's update", "overflow",
-                     "smaller learning rate"):
+    with raises_with(
+        ValueError, "epoch 1, step 1", "optimizer's update", "overflow", "smaller learning rate"
+    ):
         nc.fit(model, nc.MSELoss(), opt, np.array([[1e3]]), np.array([[0.0]]), epochs=1)
 
 
 def test_an_infinite_loss_from_finite_predictions_is_caught():
     model = nc.mlp([1, 1], weight_init=nc.init.constant(1e200), bias_init=nc.init.zeros())
     opt = nc.SGD(model.parameters(), lr=1e-3)
-    with raises_with(ValueError, "epoch 1, step 2", "the loss", "overflow",
-                     "smaller learning rate"):
-        nc.fit(model, nc.MSELoss(), opt, np.array([[1e-200], [1.0]]), np.zeros((2, 1)),
-               epochs=1, batch_size=1, shuffle=False)
+    with raises_with(
+        ValueError, "epoch 1, step 2", "the loss", "overflow", "smaller learning rate"
+    ):
+        nc.fit(
+            model,
+            nc.MSELoss(),
+            opt,
+            np.array([[1e-200], [1.0]]),
+            np.zeros((2, 1)),
+            epochs=1,
+            batch_size=1,
+            shuffle=False,
+        )
