@@ -152,12 +152,12 @@ def forward_backward_table(x, y, weights, repeats: int) -> list[tuple[int, float
     for batch in (1, 32, 256, len(x)):
         xb, yb = x[:batch], y[:batch]
 
-        def nncore_step():
+        def nncore_step(xb=xb, yb=yb):
             model.zero_grad()
             loss_fn(model(xb), yb)
             model.backward(loss_fn.backward())
 
-        def numpy_step():
+        def numpy_step(xb=xb, yb=yb):
             n = len(xb)
             z1 = xb @ w1.T + b1
             h1 = np.maximum(z1, 0.0)

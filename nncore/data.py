@@ -86,7 +86,7 @@ class Standardizer:
         self.mean_: np.ndarray | None = None
         self.std_: np.ndarray | None = None
 
-    def fit(self, x: ArrayLike) -> "Standardizer":
+    def fit(self, x: ArrayLike) -> Standardizer:
         """Learn the mean and standard deviation of each column of ``x``.
 
         Parameters

@@ -7,7 +7,7 @@ error below about 1e-7 means the backward pass is right.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike

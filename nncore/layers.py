@@ -8,7 +8,8 @@ and returns ``dL/d input``, adding ``dL/d parameter`` to each parameter's
 
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike

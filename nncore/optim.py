@@ -9,7 +9,8 @@ groups their own settings; :func:`weight_decay_groups` builds the usual
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 

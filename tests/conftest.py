@@ -63,7 +63,7 @@ class BookBuild:
     log: str
 
     def page(self, docname: str) -> Path:
-        """Return the HTML page built from ``docname`` (a toc entry, e.g. ``chapters/03_dead_relu``)."""
+        """Return the HTML page built from ``docname``, a toc entry such as ``chapters/01_...``."""
         return self.html_dir / f"{docname}.html"
 
     def executed_notebook(self, docname: str) -> Path:
@@ -203,7 +203,7 @@ def toc_notebooks(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Run a test once per toc entry (argument ``toc_docname``) or per notebook (``toc_notebook``)."""
+    """Run a test once per toc entry (``toc_docname``) or per notebook (``toc_notebook``)."""
     if "toc_docname" in metafunc.fixturenames:
         metafunc.parametrize("toc_docname", toc_docnames())
     if "toc_notebook" in metafunc.fixturenames:

@@ -22,7 +22,8 @@ def log_tail(log: str, lines: int = 60) -> str:
 def test_book_builds_without_errors_or_warnings(built_book):
     assert built_book.returncode == 0, (
         f"`jupyter-book build . -W -n --keep-going` exited with {built_book.returncode}; "
-        f"full log in {built_book.build_dir.parent / 'build.log'}. Its end:\n{log_tail(built_book.log)}"
+        f"full log in {built_book.build_dir.parent / 'build.log'}. "
+        f"Its end:\n{log_tail(built_book.log)}"
     )
 
 
