@@ -164,3 +164,24 @@ def test_array_methods_state_shapes(name, method):
 
 def test_parameter_class_documents_its_shapes():
     _assert_states_shape(inspect.getdoc(nc.Parameter), "nc.Parameter")
+
+
+def test_nncore_imports_nothing_from_the_books_own_code():
+    # nncore is the reusable library; nnbook (chapter explorers, experiments, checkers)
+    # depends on it, never the other way round.
+    import ast
+
+    offenders = []
+    for path in sorted((REPO_ROOT / "nncore").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(REPO_ROOT)}:{node.lineno} imports {name}"
+                for name in names
+                if name.split(".")[0] == "nnbook"
+            ]
+    assert not offenders, "nncore must not import the book's code:\n" + "\n".join(offenders)
