@@ -121,3 +121,52 @@ def test_the_scan_reports_the_line_within_the_cell():
 )
 def test_portable_markdown_passes_the_scan(markdown):
     assert book_only_syntax(markdown) == []
+
+
+# Heading links. The book (myst) resolves `#slug` to a heading by GitHub's rule; JupyterLab
+# names a heading after its exact text ("Exercise-2.1") and so does not scroll to `#exercise-21`.
+# A raw anchor `<a id="slug"></a>` on its own line, a blank line, then the heading, serves both.
+HEADING_LINK = re.compile(r"\]\(([^)\s#]*)#([^)\s]+)\)")
+HEADING = re.compile(r"^#{1,6}\s+(.*)$")
+
+
+def heading_slug(text: str) -> str:
+    """The anchor myst gives a heading (GitHub's rule; math is not part of the text)."""
+    from myst_parser.mdit_to_docutils.base import default_slugify
+
+    return default_slugify(re.sub(r"\$[^$]*\$", "", text))
+
+
+def anchored_headings(notebook: nbformat.NotebookNode) -> set[str]:
+    """The slugs of headings preceded by `<a id="slug"></a>` and a blank line."""
+    found = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.split("\n")
+        for above, blank, line in zip(lines, lines[1:], lines[2:]):
+            heading = HEADING.match(line)
+            if heading and blank.strip() == "":
+                slug = heading_slug(heading.group(1))
+                if above.strip() == f'<a id="{slug}"></a>':
+                    found.add(slug)
+    return found
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_every_heading_link_has_an_anchor_that_jupyterlab_follows(name):
+    notebook = REPO_ROOT / name
+    source = nbformat.read(notebook, as_version=4)
+    missing = []
+    for cell in source.cells:
+        if cell.cell_type != "markdown":
+            continue
+        for match in HEADING_LINK.finditer(cell.source):
+            target = notebook.parent / match.group(1) if match.group(1) else notebook
+            slug = match.group(2)
+            if slug not in anchored_headings(nbformat.read(target, as_version=4)):
+                missing.append(f"#{slug} in {target.name}")
+    assert not missing, (
+        f"{notebook.name} links to headings without an anchor that JupyterLab follows: "
+        f'{missing}. Put `<a id="SLUG"></a>` and a blank line right above each heading.'
+    )
