@@ -38,8 +38,12 @@ def text_outputs(notebook: nbformat.NotebookNode) -> list[list[str]]:
     return cells
 
 
-def test_text_outputs_repeat_exactly(built_book, repo_root):
+def test_text_outputs_repeat_exactly(built_book, repo_root, monkeypatch):
     from nbclient import NotebookClient
+
+    # The kernel inherits this process's environment: run it as the book build does, with
+    # the kernel's own figure backend rather than the tests' Agg (figures are outputs too).
+    monkeypatch.delenv("MPLBACKEND", raising=False)
 
     source = repo_root / f"{CHAPTER}.ipynb"
     executed = built_book.executed_notebook(CHAPTER)
