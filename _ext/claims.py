@@ -87,6 +87,10 @@ def collect_claims(app: Sphinx, doctree: nodes.document) -> None:
     """At doctree-read: gather the page's claim records and check them against its prose."""
     env = app.env
     docname = env.docname
+    if any(doctree.findall(claims_table)):
+        # The table's sentences are typeset (see _sentence), but they arrive after reading,
+        # when Sphinx has already decided which pages load MathJax: load it on this one.
+        env.get_domain("math").data["has_equations"][docname] = True
     found: list[dict[str, Any]] = []
     for raw in doctree.findall(nodes.raw):
         if "html" not in raw.get("format", "") or CLAIM_CLASS not in raw.astext():

@@ -101,6 +101,9 @@ def test_the_claims_page_lists_each_claim_with_its_values_and_section(matching_b
         in text
     )
     assert "$A$" not in text
+    assert re.search(r"<script[^>]*src=\"[^\"]*mathjax", page, re.I), (
+        "the claims page does not load MathJax, so its math would show as raw TeX"
+    )
     assert "B beats A on every seed holds: True Training" in text
     assert 'href="page.html#training"' in page
 
