@@ -91,6 +91,23 @@ class Frame(widgets.Image):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(description="", **kwargs)
 
+    def get_state(self, key: Any = None, drop_defaults: bool = False) -> dict[str, Any]:
+        """The widget's state, without the keys that hold their default value.
+
+        An explorer saves a few hundred frames in its page, and an image's defaults (empty
+        width, height and classes, its view's name and version...) are about half of the
+        JSON of a frame besides its image. The front end fills them in from the same
+        defaults; the model's name, module and version stay, since a front end creates the
+        model from them, and so does the empty ``description`` (see the class docstring).
+        """
+        if key is not None:
+            return super().get_state(key, drop_defaults=drop_defaults)
+        state = super().get_state(drop_defaults=True)
+        kept = ("_model_name", "_model_module", "_model_module_version", "description")
+        if not self._dom_classes:  # saved as [] against a default of (): dropped by hand
+            state.pop("_dom_classes", None)
+        return {**super().get_state(kept), **state}
+
 
 class StaticBackground:
     """Draw the unchanging part of a figure once, as a picture behind the changing artists.

