@@ -178,21 +178,17 @@ def fresh_cache_config(config_path: Path, destination: Path, cache_dir: Path) ->
 
 def toc_docnames(toc_path: Path = REPO_ROOT / "_toc.yml") -> list[str]:
     """Return every document named in a jb-book ``_toc.yml``, root first, in reading order."""
-    import yaml
+    import importlib.util
 
-    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
-    names = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                names.append(entry["file"])
-            walk(entry.get("chapters", []) + entry.get("sections", []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
+    # One reader of the toc for the build step and the tests: tools/execute_book.py's.
+    spec = importlib.util.spec_from_file_location(
+        "execute_book", REPO_ROOT / "tools" / "execute_book.py"
+    )
+    execute_book = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(execute_book)
     return [
         str(Path(name).with_suffix("")) if name.endswith((".md", ".ipynb")) else name
-        for name in names
+        for name in execute_book.toc_entries(toc_path.parent)
     ]
 
 

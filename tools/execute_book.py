@@ -39,8 +39,8 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
-def toc_notebooks(root: Path) -> list[Path]:
-    """Every notebook the book's ``_toc.yml`` names, in reading order."""
+def toc_entries(root: Path) -> list[str]:
+    """Every entry the book's ``_toc.yml`` names (jb-book format), root first, in reading order."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     names = [toc["root"]]
 
@@ -51,6 +51,12 @@ def toc_notebooks(root: Path) -> list[Path]:
             walk(entry.get("chapters", []) + entry.get("sections", []))
 
     walk(toc.get("parts", []) + toc.get("chapters", []))
+    return names
+
+
+def toc_notebooks(root: Path) -> list[Path]:
+    """Every notebook the book's ``_toc.yml`` names, in reading order."""
+    names = toc_entries(root)
     paths = [root / (name if name.endswith(".ipynb") else f"{name}.ipynb") for name in names]
     return [p.resolve() for p in paths if p.is_file()]
 
