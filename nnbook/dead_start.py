@@ -65,10 +65,9 @@ def _half_plane(w: np.ndarray, b: float, hi: float) -> tuple[np.ndarray, np.ndar
 class DeadStartView:
     """The explorer's figure: data, the unit's active region before and after training, outcome.
 
-    Everything that does not change between frames of one feature scale and verdict
-    (axes, ticks, labels, legend, headings) is drawn once into a background picture
-    (:class:`nncore.widgets.StaticBackground`); a frame then draws only the regions,
-    boundaries, points and numbers on top of it.
+    The figure is drawn in two layers (:attr:`layers`): the regions, boundaries, numbers
+    and verdict; on top, the points, axes, legend and headings, which change with the
+    feature scale only, so that an explorer stores them once per scale.
 
     Parameters
     ----------
@@ -95,6 +94,8 @@ class DeadStartView:
         Every start trained so far; :meth:`train_grid` fills it for a whole grid.
     outcome : StartOutcome or None
         The last outcome drawn.
+    layers : list of nncore.widgets.Layer
+        The figure's layers, bottom first.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, *, settings: dict[str, Any]) -> None:
@@ -102,7 +103,7 @@ class DeadStartView:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch, Polygon
 
-        from nncore.widgets import StaticBackground
+        from nncore.widgets import Layer
 
         self.x, self.y = x, y
         self.settings = settings
@@ -211,21 +212,17 @@ class DeadStartView:
             fontweight="bold",
             bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor=MUTED, linewidth=2),
         )
-        self.background = StaticBackground(
-            fig,
-            [self.legend, ax.title, self.verdict, *self.headings],
-            [
-                self.start_region,
-                self.end_region,
-                self.start_line,
-                self.end_line,
-                *self.points,
-                self.start_text,
-                self.end_text,
-                self.accuracy_text,
-            ],
-            hide_axes=[ax],
-        )
+        # Two layers (nncore.widgets.Layer): the regions, boundaries, numbers and verdict
+        # change with every control; the points, axes, legend and headings on top of them
+        # only with the feature scale, so an explorer stores them once per scale.
+        self.layers = [
+            Layer(None),
+            Layer(
+                [*self.points, ax.xaxis, ax.yaxis, *ax.spines.values(), ax.title, self.legend]
+                + self.headings,
+                controls=("scale",),
+            ),
+        ]
 
     def update(self, w1: float, w2: float, b: float, scale: float) -> None:
         """Draw the outcome of the start ``(w1, w2, b)`` on features times ``scale``.
@@ -254,7 +251,6 @@ class DeadStartView:
         self.ax.set_ylim(0.0, hi)
         self.verdict.set_text(f"the unit {outcome.verdict}")
         self.verdict.get_bbox_patch().set_edgecolor(_VERDICT_COLOURS[outcome.verdict])
-        self.background.ensure((hi, outcome.verdict))
         for region, line, w, b in (
             (self.start_region, self.start_line, outcome.weight_start, outcome.bias_start),
             (self.end_region, self.end_line, outcome.weight_end, outcome.bias_end),

@@ -69,6 +69,9 @@ class ReluUnitView:
         Where in the plane ``z > 0``, after the last update.
     status : matplotlib.text.Text
         "active on k of n examples" or the dead message.
+    layers : list of nncore.widgets.Layer
+        The figure's layers, bottom first (an explorer stores each once per setting of the
+        controls it depends on).
     """
 
     def __init__(
@@ -85,7 +88,7 @@ class ReluUnitView:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        from nncore.widgets import StaticBackground
+        from nncore.widgets import Layer
 
         self.x, self.y = x, y
         self.targets = y[:, None].astype(np.float64)
@@ -114,8 +117,6 @@ class ReluUnitView:
 
         from matplotlib.colors import to_rgb
 
-        # Artists that change from frame to frame; everything else is drawn once (see
-        # _ensure_background), which keeps rendering a few hundred frames fast.
         self._fills = np.array([to_rgb(_INACTIVE_FILL), to_rgb(_ACTIVE_FILL)])
         self.image = ax.imshow(
             np.ones(self._shape + (3,)),
@@ -223,23 +224,18 @@ class ReluUnitView:
             color=INK,
             zorder=5,
         )
-        static = [self.legend] + [
-            part for a in self.axes for part in (a.patch, a.xaxis, a.yaxis, a.title)
+        # Four layers (nncore.widgets.Layer), bottom first: the axes, labels and legend never
+        # change; the shading, boundary, bars and numbers change with every control and carry
+        # the text alternative; the points (filled where active) often repeat between
+        # settings and are stored once each; the status box and the axes' frames go on top.
+        self.layers = [
+            Layer(None, controls=()),
+            Layer(
+                [self.image, *zero_lines, self.boundary, *self.bars, *self.bar_texts, self.verdict]
+            ),
+            Layer(self.points),
+            Layer([self.status, *(spine for a in self.axes for spine in a.spines.values())]),
         ]
-        self.background = StaticBackground(
-            fig,
-            static,
-            [
-                self.image,
-                *zero_lines,
-                self.boundary,
-                *self.points,
-                self.status,
-                *self.bars,
-                *self.bar_texts,
-                self.verdict,
-            ],
-        )
 
     def _boundary_line(self, w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:
         x0, x1, y0, y1 = self.extent
@@ -263,7 +259,6 @@ class ReluUnitView:
         UnitState
             Also kept as ``self.state``.
         """
-        self.background.ensure()
         unit = self.model[0]
         unit.weight.data[...] = [[w1, w2]]
         unit.bias.data[...] = [b]

@@ -6,7 +6,9 @@ every grid point is rendered ahead of time and the controls switch between the i
 the browser, with no kernel; with a kernel, moving a control renders through nncore again.
 Where only ipywidgets 7 is available (Colab's front end), the explorer draws through the
 kernel instead. :class:`Explorer` explains the mechanism; :class:`PageBudget` keeps the
-widget state a page embeds within bounds.
+widget state a page embeds within bounds. A view may split its figure into :class:`Layer`
+objects, each drawn once per setting of the controls it depends on, which keeps the pages
+light (:mod:`nncore.widgets.layers`).
 
 :func:`network_explorer` puts the network diagram of :func:`nncore.plot.draw_network`
 under sliders. The book's own explorers are built the same way, in the ``nnbook`` package.
@@ -44,10 +46,12 @@ from .budget import DEFAULT_PAGE_BYTES, PageBudget, page_budget
 from .controls import Choice, Slider
 from .explorer import Explorer, default_mode
 from .frames import StaticBackground, figure_image
+from .layers import Layer
 from .network import NetworkView, network_explorer
 
 __all__ = [
     "Explorer",
+    "Layer",
     "Slider",
     "Choice",
     "PageBudget",

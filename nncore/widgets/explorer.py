@@ -50,7 +50,9 @@ from .controls import (
     initial_index,
     make_widget,
 )
-from .frames import FORMATS, Frame, figure_image
+from .frames import FORMATS, SlimLink, SlimStack, encode_image, figure_image
+from .layers import LayerPainter, compose, digest
+from .stacks import LayerFrames, build_tree, leaf, picture_html, resolve_layers, stacked
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     pass
@@ -239,13 +241,15 @@ class Explorer:
         self._adopt_figure(dpi)
         longest = max(len(spec.label or name) for name, spec in self._specs.items())
         label_width = f"{min(0.55 * longest + 1.0, 20.0):.1f}em"  # one width: controls align
-        self.frames: dict[tuple[int, ...], bytes] = {}
         self.alt_texts: dict[tuple[int, ...], str] = {}
         self.images: dict[tuple[int, ...], widgets.Image] = {}
+        self.layers: list[LayerFrames] = []
         self.stacks: list[list[widgets.Widget]] = [[] for _ in self.names]
         self.links: list[widgets.Widget] = []
         self.caption: widgets.HTML | None = None
         if mode == "frames":
+            self.layers = resolve_layers(view, self.names)
+            self._painter = LayerPainter(self.figure, [f.layer for f in self.layers])
             self._render_all()
         self.controls = {
             name: make_widget(name, spec, label_width) for name, spec in self._specs.items()
@@ -287,14 +291,14 @@ class Explorer:
         return {name: self.grid[name][i] for name, i in zip(self.names, index, strict=True)}
 
     def _render_all(self) -> None:
-        """Render every grid point, checking the page budget as the bytes add up."""
+        """Render every layer at every grid point, checking the page budget as bytes add up."""
         n_frames = math.prod(self.shape)
         available = self.budget.available(self.title)
         total = 0
+        for layer in self.layers:
+            layer.clear()
         for count, index in enumerate(itertools.product(*map(range, self.shape)), start=1):
-            image, alt = self.render(**self._values_at(index))
-            self.frames[index], self.alt_texts[index] = image, alt
-            total += encoded_size(len(image)) + len(alt) + _FRAME_OVERHEAD
+            total += self._render_layers(index, check=self._sample_check(index))
             projected = total / count * n_frames
             if total > available or (count >= 4 and projected > 1.25 * available):
                 self.budget.check(
@@ -304,36 +308,131 @@ class Explorer:
                     fix="Lower dpi, use fewer grid values, or give the page a larger PageBudget.",
                 )
         start = {name: self.grid[name][initial_index(spec)] for name, spec in self._specs.items()}
-        self.render(**start)
+        self.view.update(**start)
+
+    def _sample_check(self, index: tuple[int, ...]) -> bool:
+        """Whether to check, at this grid point, that each layer drew what its controls say.
+
+        Layers are drawn once per setting of their own controls (at its first grid point, where
+        the other controls are at their first value); they are drawn again where every other
+        control is at its last value, which catches a layer that changes with a control it
+        does not list. :meth:`check_layers` checks every grid point.
+        """
+        return any(
+            not layer.described
+            and len(layer.positions) < len(self.shape)
+            and all(index[k] == n - 1 for k, n in enumerate(self.shape) if k not in layer.positions)
+            for layer in self.layers
+        )
+
+    def _render_layers(self, index: tuple[int, ...], *, check: bool = False) -> int:
+        """Update the view for grid point ``index`` and draw the layers it needs.
+
+        Returns the bytes the new pictures add to the page (base64, text alternative and
+        model overhead), for the budget. With ``check``, layers drawn before at their own
+        controls' setting are drawn again and must come out the same.
+        """
+        values = self._values_at(index)
+        self.view.update(**values)
+        alt = str(self.view.describe())
+        self.alt_texts[index] = alt
+        added = 0
+        for k, layer in enumerate(self.layers):
+            sub = layer.sub(index)
+            if sub in layer.digests and not layer.described:
+                if check:
+                    self._check_layer(k, index, sub)
+                continue
+            pixels = self._painter.draw(k)
+            fingerprint = digest(pixels)
+            key = (fingerprint, alt) if layer.described else fingerprint
+            layer.digests[sub], layer.key[sub] = fingerprint, key
+            if key not in layer.pictures:
+                picture = encode_image(pixels, colors=self.colors, fmt=self.image_format)
+                layer.pictures[key] = picture
+                if layer.described:
+                    layer.alt[key] = alt
+                added += encoded_size(len(picture)) + _FRAME_OVERHEAD
+                added += len(alt) if layer.described else 0
+        return added
+
+    def _check_layer(self, k: int, index: tuple[int, ...], sub: tuple[int, ...]) -> None:
+        layer = self.layers[k]
+        if digest(self._painter.draw(k)) == layer.digests[sub]:
+            return
+        first = tuple(
+            sub[layer.positions.index(j)] if j in layer.positions else 0
+            for j in range(len(self.shape))
+        )
+        depends = [self.names[j] for j in layer.positions]
+        raise ValueError(
+            f"Explorer {self.title!r}: layer {k} of the view is declared to depend on the "
+            f"controls {depends} only, but it drew a different picture at {self._values_at(index)} "
+            f"than at {self._values_at(first)}. List every control that changes it in "
+            f"Layer(..., controls=...), or move the artist that changes to another layer."
+        )
+
+    def check_layers(self) -> None:
+        """Draw every layer at every grid point and check it against the stored picture.
+
+        Raises
+        ------
+        ValueError
+            Naming the layer and two grid points where it differs although the controls it
+            depends on are the same.
+        """
+        if self.mode != "frames":
+            raise ValueError("Explorer.check_layers: a 'kernel' mode explorer has no layers.")
+        current = self.values
+        try:
+            for index in itertools.product(*map(range, self.shape)):
+                self.view.update(**self._values_at(index))
+                for k, layer in enumerate(self.layers):
+                    self._check_layer(k, index, layer.sub(index))
+        finally:
+            self.view.update(**current)
 
     def _build_frames(self) -> list[widgets.Widget]:
         layout = widgets.Layout(max_width="100%", height="auto")
         shared = widgets.Layout()  # one layout for every stack: each would add ~1 kB to the page
+        styles: list[Any] = []  # one style for every decorative picture, made if one is
 
-        def build(level: int, prefix: tuple[int, ...]) -> widgets.Widget:
-            if level == len(self.names):
-                image = Frame(
-                    value=self.frames[prefix],
-                    format=self.image_format,
-                    tooltip=self.alt_texts[prefix],
-                    layout=layout,
+        def style() -> Any:
+            from ipywidgets.widgets.widget_string import HTMLStyle  # ipywidgets 8, like Stack
+
+            if not styles:
+                styles.append(HTMLStyle())
+            return styles[0]
+
+        def stack(level: int, children: list[widgets.Widget]) -> widgets.Widget:
+            name = self.names[level]
+            made = SlimStack(children, selected_index=self.controls[name].index, layout=shared)
+            self.stacks[level].append(made)
+            return made
+
+        trees = []
+        for layer in self.layers:
+            trees.append(
+                build_tree(
+                    layer,
+                    self.shape,
+                    stack,
+                    lambda key, layer=layer: leaf(
+                        layer, key, self.image_format, layout, None if layer.described else style()
+                    ),
                 )
-                self.images[prefix] = image
-                return image
-            children = [build(level + 1, prefix + (i,)) for i in range(self.shape[level])]
-            stack = widgets.Stack(
-                children, selected_index=self.controls[self.names[level]].index, layout=shared
             )
-            self.stacks[level].append(stack)
-            return stack
-
-        root = build(0, ())
+        described = next(layer for layer in self.layers if layer.described)
+        self.images = {
+            index: described.leaves[described.key[index]]
+            for index in itertools.product(*map(range, self.shape))
+        }
         self.links = [
-            widgets.jslink((self.controls[name], "index"), (stack, "selected_index"))
+            SlimLink((self.controls[name], "index"), (stack, "selected_index"))
             for level, name in enumerate(self.names)
             for stack in self.stacks[level]
         ]
-        return [root]
+        return [stacked(trees)]
 
     def _build_kernel(self) -> list[widgets.Widget]:
         image, alt = self.render(**self.values)
@@ -370,13 +469,27 @@ class Explorer:
 
     @property
     def n_frames(self) -> int:
-        """Number of precomputed frames (0 in ``"kernel"`` mode)."""
-        return len(self.frames)
+        """Number of grid points with a precomputed frame (0 in ``"kernel"`` mode)."""
+        return math.prod(self.shape) if self.layers else 0
+
+    @property
+    def n_pictures(self) -> int:
+        """Number of distinct pictures stored, over all layers (0 in ``"kernel"`` mode)."""
+        return sum(len(layer.pictures) for layer in self.layers)
 
     @property
     def frame_bytes(self) -> int:
-        """Total size in bytes of the precomputed frames, as images."""
-        return sum(len(image) for image in self.frames.values())
+        """Total size in bytes of the stored pictures, as images."""
+        return sum(len(p) for layer in self.layers for p in layer.pictures.values())
+
+    @property
+    def frames(self) -> dict[tuple[int, ...], bytes]:
+        """The whole picture of each grid point, its layers composed (``"frames"`` mode)."""
+        return {index: self._composed(index) for index in self.alt_texts}
+
+    def _composed(self, index: tuple[int, ...]) -> bytes:
+        pictures = [layer.pictures[layer.key[layer.sub(index)]] for layer in self.layers]
+        return pictures[0] if len(pictures) == 1 else compose(pictures, self.image_format)
 
     def size_report(self) -> str:
         """Describe the frame count and sizes in one line, for a chapter to print.
@@ -389,8 +502,13 @@ class Explorer:
         """
         if self.mode == "kernel":
             return f"drawn through the kernel at dpi {self.dpi:g} (no precomputed frames)"
+        layered = (
+            f" in {len(self.layers)} layers ({self.n_pictures} distinct pictures)"
+            if len(self.layers) > 1
+            else ""
+        )
         return (
-            f"{self.n_frames} precomputed frames, {self.frame_bytes / 1e6:.2f} MB of "
+            f"{self.n_frames} precomputed frames{layered}, {self.frame_bytes / 1e6:.2f} MB of "
             f"{self.image_format.upper()} ({self.state_bytes / 1e6:.2f} MB of widget state in "
             f"the page), dpi {self.dpi:g}"
         )
@@ -456,7 +574,7 @@ class Explorer:
         if self.mode != "frames":
             raise ValueError("Explorer.frame: a 'kernel' mode explorer precomputes no frames.")
         index = self._grid_index({n: values[n] for n in self.names}, "Explorer.frame")
-        return self.frames[index]
+        return self._composed(index)
 
     def set(self, **values: Any) -> None:
         """Move controls to grid values, as a reader would (a live explorer renders again).
@@ -477,11 +595,15 @@ class Explorer:
         if self.mode == "kernel":
             self._on_change({})
             return
-        self.frames.clear()
+        old = self.widget.children[-1]
+        for level in self.stacks:
+            level.clear()
+        for link in self.links:
+            link.close()
         self._render_all()
-        for index, image in self.images.items():
-            image.value = self.frames[index]
-            image.tooltip = self.alt_texts[index]
+        self.widget.children = (*self.widget.children[:-1], *self._build_frames())
+        for widget in reachable([old]):
+            widget.close()
         self.state_bytes = state_size(self._widgets())
         self.budget.charge(self.title, self.state_bytes)
 
@@ -500,15 +622,28 @@ class Explorer:
         self.budget.release(self.title)
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
-        image, alt = self.render(**self.values)
         if self.mode == "kernel":
+            image, alt = self.render(**self.values)
             self.images[()].value = image
             self.caption.value = self._caption(alt)
             return
-        shown = self.images[self.index]
-        if shown.value != image:
-            shown.value = image
-        shown.tooltip = alt
+        # Live: draw the shown setting again; a picture that changed replaces the one shown.
+        index = self.index
+        self.view.update(**self.values)
+        alt = str(self.view.describe())
+        for k, layer in enumerate(self.layers):
+            key = layer.key[layer.sub(index)]
+            pixels = self._painter.draw(k)
+            now = (digest(pixels), alt) if layer.described else digest(pixels)
+            if layer.showing[key] == now:
+                continue
+            picture = encode_image(pixels, colors=self.colors, fmt=self.image_format)
+            shown = layer.leaves[key]
+            if layer.described:
+                shown.value, shown.tooltip = picture, alt
+            else:
+                shown.value = picture_html(picture, self.image_format)
+            layer.showing[key] = now
 
     if hasattr(widgets.Widget, "_repr_mimebundle_"):
 

@@ -15,6 +15,7 @@ from ..plot import draw_network
 from ..plot.style import activation_name, format_number
 from .controls import Choice, Slider, as_control
 from .explorer import Explorer
+from .layers import Layer
 
 __all__ = ["ACTIVATIONS", "NetworkView", "network_explorer"]
 
@@ -118,6 +119,17 @@ class NetworkView:
         self.weights = list(weights)
         self.base = {pos: lin.weight.data.copy() for pos, lin in linears.items()}
         self.values: dict[str, Any] = {}
+        # Two layers (Layer): the edges change only with the weight sliders and go below;
+        # the units, numbers, headings, title and legend change with every control.
+        weight_controls = tuple(n for n in labels if n.startswith(("scale", "w_")))
+        self.layers = [Layer(None, controls=weight_controls), Layer(self._changing)]
+
+    def _changing(self) -> list[Any]:
+        d = self.diagram
+        texts = [t for group in (d.value_texts, d.z_texts) for column in group for t in column]
+        legend = [d._legend] if d._legend is not None else []
+        units = [c for column in d.units for c in column]
+        return [*units, *texts, *d.header_texts, d.ax.title, *legend]
 
     def update(self, **values: Any) -> None:
         """Write the control values into the model's copy, run it forward and redraw.
