@@ -8,7 +8,7 @@ Where only ipywidgets 7 is available (Colab's front end), the explorer draws thr
 kernel instead. :class:`Explorer` explains the mechanism; :class:`PageBudget` keeps the
 widget state a page embeds within bounds. A view may split its figure into :class:`Layer`
 objects, each drawn once per setting of the controls it depends on, which keeps the pages
-light (:mod:`nncore.widgets.layers`).
+light (``nncore.widgets.layers``).
 
 :func:`network_explorer` puts the network diagram of :func:`nncore.plot.draw_network`
 under sliders. The book's own explorers are built the same way, in the ``nnbook`` package.

@@ -7,9 +7,10 @@ recomputes through nncore and changes the figure's artists in place, and a ``des
 method that says in one sentence what the figure now shows. Whatever else the view computes
 (a model, training outcomes) stays on it, as ``explorer.view``.
 
-Every picture the explorer shows comes from one method, :meth:`Explorer.render`: it calls
-``view.update(**values)`` and returns the figure as a small image together with
-``view.describe()``, its text alternative. Two modes use it:
+Every picture the explorer shows comes from ``view.update(**values)`` followed by a draw of
+the figure, as a small image, with ``view.describe()`` as its text alternative:
+:meth:`Explorer.render` draws the whole figure, and the precomputed frames draw it layer by
+layer (a view without layers is one layer). Two modes:
 
 ``"frames"`` (ipywidgets 8, the HTML book)
     When built, the explorer renders every point of the controls' grid. The images go into
@@ -20,6 +21,12 @@ Every picture the explorer shows comes from one method, :meth:`Explorer.render`:
     working in a page with no kernel. With a kernel, a moved control also renders the
     shown frame again, image and text alternative, so a model trained or edited after the
     explorer was built is what the reader sees and hears.
+    A view may split its figure into layers (``view.layers``, a list of
+    :class:`~nncore.widgets.Layer`): each layer is drawn once per setting of the controls it
+    depends on, pictures that come out identical are stored once, and the page stacks the
+    layers' images in one cell of a CSS grid, so the browser shows the whole figure. The
+    axes, labels and points that one slider moves then cost one picture, not one per grid
+    point (``nncore.widgets.layers``).
 ``"kernel"`` (ipywidgets 7, e.g. Colab's front end, which has no ``Stack``)
     Nothing is precomputed: the controls sit above one ``Image``, and each move renders
     it again through the kernel, with the text alternative written below it.
@@ -135,9 +142,14 @@ class Explorer:
         The values of each control.
     controls : dict of str to ipywidgets widget
     frames, alt_texts : dict of tuple of int to bytes / str
-        Image and text alternative of each precomputed grid point (``"frames"`` mode).
+        Image (its layers composed) and text alternative of each precomputed grid point
+        (``"frames"`` mode).
+    layers : list of LayerFrames
+        Each layer's stored pictures (``"frames"`` mode; one layer for a view without
+        ``layers``).
     images : dict of tuple of int to ipywidgets.Image
-        The widget showing each frame; in ``"kernel"`` mode one image, under key ``()``.
+        The widget carrying each frame's text alternative (the described layer's picture);
+        in ``"kernel"`` mode one image, under key ``()``.
     stacks : list of list of ipywidgets.Stack
         ``stacks[level]`` are the stacks switched by control ``names[level]``.
     links : list
@@ -516,8 +528,9 @@ class Explorer:
     def render(self, **values: Any) -> tuple[bytes, str]:
         """Draw the view for ``values``: the image and its text alternative.
 
-        The one drawing path of both modes. Values need not lie on the grid: with a kernel
-        this draws any setting.
+        The figure drawn whole (the ``"kernel"`` mode's picture; :meth:`frame` gives a
+        precomputed one). Values need not lie on the grid: with a kernel this draws any
+        setting.
 
         Parameters
         ----------

@@ -65,7 +65,7 @@ def encode_image(pixels: np.ndarray, *, colors: int | None = 64, fmt: str = "png
     ----------
     pixels : numpy.ndarray of uint8, shape (height, width, 4)
         RGBA, as an Agg canvas draws it. Fully opaque pixels are encoded as RGB; pixels
-        with transparency keep their alpha (the layers of :mod:`nncore.widgets.layers`).
+        with transparency keep their alpha (the layers of ``nncore.widgets.layers``).
     colors : int or None, default 64
         Palette size (2..256); ``None`` keeps full colour.
     fmt : {"png", "webp"}, default "png"

@@ -88,7 +88,7 @@ def resolve_layers(view: Any, names: Sequence[str]) -> list[LayerFrames]:
     where = f"Explorer: the view's layers ({type(view).__name__}.layers)"
     if layers is None:
         layers = [Layer(None, None)]
-    if isinstance(layers, Layer) or not isinstance(layers, Sequence) or not layers:
+    if isinstance(layers, (Layer, str)) or not isinstance(layers, Sequence) or not layers:
         raise TypeError(
             f"{where} must be a non-empty list of nncore.widgets.Layer, bottom first; "
             f"got {layers!r}."

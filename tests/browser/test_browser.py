@@ -265,15 +265,23 @@ def test_controls_change_the_figure_without_a_kernel(visit: PageVisit):
 
 
 def test_images_have_meaningful_alt_text(visit: PageVisit):
-    problems = []
+    problems, decorative, described = [], [], 0
     for image in visit.images:
         if not image["inArticle"]:
             if not (image["alt"] or "").strip():
                 problems.append(f"{image['src']}: no alt text")
             continue
+        if image["inWidget"] and image["alt"] == "":
+            # A layer of an explorer's figure (nncore.widgets.Layer): decorative, as screen
+            # readers hear the whole frame's text alternative on its described layer.
+            decorative.append(image["src"])
+            if image["visible"] and not image["naturalWidth"]:
+                problems.append(f"{image['src']}: the layer picture did not load")
+            continue
         if image["inWidget"]:
             # ipywidgets' Image view writes the widget's tooltip to the title attribute,
             # which is the image's accessible name when it has no alt.
+            described += 1
             text = image["alt"] if image["alt"] is not None else image["title"]
         else:
             text = image["alt"]
@@ -284,6 +292,8 @@ def test_images_have_meaningful_alt_text(visit: PageVisit):
             )
         if image["visible"] and not image["naturalWidth"]:
             problems.append(f"{image['src']}: the image did not load")
+    if decorative and not described:
+        problems.append(f"{len(decorative)} decorative layer pictures but no described frame")
     assert not problems, f"{visit.docname}:\n  " + "\n  ".join(problems)
 
 

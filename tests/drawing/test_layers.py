@@ -1,0 +1,225 @@
+"""Explorer layers: a figure drawn as pictures that depend on fewer controls, stacked again.
+
+The composed picture of every grid point must be the figure drawn whole; a layer is stored
+once per setting of the controls it declares; a declaration that leaves out a control is
+caught; the page stacks the layers with one text alternative per grid point.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+
+import ipywidgets
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from nncore_fixtures import raises_with
+from PIL import Image
+
+from nncore.widgets import Explorer, Layer, PageBudget
+from nncore.widgets.frames import Frame, Picture, figure_image
+from nncore.widgets.layers import LayerPainter, compose
+
+pytestmark = pytest.mark.skipif(
+    not hasattr(ipywidgets, "Stack"), reason="precomputed frames need ipywidgets 8"
+)
+
+SLOPES, SHIFTS, SIZES = (-1.0, 0.0, 1.0), (0.0, 0.5), (10.0, 40.0)
+
+
+class PointsOverLine:
+    """Points that move with ``shift`` only, over a line that changes with every control.
+
+    The axes' title sits in the points' layer: matplotlib places a title by the extent of
+    the artists around it, so a layer drawn with the title hidden would displace it.
+    """
+
+    def __init__(self, layers: str = "right") -> None:
+        self.figure = Figure(figsize=(3, 2))
+        ax = self.figure.add_subplot()
+        (self.line,) = ax.plot([0, 1], [0, 0], color="#0072B2", linewidth=3)
+        self.points = ax.scatter([0.2, 0.5, 0.8], [0.5, -0.5, 1.0], s=40, color="#D55E00", zorder=3)
+        self.label = ax.text(0.05, 0.9, "", transform=ax.transAxes)
+        ax.set_ylim(-3, 3)
+        ax.set_title("A line under points")
+        self.ax = ax
+        listed = {"right": ("shift",), "wrong": (), "none": None}[layers]
+        self.layers = [
+            Layer(None),
+            Layer([self.points, ax.title, ax.xaxis, ax.yaxis], controls=listed),
+        ]
+
+    def update(self, slope, shift, size):
+        self.values = dict(slope=slope, shift=shift, size=size)
+        self.line.set_ydata([0, slope])
+        self.line.set_linewidth(size / 10)
+        self.points.set_offsets([[0.2, 0.5 + shift], [0.5, -0.5 + shift], [0.8, 1.0 + shift]])
+        self.label.set_text(f"slope {slope:g}")
+
+    def describe(self) -> str:
+        text = "A line of slope {slope:g} and width {size:g} under points shifted by {shift:g}."
+        return text.format(**self.values)
+
+
+def layered(view=None, **kwargs) -> Explorer:
+    options = dict(
+        title="Layers", instruction="Move them.", dpi=40, colors=None, budget=PageBudget(9_000_000)
+    )
+    options.update(kwargs)
+    return Explorer(
+        view or PointsOverLine(), {"slope": SLOPES, "shift": SHIFTS, "size": SIZES}, **options
+    )
+
+
+def pixels(image: bytes) -> np.ndarray:
+    return np.asarray(Image.open(io.BytesIO(image)).convert("RGB")).astype(int)
+
+
+def test_every_composed_frame_is_the_figure_drawn_whole():
+    ex = layered()
+    for slope, shift, size in itertools.product(SLOPES, SHIFTS, SIZES):
+        composed = pixels(ex.frame(slope=slope, shift=shift, size=size))
+        ex.view.update(slope=slope, shift=shift, size=size)
+        whole = pixels(figure_image(ex.figure, colors=None))
+        assert composed.shape == whole.shape
+        # Full colour: the only difference is the rounding of alpha compositing.
+        assert np.abs(composed - whole).max() <= 2, (slope, shift, size)
+
+
+def test_a_layer_is_stored_once_per_setting_of_its_controls():
+    ex = layered()
+    bottom, top = ex.layers
+    assert [ex.names[k] for k in top.positions] == ["shift"]
+    assert len(top.pictures) == len(SHIFTS)
+    assert len(bottom.pictures) == len(SLOPES) * len(SHIFTS) * len(SIZES) == ex.n_frames
+    assert ex.n_pictures == len(SHIFTS) + ex.n_frames
+    assert "in 2 layers (14 distinct pictures)" in ex.size_report()
+    # One stack per setting of the outer controls, per layer: 1 + 3 + 6 below, 1 for shift.
+    assert [len(level) for level in ex.stacks] == [1, 1 + 3, 6]
+    assert len(ex.links) == 1 + 4 + 6
+
+
+def test_the_page_stacks_the_layers_with_one_text_alternative_per_grid_point():
+    ex = layered()
+    grid = ex.widget.children[-1]
+    assert isinstance(grid, ipywidgets.GridBox)
+    assert [child.layout.grid_area for child in grid.children] == ["1 / 1", "1 / 1"]
+    bottom, top = ex.layers
+    assert bottom.described and not top.described
+    assert all(isinstance(w, Frame) for w in bottom.leaves.values())
+    assert all(isinstance(w, Picture) for w in top.leaves.values())
+    # Decorative pictures carry an empty alt (screen readers skip them), in one shared style.
+    assert all('<img alt="" src="data:image/webp;base64,' in w.value for w in top.leaves.values())
+    assert len({w.style.model_id for w in top.leaves.values()}) == 1
+    for index, image in ex.images.items():
+        values = dict(zip(ex.names, (ex.grid[n][i] for n, i in zip(ex.names, index))))
+        assert image.tooltip == (
+            "A line of slope {slope:g} and width {size:g} under points shifted by "
+            "{shift:g}.".format(**values)
+        )
+    # Each stack follows its own control, in the browser.
+    for link in ex.links:
+        control, stack = link.source[0], link.target[0]
+        level = next(k for k, stacks in enumerate(ex.stacks) if stack in stacks)
+        assert control is ex.controls[ex.names[level]]
+
+
+def test_identical_pictures_are_stored_once_and_shared():
+    class IgnoresSize(PointsOverLine):
+        def update(self, slope, shift, size):
+            super().update(slope, shift, 20.0)
+
+        def describe(self):
+            return "the same for every size"
+
+    ex = layered(IgnoresSize())
+    bottom = ex.layers[0]
+    assert len(bottom.pictures) == len(SLOPES)  # the points (shift) are in the other layer
+    assert ex.images[(0, 0, 0)] is ex.images[(0, 1, 1)]
+    assert ex.images[(0, 0, 0)] is not ex.images[(1, 0, 0)]
+
+
+def test_a_layer_that_changes_with_a_control_it_does_not_list_is_refused():
+    with raises_with(
+        ValueError,
+        "layer 1",
+        "depend on the controls [] only",
+        "'shift': 0.5",
+        "List every control that changes it",
+    ):
+        layered(PointsOverLine(layers="wrong"))
+
+
+def test_check_layers_compares_every_grid_point():
+    ex = layered()
+    ex.check_layers()  # the declaration holds everywhere
+    ex.view.points.set_sizes([200])  # now the points' layer differs from what is stored
+    original = ex.view.update
+
+    def update(slope, shift, size):
+        original(slope, shift, size)
+        ex.view.points.set_sizes([200 if size == SIZES[1] else 40])
+
+    ex.view.update = update
+    with raises_with(ValueError, "layer 1", "['shift'] only", "'size': 40.0"):
+        ex.check_layers()
+
+
+def test_a_live_explorer_redraws_the_shown_layers():
+    ex = layered()
+    before = {k: dict(layer.pictures) for k, layer in enumerate(ex.layers)}
+    ex.view.points.set_color("#009E73")  # as a change made after the explorer was built
+    ex.set(shift=0.5)
+    top = ex.layers[1]
+    shown = top.leaves[top.key[(1,)]]
+    encoded = shown.value.split("base64,")[1].split('"')[0]
+    assert encoded not in [p for p in before[1].values()]
+    assert ex.images[ex.index].tooltip.endswith("shifted by 0.5.")
+
+
+@pytest.mark.parametrize(
+    ("layers", "error", "words"),
+    [
+        ([Layer([])], ValueError, ("exactly one layer must have artists=None", "none")),
+        ([Layer(None), Layer(None)], ValueError, ("exactly one layer", "[0, 1]")),
+        ([Layer(None, controls=("speed",))], ValueError, ("('speed',)", "the controls are")),
+        ([Layer(None, controls="shift")], ValueError, ("'shift'", "give a tuple")),
+        ("not layers", TypeError, ("non-empty list of nncore.widgets.Layer",)),
+        ([None], TypeError, ("item 0 is a NoneType, not a Layer",)),
+    ],
+)
+def test_layers_are_checked_against_the_view_and_controls(layers, error, words):
+    view = PointsOverLine()
+    view.layers = layers
+    with raises_with(error, "Explorer", *words):
+        layered(view)
+
+
+def test_an_artist_belongs_to_one_layer():
+    view = PointsOverLine()
+    view.layers = [Layer(None), Layer([view.points]), Layer([view.points, view.line])]
+    with raises_with(ValueError, "is listed in layers 1 and 2", "belongs to one layer"):
+        layered(view)
+
+
+def test_the_painter_draws_a_layer_alone_and_leaves_the_figure_as_it_was():
+    view = PointsOverLine()
+    view.update(1.0, 0.5, 40.0)
+    figure_image(view.figure, colors=None)  # an Agg canvas
+    whole = pixels(figure_image(view.figure, colors=None))
+    painter = LayerPainter(view.figure, view.layers)
+    bottom, top = painter.draw(0), painter.draw(1)
+    assert (bottom[..., 3] == 255).all()  # opaque: the backgrounds are in the bottom layer
+    assert (top[..., 3] == 0).mean() > 0.5  # transparent where it draws nothing
+    assert bottom[..., 3].size == top[..., 3].size
+    assert all(a.get_visible() for a in (view.points, view.line, view.ax.title))
+    assert "draw" not in vars(view.points)  # silenced for one draw only
+    encode = []
+    for layer in (bottom, top):
+        buffer = io.BytesIO()
+        Image.fromarray(layer, "RGBA").save(buffer, format="PNG")
+        encode.append(buffer.getvalue())
+    assert np.abs(pixels(compose(encode)) - whole).max() <= 2
+    with raises_with(ValueError, "compose", "one size"):
+        compose([encode[0], figure_image(Figure(figsize=(1, 1)))])
