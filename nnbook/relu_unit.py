@@ -224,17 +224,24 @@ class ReluUnitView:
             color=INK,
             zorder=5,
         )
-        # Four layers (nncore.widgets.Layer), bottom first: the axes, labels and legend never
-        # change; the shading, boundary, bars and numbers change with every control and carry
-        # the text alternative; the points (filled where active) often repeat between
-        # settings and are stored once each; the status box and the axes' frames go on top.
+        # Two layers (nncore.widgets.Layer): the axes, labels and legend never change and are
+        # stored once; everything else changes with every control and carries the text
+        # alternative.
         self.layers = [
             Layer(None, controls=()),
             Layer(
-                [self.image, *zero_lines, self.boundary, *self.bars, *self.bar_texts, self.verdict]
+                [
+                    self.image,
+                    *zero_lines,
+                    self.boundary,
+                    *self.points,
+                    self.status,
+                    *self.bars,
+                    *self.bar_texts,
+                    self.verdict,
+                    *(spine for a in self.axes for spine in a.spines.values()),
+                ]
             ),
-            Layer(self.points),
-            Layer([self.status, *(spine for a in self.axes for spine in a.spines.values())]),
         ]
 
     def _boundary_line(self, w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:

@@ -41,9 +41,10 @@ class Layer:
     Parameters
     ----------
     artists : sequence of matplotlib artists, callable, or None
-        What this layer draws (an artist with all its children: an ``Axis`` with its ticks
-        and labels, a ``Legend``...); a callable returning them when the view replaces
-        artists as it updates (a legend drawn anew, for one). ``None``: every artist that
+        What this layer draws: children of the figure or of its axes, each with all its
+        own children (an ``Axis`` with its ticks and labels, a ``Legend``...); a callable
+        returning them when the view replaces artists as it updates (a legend drawn anew,
+        for one). ``None``: every artist that
         no other layer lists; one layer of a view has ``None``.
     controls : sequence of str, or None
         The controls whose values change this layer's picture; ``()`` for a layer that never
@@ -66,10 +67,17 @@ class Layer:
     controls: Sequence[str] | None = None
 
     def members(self) -> list[Any] | None:
-        """The artists this layer lists now (``None`` for the layer of the rest)."""
+        """The artists this layer lists now (``None`` for the layer of the rest).
+
+        Returns
+        -------
+        list or None
+            Entries that are ``None`` (an artist not drawn yet) are left out.
+        """
         if self.artists is None:
             return None
-        return list(self.artists() if callable(self.artists) else self.artists)
+        listed = self.artists() if callable(self.artists) else self.artists
+        return [a for a in listed if a is not None]
 
 
 def digest(rgba: np.ndarray) -> bytes:
@@ -90,19 +98,44 @@ def _children(artist: Any) -> list[Any]:
     return list(artist.get_children())
 
 
-def _hide_outside(artist: Any, keep: set[int], hidden: list[Any]) -> bool:
-    """Hide every descendant of ``artist`` that neither is in ``keep`` nor holds one.
+def _is_container(artist: Any) -> bool:
+    """A figure, subfigure or axes: what a layer's artists are children of."""
+    from matplotlib.axes import Axes
+    from matplotlib.figure import FigureBase
 
-    Returns whether ``artist`` is in ``keep`` or holds an artist that is.
+    return isinstance(artist, (FigureBase, Axes))
+
+
+def _hide_outside(artist: Any, keep: set[int], hidden: list[Any]) -> bool:
+    """Hide every child of ``artist`` that neither is in ``keep`` nor holds one.
+
+    Only figures and axes are searched for kept artists (a layer lists their children), so
+    an axis with its ticks or a legend is kept or hidden whole. Returns whether ``artist`` is
+    in ``keep`` or holds an artist that is.
     """
     if id(artist) in keep:
         return True
+    if not _is_container(artist):
+        return False
     children = _children(artist)
     holds = [_hide_outside(child, keep, hidden) for child in children]
     if any(holds):
         hidden.extend(child for child, h in zip(children, holds, strict=True) if not h)
         return True
     return False
+
+
+def placed(figure: Figure) -> set[int]:
+    """The ids of the artists a layer can list: the children of the figure and its axes."""
+    found: set[int] = set()
+    todo = [figure]
+    while todo:
+        container = todo.pop()
+        for child in _children(container):
+            found.add(id(child))
+            if _is_container(child):
+                todo.append(child)
+    return found
 
 
 class LayerPainter:

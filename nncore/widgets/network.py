@@ -127,9 +127,8 @@ class NetworkView:
     def _changing(self) -> list[Any]:
         d = self.diagram
         texts = [t for group in (d.value_texts, d.z_texts) for column in group for t in column]
-        legend = [d._legend] if d._legend is not None else []
         units = [c for column in d.units for c in column]
-        return [*units, *texts, *d.header_texts, d.ax.title, *legend]
+        return [*units, *texts, *d.header_texts, d.ax.title, d._legend]
 
     def update(self, **values: Any) -> None:
         """Write the control values into the model's copy, run it forward and redraw.

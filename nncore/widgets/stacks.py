@@ -18,7 +18,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .frames import Frame, Picture
-from .layers import Layer
+from .layers import Layer, placed
 
 __all__ = ["LayerFrames", "build_tree", "resolve_layers", "stacked"]
 
@@ -106,8 +106,15 @@ def resolve_layers(view: Any, names: Sequence[str]) -> list[LayerFrames]:
             f"other layer lists); layers {rest or 'none'} have it."
         )
     owner: dict[int, int] = {}
+    children = placed(view.figure)
     for i, layer in enumerate(layers):
         for artist in layer.members() or ():
+            if id(artist) not in children:
+                raise ValueError(
+                    f"{where}: layer {i} lists {artist!r}, which is not a child of the figure "
+                    f"or of one of its axes; list the artist that holds it (the whole legend, "
+                    f"axis or container)."
+                )
             if id(artist) in owner and owner[id(artist)] != i:
                 raise ValueError(
                     f"{where}: {artist!r} is listed in layers {owner[id(artist)]} and {i}; "

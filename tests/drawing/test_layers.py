@@ -223,3 +223,36 @@ def test_the_painter_draws_a_layer_alone_and_leaves_the_figure_as_it_was():
     assert np.abs(pixels(compose(encode)) - whole).max() <= 2
     with raises_with(ValueError, "compose", "one size"):
         compose([encode[0], figure_image(Figure(figsize=(1, 1)))])
+
+
+def test_a_layer_lists_children_of_the_figure_or_its_axes():
+    view = PointsOverLine()
+    tick_label = view.ax.xaxis.get_major_ticks()[0].label1
+    view.layers = [Layer(None), Layer([tick_label])]
+    with raises_with(ValueError, "layer 1 lists", "not a child of the figure", "whole legend"):
+        layered(view)
+
+
+def test_a_layer_can_name_artists_the_view_replaces_as_it_updates():
+    class NewLegend(PointsOverLine):
+        """Draws a new legend at each update, as the network diagram does."""
+
+        def __init__(self):
+            super().__init__()
+            self.legend = None
+            self.layers = [Layer(None), Layer(lambda: [self.points, self.legend])]
+
+        def update(self, slope, shift, size):
+            super().update(slope, shift, size)
+            if self.legend is not None:
+                self.legend.remove()
+            self.legend = self.ax.legend([self.points], [f"shift {shift:g}"], loc="lower right")
+
+    ex = layered(NewLegend())
+    for values in (
+        {"slope": -1.0, "shift": 0.5, "size": 40.0},
+        {"slope": 1.0, "shift": 0.0, "size": 10.0},
+    ):
+        composed = pixels(ex.frame(**values))
+        ex.view.update(**values)
+        assert np.abs(composed - pixels(figure_image(ex.figure, colors=None))).max() <= 2
