@@ -30,51 +30,30 @@ def page_weight(html_file: Path) -> tuple[int, list[Path]]:
     return html_file.stat().st_size + sum(p.stat().st_size for p in images), sorted(images)
 
 
-def over_budget(html_dir: Path, budget: int = BUDGET_BYTES, ceilings=None) -> list[str]:
-    """One line per page of ``html_dir`` heavier than ``budget`` bytes, naming it and its size.
-
-    ``ceilings`` maps a page (``chapters/02_a_4231_network``) to the weight it is held to
-    instead, while it is still over the budget; such a page that fits the budget is reported
-    too, so that its ceiling is removed and the budget holds it from then on.
-    """
-    ceilings = ceilings or {}
+def over_budget(html_dir: Path, budget: int = BUDGET_BYTES) -> list[str]:
+    """One line per page of ``html_dir`` heavier than ``budget`` bytes, naming it and its size."""
     problems = []
     for html_file in sorted(html_dir.rglob("*.html")):
         if "_static" in html_file.relative_to(html_dir).parts:
             continue
         page = html_file.relative_to(html_dir).with_suffix("").as_posix()
         total, images = page_weight(html_file)
-        limit = ceilings.get(page, budget)
-        size = (
-            f"{total / 1e6:.2f} MB (HTML {html_file.stat().st_size / 1e6:.2f} MB "
-            f"+ {len(images)} images)"
-        )
-        if total > limit:
-            what = f"its ceiling of {limit / 1e6:.2f} MB (the" if page in ceilings else "the"
-            close = ")" if page in ceilings else ""
-            problems.append(f"{page}: {size}, over {what} {budget / 1e6:.2f} MB budget{close}")
-        elif page in ceilings and total <= budget:
-            problems.append(f"{page}: {size}, now within the budget: remove its ceiling")
+        if total > budget:
+            problems.append(
+                f"{page}: {total / 1e6:.2f} MB (HTML {html_file.stat().st_size / 1e6:.2f} MB "
+                f"+ {len(images)} images), over the {budget / 1e6:.2f} MB budget"
+            )
     return problems
-
-
-# Pages not yet within the budget and the weight each may not exceed meanwhile (measured on
-# the build of 2026-12-01 plus 2%). Their explorers' frames are most of it; getting them
-# under 1.5 MB needs fewer or smaller images, not a tighter encoding.
-CEILINGS = {
-    "chapters/02_a_4231_network": 2_125_000,
-    "chapters/03_dead_relu": 2_330_000,
-    "chapters/04_case_study_dead_forever": 2_845_000,
-}
 
 
 def test_every_page_of_the_book_is_within_the_weight_budget(built_book):
     pages = [p for p in built_book.html_dir.rglob("*.html") if "_static" not in p.parts]
     assert pages, f"no HTML pages in {built_book.html_dir}"
-    problems = over_budget(built_book.html_dir, ceilings=CEILINGS)
+    problems = over_budget(built_book.html_dir)
     assert not problems, (
-        "pages heavier than a reader on a slow connection should wait for (lower the "
-        "explorers' dpi, palette or grid):\n  " + "\n  ".join(problems)
+        "pages heavier than a reader on a slow connection should wait for (split an "
+        "explorer's figure into nncore.widgets.Layer objects, or lower its dpi, palette or "
+        "grid):\n  " + "\n  ".join(problems)
     )
 
 
@@ -101,11 +80,3 @@ def test_the_weight_check_counts_images_and_names_the_heavy_page(tmp_path):
     assert problems[0].startswith("chapters/heavy: ")
     assert "2 images" in problems[0] and "over the" in problems[0]
     assert over_budget(tmp_path, budget=html_size + 800) == []
-
-    # A page held to a ceiling fails above it, and asks for the ceiling's removal once it fits.
-    ceiling = {"chapters/heavy": html_size + 900}
-    assert over_budget(tmp_path, budget=html_size + 799, ceilings=ceiling) == []
-    (above,) = over_budget(tmp_path, budget=html_size, ceilings={"chapters/heavy": html_size})
-    assert above.startswith("chapters/heavy: ") and "over its ceiling of" in above
-    (fits,) = over_budget(tmp_path, budget=html_size + 800, ceilings=ceiling)
-    assert fits.endswith("now within the budget: remove its ceiling")
