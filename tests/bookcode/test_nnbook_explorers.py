@@ -86,10 +86,10 @@ def test_relu_explorer_defaults_to_the_positive_feature_data():
     assert ex.view.x.shape == (60, 2) and np.all(ex.view.x > 0)
 
 
-def test_relu_view_redraws_its_background_at_a_new_dpi(positive):
+def test_relu_view_draws_the_same_at_a_new_dpi_as_a_view_made_at_it(positive):
     grids = dict(w1_values=(1.0,), w2_values=(0.5,), b_values=(0.0,), initial=(1.0, 0.5, 0.0))
     ex = relu_unit_explorer(*positive, **grids, budget=PageBudget(), **KERNEL)
-    ex.figure.set_dpi(60)  # from the explorer's 30: the cached background is the wrong size
+    ex.figure.set_dpi(60)  # from the explorer's 30: nothing drawn at 30 may be reused
     moved, _ = ex.render(w1=1.0, w2=0.5, b=0.0)
     fresh = relu_unit_explorer(*positive, **grids, budget=PageBudget(), mode="kernel", dpi=60)
     assert moved == fresh.render(w1=1.0, w2=0.5, b=0.0)[0]
