@@ -28,8 +28,9 @@ __all__ = [
     "state_size",
 ]
 
-#: Widget state one page may embed, in bytes (JSON with base64 images), by default.
-DEFAULT_PAGE_BYTES = 3_000_000
+#: Widget state one page may embed, in bytes (JSON with base64 images), by default: what the
+#: book allows a whole page to weigh.
+DEFAULT_PAGE_BYTES = 1_500_000
 
 
 def reachable(roots: Iterable[Any]) -> list[widgets.Widget]:

@@ -21,6 +21,6 @@ def test_widget_state_of_each_page_fits_the_budget(built_book, toc_notebook):
     html = built_book.page(docname).read_text(encoding="utf-8")
     size = sum(len(m.encode("utf-8")) for m in STATE.findall(html))
     assert size <= BUDGET_BYTES, (
-        f"{docname}: {size / 1e6:.2f} MB of widget state, over the {BUDGET_BYTES / 1e6:.0f} MB "
-        f"budget. Shrink the explorers' grids or their dpi."
+        f"{docname}: {size / 1e6:.2f} MB of widget state, over the {BUDGET_BYTES / 1e6:.1f} MB "
+        f"budget. Split an explorer's figure into layers, or shrink its grid or dpi."
     )

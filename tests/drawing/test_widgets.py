@@ -350,7 +350,7 @@ def test_the_module_budget_is_the_default_and_reports_the_page():
     page_budget.reset()
     ex = line_explorer(budget=None, title="Reported")
     assert ex.budget is page_budget and page_budget.charges["Reported"] == ex.state_bytes
-    assert "'Reported'" in page_budget.report() and "of 3.00 MB" in page_budget.report()
+    assert "'Reported'" in page_budget.report() and "of 1.50 MB" in page_budget.report()
     page_budget.reset()
 
 
