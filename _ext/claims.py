@@ -10,7 +10,9 @@ executed cell's output carries the formatted sentence in an HTML element of clas
    :func:`nnbook.claims.normalise`; a missing sentence is a warning naming the page and the
    sentence, which fails the build under ``-W``;
 3. keeps the records in the build environment (parallel-safe), and fills the
-   ``claims-table`` directive of the appendix page with every claim of the book, by chapter.
+   ``claims-table`` directive of the appendix page with every claim of the book, by chapter;
+   that page is written again only when what its table shows changed, so a rebuild with
+   nothing changed writes no page.
 
 Registered in ``_config.yml`` under ``sphinx: local_extensions: {claims: _ext}``.
 """
@@ -192,41 +194,58 @@ def _table(rows: list[list[nodes.Node]], widths: tuple[int, ...], header: list[s
     return table
 
 
-def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """At doctree-resolved: replace ``claims-table`` placeholders by the claims, by page."""
-    placeholders = list(doctree.findall(claims_table))
-    if not placeholders:
-        return
-    env = app.env
+def table_contents(env: BuildEnvironment) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """What the ``claims-table`` shows: each page with claims, its title and its records.
+
+    Parameters
+    ----------
+    env : BuildEnvironment
+        The build environment, with the records gathered at doctree-read.
+
+    Returns
+    -------
+    list of tuple (str, str, list of dict)
+        One ``(docname, title, records)`` per page that has claims, in the book's reading
+        order (the root's toctree, depth first; pages outside it last, by name).
+    """
     claims = getattr(env, "nnbook_claims", {})
-    order = [d for d in env.found_docs if d in claims]
+    order = sorted(claims)
     try:  # the book's reading order (sphinx-external-toc), else by name
-        toc_order = list(env.toctree_includes.get(env.config.root_doc, []))
         flat: list[str] = []
-        pending = list(toc_order)
+        pending = list(env.toctree_includes.get(env.config.root_doc, []))
         while pending:
             d = pending.pop(0)
             flat.append(d)
             pending[0:0] = env.toctree_includes.get(d, [])
         order = sorted(order, key=lambda d: flat.index(d) if d in flat else len(flat))
     except Exception:  # pragma: no cover - ordering only
-        order = sorted(order)
+        pass
+    return [
+        (doc, env.titles[doc].astext() if doc in env.titles else doc, claims[doc]) for doc in order
+    ]
+
+
+def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """At doctree-resolved: replace ``claims-table`` placeholders by the claims, by page."""
+    placeholders = list(doctree.findall(claims_table))
+    if not placeholders:
+        return
+    pages = table_contents(app.env)
     content: list[nodes.Node] = []
-    total = sum(len(claims[d]) for d in order)
+    total = sum(len(records) for _, _, records in pages)
     content.append(
         nodes.paragraph(
-            text=f"{total} claims on {len(order)} pages, checked in the build that made this page."
+            text=f"{total} claims on {len(pages)} pages, checked in the build that made this page."
         )
     )
-    for doc in order:
-        title = env.titles[doc].astext() if doc in env.titles else doc
+    for doc, title, records in pages:
         uri = app.builder.get_relative_uri(docname, doc)
         heading = nodes.paragraph()
         heading += nodes.strong("", "", nodes.reference("", title, refuri=uri, internal=True))
-        heading += nodes.Text(f" ({len(claims[doc])} claims)")
+        heading += nodes.Text(f" ({len(records)} claims)")
         content.append(heading)
         rows = []
-        for record in claims[doc]:
+        for record in records:
             values = "; ".join(f"{k} = {_value_text(v)}" for k, v in record["values"].items())
             if record.get("holds") is not None:
                 values = (values + "; " if values else "") + f"holds: {record['holds']}"
@@ -249,9 +268,26 @@ def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> Non
         placeholder.replace_self(content)
 
 
+def remember_table_contents(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    """At env-get-outdated (before any page is purged or read): note what the table showed."""
+    env.nnbook_table_before = table_contents(env)
+    return []
+
+
 def claims_pages_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Rewrite the page with the table whenever the build reads anything."""
-    return [d for d in env.found_docs if d == app.config.claims_table_page]
+    """At env-updated: the table's page is to be written again if what it shows changed.
+
+    Reading a page replaces its claims; the table's page is rewritten only when that changed
+    a record, a page's title or the pages' order (or added or removed a page with claims),
+    so that a rebuild in which nothing changed writes no page.
+    """
+    before = vars(env).pop("nnbook_table_before", None)
+    page = app.config.claims_table_page
+    if page not in env.found_docs or table_contents(env) == before:
+        return []
+    return [page]
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -261,6 +297,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", collect_claims)
     app.connect("env-purge-doc", purge_claims)
     app.connect("env-merge-info", merge_claims)
+    app.connect("env-get-outdated", remember_table_contents)
     app.connect("env-updated", claims_pages_updated)
     app.connect("doctree-resolved", fill_claims_table)
     return {

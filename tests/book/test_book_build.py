@@ -1,15 +1,23 @@
-"""The book builds with every notebook executed, and a failing cell or reference fails it."""
+"""The book builds with every notebook executed, and a failing cell or reference fails it.
+
+A page missing from the toc fails it too, and a rebuild with nothing changed writes no page.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # jupyter-book colours Sphinx's output
 WIDGET_STATE_SCRIPT = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL
 )
@@ -132,3 +140,78 @@ def test_a_broken_cross_reference_fails_the_build(tmp_path, repo_root, run_jupyt
     assert build.returncode != 0, "a page with broken references was built with exit status 0"
     assert re.search(r"page\.md:3: WARNING: .*a-label-nobody-defined", build.log), build.log
     assert re.search(r"page\.md:3: WARNING: .*nncore\.no_such_function", build.log), build.log
+
+
+def test_a_rebuild_with_nothing_changed_writes_no_page(built_book, repo_root):
+    """`make book` again with nothing changed: Sphinx reads nothing and writes no page.
+
+    Builds once more into the session's build folder, with the same configuration; the pages
+    there stay as they were, so the tests that read them afterwards see the same book.
+    """
+    config = built_book.build_dir.parent / "_config.yml"  # the fixture's copy (its cache)
+    assert config.is_file(), f"built_book's configuration is not at {config}"
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("MPLBACKEND", None)  # as the fixture's build ran
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("jupyter-book")), "build", str(repo_root)]
+        + ["--path-output", str(built_book.build_dir.parent), "--config", str(config)]
+        + ["-W", "-n", "--keep-going"],
+        cwd=repo_root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=600,
+    )
+    log = ANSI_ESCAPE.sub("", result.stdout)
+    assert result.returncode == 0, log_tail(log)
+    assert "updating environment: 0 added, 0 changed, 0 removed" in log, (
+        "a source of the book changed after the session's build: this test needs the "
+        f"working tree left alone while the tests run\n{log_tail(log)}"
+    )
+    written = re.findall(r"^writing output\.\.\. \[\s*\d+%\] (\S+)$", log, re.M)
+    assert written == [], f"a rebuild with nothing changed wrote {written}"
+
+
+# A page that _toc.yml does not list: under the real _config.yml, one in the book's folders
+# fails the build, naming it; files in the repository's other folders are not read at all.
+
+NOT_THE_BOOK = {
+    "README.md": "# The repository's README\n",
+    "docs/notes.md": "# Notes beside the README's images\n",
+    "tests/fixture.ipynb": "{}",
+    "js/node_modules/a-package/README.md": "# An npm package\n",
+    ".github/PULL_REQUEST_TEMPLATE.md": "# A pull request\n",
+}
+
+
+@pytest.fixture(scope="module")
+def stray_page_build(tmp_path_factory, repo_root, run_jupyter_book):
+    root = tmp_path_factory.mktemp("stray")
+    book = make_throwaway_book(root / "book", repo_root, "page")
+    (book / "page.md").write_text("# A page\n\nIt is in the toc.\n", encoding="utf-8")
+    (book / "chapters").mkdir()
+    (book / "chapters" / "forgotten.md").write_text(
+        "# A chapter nobody added to the toc\n", encoding="utf-8"
+    )
+    for name, text in NOT_THE_BOOK.items():
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
+        (book / name).write_text(text, encoding="utf-8")
+    return run_jupyter_book(book, root / "out")
+
+
+def test_a_page_missing_from_the_toc_fails_the_build_naming_it(stray_page_build):
+    build = stray_page_build
+    assert build.returncode != 0, "a page that _toc.yml does not list was built with status 0"
+    assert re.search(
+        r"chapters/forgotten\.md: WARNING: document isn't included in any toctree", build.log
+    ), log_tail(build.log)
+
+
+def test_files_outside_the_books_folders_are_not_read(stray_page_build):
+    build = stray_page_build
+    assert "build finished with problems, 1 warning." in build.log, log_tail(build.log)
+    for name in NOT_THE_BOOK:
+        assert name not in build.log, f"the build read {name}:\n{log_tail(build.log)}"
+        page = build.page(str(Path(name).with_suffix("")))
+        assert not page.exists(), f"the build made a page of {name}: {page}"

@@ -7,7 +7,10 @@ Each test builds a throwaway one-notebook book in tmp_path with the book's flags
 from __future__ import annotations
 
 import html
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -146,3 +149,122 @@ def test_the_books_claims_page_lists_the_claims_of_every_chapter(built_book, boo
         assert f"{html.unescape(title)} ({len(records)} claims)" in claims_page, (
             f"the claims page does not list the {len(records)} claims of {docname}"
         )
+
+
+# The claims page is written again exactly when what its table shows changes. These tests
+# build a small plain-Sphinx project (reStructuredText, the claim records as raw HTML, as a
+# notebook's output carries them) with sphinx-build, in about a second a build; marked
+# `book` like the other build tests, so that `make check` leaves them out.
+
+SPHINX_CONF = f"""\
+import sys
+sys.path.insert(0, {str(REPO_ROOT / "_ext")!r})
+extensions = ["claims"]
+root_doc = "index"
+claims_table_page = "claims"
+"""
+
+
+def rst_page(title: str, claims: list[tuple[str, float]], prose: str = "") -> str:
+    """A page stating and carrying each ``(template, acc)`` claim, under one section."""
+    from nnbook.claims import check
+
+    lines = [title, "=" * len(title), "", "Results", "-------", "", prose]
+    for template, acc in claims:
+        lines += ["", template.format(acc=acc) + ".", "", ".. raw:: html", ""]
+        lines.append("   " + check(template, acc=acc)._repr_html_())
+    return "\n".join(lines) + "\n"
+
+
+def write_sphinx_project(root: Path, pages: dict[str, str]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "conf.py").write_text(SPHINX_CONF, encoding="utf-8")
+    toctree = "".join(f"   {name}\n" for name in [*pages, "claims"])
+    (root / "index.rst").write_text(f"Book\n====\n\n.. toctree::\n\n{toctree}", encoding="utf-8")
+    (root / "claims.rst").write_text("Claims\n======\n\n.. claims-table::\n", encoding="utf-8")
+    for name, text in pages.items():
+        (root / f"{name}.rst").write_text(text, encoding="utf-8")
+    return root
+
+
+def sphinx_build(source: Path, out: Path) -> list[str]:
+    """Build ``source`` incrementally into ``out`` (-W --keep-going); the pages it wrote."""
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-W", "--keep-going", "-n"]
+        + [str(source), str(out)],
+        env={**os.environ, "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return re.findall(r"^writing output\.\.\. \[\s*\d+%\] (\S+)$", result.stdout, re.M)
+
+
+ONE = [("A reaches {acc:.1%} on the test set", 0.5421)]
+TWO = [("B reaches {acc:.1%} on the test set", 0.9712)]
+
+
+@pytest.fixture
+def claims_project(tmp_path):
+    source = write_sphinx_project(
+        tmp_path / "src", {"one": rst_page("Page one", ONE), "two": rst_page("Page two", TWO)}
+    )
+    out = tmp_path / "out"
+    assert sorted(sphinx_build(source, out)) == ["claims", "index", "one", "two"]
+    return source, out
+
+
+def claims_page(out: Path) -> str:
+    """The visible text of the claims page's content (its section; no navigation)."""
+    page = (out / "claims.html").read_text(encoding="utf-8")
+    return page_text(re.search(r'<section id="claims">(.*)</section>', page, re.S).group(1))
+
+
+@pytest.mark.book
+def test_a_rebuild_with_nothing_changed_writes_no_page(claims_project):
+    source, out = claims_project
+    assert sphinx_build(source, out) == [], "the claims page was written although no claim changed"
+
+
+@pytest.mark.book
+def test_a_changed_claim_rewrites_the_claims_page_with_its_new_value(claims_project):
+    source, out = claims_project
+    assert "acc = 0.5421" in claims_page(out)
+    (source / "one.rst").write_text(
+        rst_page("Page one", [("A reaches {acc:.1%} on the test set", 0.6103)]), encoding="utf-8"
+    )
+
+    written = sphinx_build(source, out)
+
+    assert "claims" in written, f"the claims page was not written again (written: {written})"
+    text = claims_page(out)
+    assert "A reaches 61.0% on the test set acc = 0.6103" in text
+    assert "0.5421" not in text and "54.2%" not in text
+
+
+@pytest.mark.book
+def test_a_removed_claim_or_page_title_rewrites_the_claims_page(claims_project):
+    source, out = claims_project
+    (source / "two.rst").write_text(rst_page("Page two", []), encoding="utf-8")
+
+    assert "claims" in sphinx_build(source, out)
+    text = claims_page(out)
+    assert "1 claims on 1 pages" in text
+    assert "Page two" not in text and "B reaches" not in text
+
+    (source / "one.rst").write_text(rst_page("Page one, renamed", ONE), encoding="utf-8")
+    assert "claims" in sphinx_build(source, out)
+    assert "Page one, renamed (1 claims)" in claims_page(out)
+
+
+@pytest.mark.book
+def test_a_change_to_a_pages_prose_alone_leaves_the_claims_page_as_it_was(claims_project):
+    source, out = claims_project
+    (source / "one.rst").write_text(
+        rst_page("Page one", ONE, prose="A new paragraph."), encoding="utf-8"
+    )
+
+    written = sphinx_build(source, out)
+
+    assert "one" in written and "claims" not in written, written
