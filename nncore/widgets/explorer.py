@@ -306,12 +306,19 @@ class Explorer:
         """Render every layer at every grid point, checking the page budget as bytes add up."""
         n_frames = math.prod(self.shape)
         available = self.budget.available(self.title)
-        total = 0
         for layer in self.layers:
             layer.clear()
+        # Bytes so far per layer, projected over each layer's own settings.
+        added = [0] * len(self.layers)
+        settings = [math.prod(self.shape[p] for p in layer.positions) for layer in self.layers]
         for count, index in enumerate(itertools.product(*map(range, self.shape)), start=1):
-            total += self._render_layers(index, check=self._sample_check(index))
-            projected = total / count * n_frames
+            new = self._render_layers(index, check=self._sample_check(index))
+            added = [a + n for a, n in zip(added, new, strict=True)]
+            total = sum(added)
+            projected = sum(
+                n_bytes / len(layer.digests) * n_settings
+                for n_bytes, layer, n_settings in zip(added, self.layers, settings, strict=True)
+            )
             if total > available or (count >= 4 and projected > 1.25 * available):
                 self.budget.check(
                     self.title,
@@ -337,18 +344,18 @@ class Explorer:
             for layer in self.layers
         )
 
-    def _render_layers(self, index: tuple[int, ...], *, check: bool = False) -> int:
+    def _render_layers(self, index: tuple[int, ...], *, check: bool = False) -> list[int]:
         """Update the view for grid point ``index`` and draw the layers it needs.
 
-        Returns the bytes the new pictures add to the page (base64, text alternative and
-        model overhead), for the budget. With ``check``, layers drawn before at their own
-        controls' setting are drawn again and must come out the same.
+        Returns the bytes the new pictures of each layer add to the page (base64, text
+        alternative and model overhead), for the budget. With ``check``, layers drawn before
+        at their own controls' setting are drawn again and must come out the same.
         """
         values = self._values_at(index)
         self.view.update(**values)
         alt = str(self.view.describe())
         self.alt_texts[index] = alt
-        added = 0
+        added = [0] * len(self.layers)
         for k, layer in enumerate(self.layers):
             sub = layer.sub(index)
             if sub in layer.digests and not layer.described:
@@ -364,8 +371,8 @@ class Explorer:
                 layer.pictures[key] = picture
                 if layer.described:
                     layer.alt[key] = alt
-                added += encoded_size(len(picture)) + _FRAME_OVERHEAD
-                added += len(alt) if layer.described else 0
+                added[k] += encoded_size(len(picture)) + _FRAME_OVERHEAD
+                added[k] += len(alt) if layer.described else 0
         return added
 
     def _check_layer(self, k: int, index: tuple[int, ...], sub: tuple[int, ...]) -> None:

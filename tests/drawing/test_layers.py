@@ -256,3 +256,22 @@ def test_a_layer_can_name_artists_the_view_replaces_as_it_updates():
         composed = pixels(ex.frame(**values))
         ex.view.update(**values)
         assert np.abs(composed - pixels(figure_image(ex.figure, colors=None))).max() <= 2
+
+
+def test_the_budget_projects_each_layer_over_its_own_settings():
+    class NoisyInset(PointsOverLine):
+        """A large picture that never changes, in a layer of its own, over a light one."""
+
+        def __init__(self):
+            super().__init__()
+            inset = self.figure.add_axes((0, 0, 1, 1))
+            inset.imshow(np.random.default_rng(0).random((80, 120, 3)), aspect="auto")
+            inset.set_axis_off()
+            self.layers = [Layer(None), Layer([inset], controls=())]
+
+    # The inset is drawn at the first grid point: projected as if every point drew one, the
+    # page would seem several times heavier than it is, and a budget that holds the explorer
+    # with a fifth of it to spare would refuse it.
+    state = layered(NoisyInset()).state_bytes
+    ex = layered(NoisyInset(), budget=PageBudget(int(1.2 * state)))
+    assert ex.state_bytes == state
