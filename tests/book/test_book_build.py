@@ -215,3 +215,14 @@ def test_files_outside_the_books_folders_are_not_read(stray_page_build):
         assert name not in build.log, f"the build read {name}:\n{log_tail(build.log)}"
         page = build.page(str(Path(name).with_suffix("")))
         assert not page.exists(), f"the build made a page of {name}: {page}"
+
+
+def test_the_build_numbers_no_figures(built_book):
+    # Jupyter Book's LaTeX extension turns numfig on for every build; _ext/figure_numbers.py
+    # turns it off again, so Sphinx does not reload every page's doctree on each rebuild.
+    import pickle
+
+    with open(built_book.build_dir / ".doctrees" / "environment.pickle", "rb") as saved:
+        environment = pickle.load(saved)
+    assert environment.config.numfig is False
+    assert not any(environment.toc_fignumbers.values())
