@@ -45,7 +45,7 @@ from __future__ import annotations
 from .budget import DEFAULT_PAGE_BYTES, PageBudget, page_budget
 from .controls import Choice, Slider
 from .explorer import Explorer, default_mode
-from .frames import StaticBackground, figure_image
+from .frames import figure_image
 from .layers import Layer
 from .network import NetworkView, network_explorer
 
@@ -59,7 +59,6 @@ __all__ = [
     "DEFAULT_PAGE_BYTES",
     "default_mode",
     "figure_image",
-    "StaticBackground",
     "NetworkView",
     "network_explorer",
 ]

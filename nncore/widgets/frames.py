@@ -1,16 +1,15 @@
 """Turning a matplotlib figure into the small images an explorer stores, and quickly.
 
 :func:`figure_image` draws a figure on its Agg canvas and encodes it, palette-quantised, as
-PNG or lossless WebP. :class:`StaticBackground` is the one cache of the parts of a figure that
-do not change between frames (axes, ticks, labels, legends): drawn once per key and dpi into a
-picture behind the figure, so that a frame redraws only the artists that move. Text is most
-of matplotlib's drawing time, so this is what keeps a few hundred frames fast.
+PNG or lossless WebP (:func:`encode_image` encodes pixels already drawn, with transparency
+for the layers of ``nncore.widgets.layers``). The widgets that hold the pictures in a page
+(:class:`Frame`, :class:`Picture`) and switch them (``SlimStack``, ``SlimLink``) save their
+state without default values: an explorer puts hundreds of them in its page.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
@@ -21,7 +20,7 @@ from ipywidgets.widgets.widget_link import Link
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from matplotlib.figure import Figure
 
-__all__ = ["FORMATS", "encode_image", "figure_image", "Frame", "StaticBackground"]
+__all__ = ["FORMATS", "encode_image", "figure_image", "Frame", "Picture", "SlimLink", "SlimStack"]
 
 #: Image formats an explorer can store its frames in.
 FORMATS = ("png", "webp")
@@ -164,68 +163,3 @@ class SlimStack(_SlimState, widgets.Stack if hasattr(widgets, "Stack") else widg
 
 class SlimLink(_SlimState, Link):
     """A browser-side link (``jslink``), saved without default values."""
-
-
-class StaticBackground:
-    """Draw the unchanging part of a figure once, as a picture behind the changing artists.
-
-    Parameters
-    ----------
-    figure : matplotlib.figure.Figure
-    static : sequence of matplotlib artists
-        Drawn into the background (axes patches and axes, titles, legends, fixed texts).
-    dynamic : sequence of matplotlib artists
-        Redrawn in every frame, on top of the background.
-    hide_axes : sequence of matplotlib.axes.Axes, optional
-        Axes switched off while a frame is drawn (their frame and ticks are in the
-        background); needed when ``static`` does not list every part of them.
-
-    Notes
-    -----
-    Call :meth:`ensure` before each frame with a key naming what the background shows
-    (e.g. the axis limits); a new key or a new dpi draws a new background, an old one is
-    reused. The artists' visibility is switched, never their content.
-    """
-
-    def __init__(
-        self,
-        figure: Figure,
-        static: Sequence[Any],
-        dynamic: Sequence[Any],
-        *,
-        hide_axes: Sequence[Any] = (),
-    ) -> None:
-        self.figure = figure
-        self.static = list(static)
-        self.dynamic = list(dynamic)
-        self.hide_axes = list(hide_axes)
-        self._pictures: dict[tuple[Hashable, float], np.ndarray] = {}
-        self._image = figure.figimage(np.ones((1, 1, 4)), xo=0, yo=0, origin="upper", zorder=-100)
-        self._image.set_visible(False)
-
-    def _show(self, *, static: bool) -> None:
-        for ax in self.hide_axes:
-            ax.set_axis_on() if static else ax.set_axis_off()
-        self._image.set_visible(not static)
-        for artist in self.static:
-            artist.set_visible(static)
-        for artist in self.dynamic:
-            artist.set_visible(not static)
-
-    def ensure(self, key: Hashable = None) -> None:
-        """Put the background for ``key`` (at the figure's dpi) behind the next frame.
-
-        Parameters
-        ----------
-        key : hashable, optional
-            Names the state of the static artists; a background is drawn once per key
-            and dpi, then reused.
-        """
-        full_key = (key, float(self.figure.dpi))
-        if full_key not in self._pictures:
-            canvas = _canvas(self.figure)
-            self._show(static=True)
-            canvas.draw()
-            self._pictures[full_key] = np.asarray(canvas.buffer_rgba()).copy()
-        self._image.set_data(self._pictures[full_key])
-        self._show(static=False)
