@@ -47,7 +47,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
-from .budget import PageBudget, encoded_size, page_budget, reachable, state_size
+from .budget import PageBudget, page_budget, reachable, state_size
 from .controls import (
     Choice,
     Slider,
@@ -57,9 +57,9 @@ from .controls import (
     initial_index,
     make_widget,
 )
-from .frames import FORMATS, SlimLink, SlimStack, encode_image, figure_image
-from .layers import LayerPainter, compose, digest
-from .stacks import LayerFrames, build_tree, leaf, picture_html, resolve_layers, stacked
+from .drawn import LayerDrawer
+from .frames import FORMATS, SlimLink, SlimStack, figure_image
+from .stacks import LayerFrames, build_tree, leaf, stacked
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     pass
@@ -68,9 +68,6 @@ __all__ = ["Explorer", "MODES", "default_mode"]
 
 #: How an explorer can show its frames (see the module docstring).
 MODES = ("frames", "kernel")
-
-# JSON of one frame's Image model besides its image and text alternative (measured: ~0.5 kB).
-_FRAME_OVERHEAD = 600
 
 
 def default_mode() -> str:
@@ -260,8 +257,10 @@ class Explorer:
         self.links: list[widgets.Widget] = []
         self.caption: widgets.HTML | None = None
         if mode == "frames":
-            self.layers = resolve_layers(view, self.names)
-            self._painter = LayerPainter(self.figure, [f.layer for f in self.layers])
+            self._drawer = LayerDrawer(
+                view, self.grid, title=title, colors=colors, fmt=image_format
+            )
+            self.layers, self.alt_texts = self._drawer.layers, self._drawer.alt_texts
             self._render_all()
         self.controls = {
             name: make_widget(name, spec, label_width) for name, spec in self._specs.items()
@@ -299,20 +298,16 @@ class Explorer:
         self.figure.set_dpi(dpi)
         self.dpi = float(dpi)
 
-    def _values_at(self, index: Sequence[int]) -> dict[str, Any]:
-        return {name: self.grid[name][i] for name, i in zip(self.names, index, strict=True)}
-
     def _render_all(self) -> None:
         """Render every layer at every grid point, checking the page budget as bytes add up."""
         n_frames = math.prod(self.shape)
         available = self.budget.available(self.title)
-        for layer in self.layers:
-            layer.clear()
+        self._drawer.clear()
         # Bytes so far per layer, projected over each layer's own settings.
         added = [0] * len(self.layers)
         settings = [math.prod(self.shape[p] for p in layer.positions) for layer in self.layers]
         for count, index in enumerate(itertools.product(*map(range, self.shape)), start=1):
-            new = self._render_layers(index, check=self._sample_check(index))
+            new = self._drawer.draw(index, check=self._drawer.sample_check(index))
             added = [a + n for a, n in zip(added, new, strict=True)]
             total = sum(added)
             projected = sum(
@@ -329,68 +324,6 @@ class Explorer:
         start = {name: self.grid[name][initial_index(spec)] for name, spec in self._specs.items()}
         self.view.update(**start)
 
-    def _sample_check(self, index: tuple[int, ...]) -> bool:
-        """Whether to check, at this grid point, that each layer drew what its controls say.
-
-        Layers are drawn once per setting of their own controls (at its first grid point, where
-        the other controls are at their first value); they are drawn again where every other
-        control is at its last value, which catches a layer that changes with a control it
-        does not list. :meth:`check_layers` checks every grid point.
-        """
-        return any(
-            not layer.described
-            and len(layer.positions) < len(self.shape)
-            and all(index[k] == n - 1 for k, n in enumerate(self.shape) if k not in layer.positions)
-            for layer in self.layers
-        )
-
-    def _render_layers(self, index: tuple[int, ...], *, check: bool = False) -> list[int]:
-        """Update the view for grid point ``index`` and draw the layers it needs.
-
-        Returns the bytes the new pictures of each layer add to the page (base64, text
-        alternative and model overhead), for the budget. With ``check``, layers drawn before
-        at their own controls' setting are drawn again and must come out the same.
-        """
-        values = self._values_at(index)
-        self.view.update(**values)
-        alt = str(self.view.describe())
-        self.alt_texts[index] = alt
-        added = [0] * len(self.layers)
-        for k, layer in enumerate(self.layers):
-            sub = layer.sub(index)
-            if sub in layer.digests and not layer.described:
-                if check:
-                    self._check_layer(k, index, sub)
-                continue
-            pixels = self._painter.draw(k)
-            fingerprint = digest(pixels)
-            key = (fingerprint, alt) if layer.described else fingerprint
-            layer.digests[sub], layer.key[sub] = fingerprint, key
-            if key not in layer.pictures:
-                picture = encode_image(pixels, colors=self.colors, fmt=self.image_format)
-                layer.pictures[key] = picture
-                if layer.described:
-                    layer.alt[key] = alt
-                added[k] += encoded_size(len(picture)) + _FRAME_OVERHEAD
-                added[k] += len(alt) if layer.described else 0
-        return added
-
-    def _check_layer(self, k: int, index: tuple[int, ...], sub: tuple[int, ...]) -> None:
-        layer = self.layers[k]
-        if digest(self._painter.draw(k)) == layer.digests[sub]:
-            return
-        first = tuple(
-            sub[layer.positions.index(j)] if j in layer.positions else 0
-            for j in range(len(self.shape))
-        )
-        depends = [self.names[j] for j in layer.positions]
-        raise ValueError(
-            f"Explorer {self.title!r}: layer {k} of the view is declared to depend on the "
-            f"controls {depends} only, but it drew a different picture at {self._values_at(index)} "
-            f"than at {self._values_at(first)}. List every control that changes it in "
-            f"Layer(..., controls=...), or move the artist that changes to another layer."
-        )
-
     def check_layers(self) -> None:
         """Draw every layer at every grid point and check it against the stored picture.
 
@@ -404,10 +337,7 @@ class Explorer:
             raise ValueError("Explorer.check_layers: a 'kernel' mode explorer has no layers.")
         current = self.values
         try:
-            for index in itertools.product(*map(range, self.shape)):
-                self.view.update(**self._values_at(index))
-                for k, layer in enumerate(self.layers):
-                    self._check_layer(k, index, layer.sub(index))
+            self._drawer.check_all()
         finally:
             self.view.update(**current)
 
@@ -441,7 +371,7 @@ class Explorer:
                     ),
                 )
             )
-        described = next(layer for layer in self.layers if layer.described)
+        described = self._drawer.described
         self.images = {
             index: described.leaves[described.key[index]]
             for index in itertools.product(*map(range, self.shape))
@@ -504,11 +434,7 @@ class Explorer:
     @property
     def frames(self) -> dict[tuple[int, ...], bytes]:
         """The whole picture of each grid point, its layers composed (``"frames"`` mode)."""
-        return {index: self._composed(index) for index in self.alt_texts}
-
-    def _composed(self, index: tuple[int, ...]) -> bytes:
-        pictures = [layer.pictures[layer.key[layer.sub(index)]] for layer in self.layers]
-        return pictures[0] if len(pictures) == 1 else compose(pictures, self.image_format)
+        return {index: self._drawer.composed(index) for index in self.alt_texts}
 
     def size_report(self) -> str:
         """Describe the frame count and sizes in one line, for a chapter to print.
@@ -594,7 +520,7 @@ class Explorer:
         if self.mode != "frames":
             raise ValueError("Explorer.frame: a 'kernel' mode explorer precomputes no frames.")
         index = self._grid_index({n: values[n] for n in self.names}, "Explorer.frame")
-        return self._composed(index)
+        return self._drawer.composed(index)
 
     def set(self, **values: Any) -> None:
         """Move controls to grid values, as a reader would (a live explorer renders again).
@@ -647,23 +573,7 @@ class Explorer:
             self.images[()].value = image
             self.caption.value = self._caption(alt)
             return
-        # Live: draw the shown setting again; a picture that changed replaces the one shown.
-        index = self.index
-        self.view.update(**self.values)
-        alt = str(self.view.describe())
-        for k, layer in enumerate(self.layers):
-            key = layer.key[layer.sub(index)]
-            pixels = self._painter.draw(k)
-            now = (digest(pixels), alt) if layer.described else digest(pixels)
-            if layer.showing[key] == now:
-                continue
-            picture = encode_image(pixels, colors=self.colors, fmt=self.image_format)
-            shown = layer.leaves[key]
-            if layer.described:
-                shown.value, shown.tooltip = picture, alt
-            else:
-                shown.value = picture_html(picture, self.image_format)
-            layer.showing[key] = now
+        self._drawer.redraw(self.index)  # live: pictures that changed replace those shown
 
     if hasattr(widgets.Widget, "_repr_mimebundle_"):
 
