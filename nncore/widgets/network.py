@@ -128,7 +128,7 @@ class NetworkView:
         d = self.diagram
         texts = [t for group in (d.value_texts, d.z_texts) for column in group for t in column]
         units = [c for column in d.units for c in column]
-        return [*units, *texts, *d.header_texts, d.ax.title, d._legend]
+        return [*units, *texts, *d.header_texts, d.ax.title, d.ax.get_legend()]
 
     def update(self, **values: Any) -> None:
         """Write the control values into the model's copy, run it forward and redraw.

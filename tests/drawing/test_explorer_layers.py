@@ -275,3 +275,32 @@ def test_the_budget_projects_each_layer_over_its_own_settings():
     state = layered(NoisyInset()).state_bytes
     ex = layered(NoisyInset(), budget=PageBudget(int(1.2 * state)))
     assert ex.state_bytes == state
+
+
+def test_the_network_explorer_draws_its_edges_once_per_weight_setting():
+    import nncore as nc
+    from nncore.widgets import network_explorer
+
+    net = nc.mlp([2, 2, 1], rng=0)
+    ex = network_explorer(
+        net,
+        np.ones(2),
+        input_values={0: (-1, 0, 1)},
+        weight_values={(0, 0, 0): (-1, 1)},
+        scale_values={},
+        activations=("relu", "tanh"),
+        dpi=30,
+        colors=None,
+        budget=PageBudget(9_000_000),
+    )
+    edges, units = ex.layers
+    assert [ex.names[k] for k in edges.positions] == ["w_0_0_0"] and len(edges.pictures) == 2
+    assert units.described and len(units.pictures) == ex.n_frames == 3 * 2 * 2
+    ex.check_layers()  # the legend (drawn anew at each update) and the rest hold everywhere
+    for values in (
+        {"x1": -1, "w_0_0_0": 1, "activation": "tanh"},
+        {"x1": 1, "w_0_0_0": -1, "activation": "relu"},
+    ):
+        composed = pixels(ex.frame(**values))
+        ex.view.update(**values)
+        assert np.abs(composed - pixels(figure_image(ex.figure, colors=None))).max() <= 2
