@@ -86,6 +86,19 @@ def jupyter_book_build(
     # The tests draw with Agg (set above); the book's kernels pick their own backend, which
     # keeps the static figures in the pages.
     env.pop("MPLBACKEND", None)
+
+    def run(command: list[str]) -> subprocess.CompletedProcess:
+        """Run one step of the build in the book's folder; its output and errors as one log."""
+        return subprocess.run(
+            command,
+            cwd=source_dir,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=BUILD_TIMEOUT,
+        )
+
     log = ""
     if parallel:
         command_first = [
@@ -94,15 +107,7 @@ def jupyter_book_build(
             "--config", str(config or source_dir / "_config.yml"),
             "--build-dir", str(output_dir / "_build"),
         ]  # fmt: skip
-        log = subprocess.run(
-            command_first,
-            cwd=source_dir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=BUILD_TIMEOUT,
-        ).stdout
+        log = run(command_first).stdout
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     command = [
         str(jupyter_book),
@@ -114,26 +119,10 @@ def jupyter_book_build(
     ]
     if config is not None:
         command += ["--config", str(config)]
-    result = subprocess.run(
-        command,
-        cwd=source_dir,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=BUILD_TIMEOUT,
-    )
+    result = run(command)
     log += result.stdout
     if parallel:  # the executed notebooks from the cache into _build/jupyter_execute
-        log += subprocess.run(
-            [*command_first, "--after-build"],
-            cwd=source_dir,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=BUILD_TIMEOUT,
-        ).stdout
+        log += run([*command_first, "--after-build"]).stdout
     log = ANSI_ESCAPE.sub("", log)
     output_dir.mkdir(parents=True, exist_ok=True)
     (output_dir / "build.log").write_text(log, encoding="utf-8")
