@@ -35,12 +35,104 @@ from nnbook.claims import CLAIM_CLASS, normalise
 logger = logging.getLogger(__name__)
 
 _RECORD = re.compile(r'class="' + CLAIM_CLASS + r'[^"]*" data-claim="([^"]*)"')
-_SMART = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "..."})
+# Sphinx turns straight quotes into curly ones in the prose, and prose may write a minus
+# sign as U+2212: compare both sides in plain ASCII punctuation.
+_SMART = str.maketrans(
+    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "−": "-", "…": "..."}
+)
+# A sentence of the prose ends at . ! ? or ; followed by a space or the end of the block
+# (so the point of 0.5 or of e.g. a file name ends nothing).
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)[.!?;](?=\s|$)")
+#: Words that turn a statement around; the prose may not add one to a claim's sentence.
+NEGATIONS = re.compile(
+    r"\b(not|no|never|neither|nor|cannot|none|nobody|nothing|nowhere|untrue|false|hardly|"
+    r"barely|rarely|seldom)\b|n't\b",
+    re.IGNORECASE,
+)
 
 
 def _compare_form(text: str) -> str:
-    # Sphinx turns straight quotes into curly ones in the prose; compare both sides plain.
     return normalise(text.translate(_SMART))
+
+
+def _glued(wanted: str, before: str, after: str) -> bool:
+    """Whether the text around a match extends the token at either edge of ``wanted``.
+
+    ``before`` is the character preceding the match and ``after`` the two characters
+    following it ("" at the ends of a block). A word continues into letters and digits; a
+    number also into a percent sign, a decimal or thousands separator followed by a
+    digit, and backwards into a sign or a point.
+    """
+    first, last = wanted[:1], wanted[-1:]
+    if first.isalnum() and (before.isalnum() or before == "_"):
+        return True
+    if re.match(r"[-+]?\.?\d", wanted) and before != "" and before in "-+.":
+        return True
+    if last.isalnum() and (after[:1].isalnum() or after[:1] == "_"):
+        return True
+    return last.isdigit() and (after[:1] == "%" or (after[:1] in ".," and after[1:2].isdigit()))
+
+
+def locate(wanted: str, block: str) -> tuple[bool, str | None]:
+    """Find a claim's sentence in one block of prose, as whole tokens, and not negated.
+
+    Parameters
+    ----------
+    wanted : str
+        The claim's sentence, in the form :func:`_compare_form` gives.
+    block : str
+        One paragraph (heading, list item, table cell) of prose, in the same form.
+
+    Returns
+    -------
+    tuple (bool, str or None)
+        ``(True, None)`` when ``block`` states ``wanted`` with token boundaries at both
+        ends (a run's "0.1" does not match the prose's "0.15", "after 1" does not match
+        "after 10 epochs") and the sentence of the prose around it adds no negation.
+        ``(False, problem)`` when it appears only inside a longer token or only negated:
+        ``problem`` says which; ``(False, None)`` when it does not appear at all.
+    """
+    problem = None
+    start = block.find(wanted)
+    while start != -1:
+        end = start + len(wanted)
+        before = block[start - 1] if start else ""
+        if _glued(wanted, before, block[end : end + 2]):
+            shown = _around(block, start, end)
+            problem = f'the prose has it only inside a longer word or number ("{shown}")'
+        else:
+            negation = _added_negation(block, start, end)
+            if negation is None:
+                return True, None
+            problem = (
+                f'the prose around it adds the negation "{negation}" '
+                f'("{_around(block, start, end)}"); state the whole sentence as the claim'
+            )
+        start = block.find(wanted, start + 1)
+    return False, problem
+
+
+def _around(block: str, start: int, end: int, margin: int = 20) -> str:
+    left = max(0, start - margin)
+    return (
+        ("..." if left else "")
+        + block[left : end + margin]
+        + ("..." if end + margin < len(block) else "")
+    )
+
+
+def _added_negation(block: str, start: int, end: int) -> str | None:
+    """A negating word of the prose sentence around ``block[start:end]`` outside it."""
+    sentence_start = 0
+    for match in _SENTENCE_END.finditer(block, 0, start):
+        sentence_start = match.end()
+    following = _SENTENCE_END.search(block, end)
+    sentence_end = following.start() if following else len(block)
+    for part in (block[sentence_start:start], block[end:sentence_end]):
+        found = NEGATIONS.search(part)
+        if found:
+            return found.group(0)
+    return None
 
 
 def _in_cell_io(node: nodes.Node) -> bool:
@@ -111,11 +203,19 @@ def collect_claims(app: Sphinx, doctree: nodes.document) -> None:
     prose = prose_blocks(doctree)
     for record in found:
         wanted = _compare_form(record["sentence"])
-        if not any(wanted in block for block in prose):
+        problems = []
+        for block in prose:
+            stated, problem = locate(wanted, block)
+            if stated:
+                break
+            if problem:
+                problems.append(problem)
+        else:
             where = f' (cell in section "{record["section"]}")' if record["section"] else ""
+            why = f" ({problems[0]})" if problems else ""
             logger.warning(
                 f'claim not stated in the prose: the run produced "{record["sentence"]}"'
-                f"{where}; the prose of this page must state that sentence word for word "
+                f"{where}{why}; the prose of this page must state that sentence word for word "
                 "(markup aside), so change the text or the claim to what the run shows",
                 location=docname,
                 type="claims",

@@ -268,3 +268,25 @@ def test_a_change_to_a_pages_prose_alone_leaves_the_claims_page_as_it_was(claims
     written = sphinx_build(source, out)
 
     assert "one" in written and "claims" not in written, written
+
+
+def test_a_claim_the_prose_negates_fails_the_build_naming_the_negation(tmp_path, run_jupyter_book):
+    negated = MATCHING.replace("In short, B beats", "It is not true that B beats")
+    root = write_book(tmp_path / "book", negated)
+    build = run_jupyter_book(root, tmp_path / "out")
+    assert build.returncode != 0, "the build passed although the prose negates the claim"
+    assert (
+        'claim not stated in the prose: the run produced "B beats A on every seed" '
+        '(cell in section "Training") (the prose around it adds the negation "not"' in build.log
+    ), build.log[-3000:]
+
+
+def test_a_figure_inside_a_longer_number_fails_the_build(tmp_path, run_jupyter_book):
+    code = CODE + 'claim("The loss ends at {loss}", loss=0.1)\n'
+    root = write_book(tmp_path / "book", MATCHING + " The loss ends at 0.15.", code=code)
+    build = run_jupyter_book(root, tmp_path / "out")
+    assert build.returncode != 0, "the build passed although the prose says 0.15, the run 0.1"
+    assert (
+        'the run produced "The loss ends at 0.1" (cell in section "Training") (the prose has '
+        "it only inside a longer word or number" in build.log
+    ), build.log[-3000:]
