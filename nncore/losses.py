@@ -173,6 +173,13 @@ class CrossEntropyLoss(Loss):
                 f"{self!r}: expected logits of shape (n, k), got {z.shape}. For one example "
                 f"use logits[None, :]; for a single binary output use BCEWithLogitsLoss."
             )
+        if z.shape[1] == 1:
+            raise ValueError(
+                f"{self!r}: got logits of shape {z.shape}, a single class; the softmax of one "
+                f"class is always 1, so the loss would be 0 and nothing would be learned. For "
+                f"a binary problem use BCEWithLogitsLoss with this one output (targets 0 and "
+                f"1), or give the model two outputs, one per class."
+            )
 
     def _value_and_grad(self, z, t):
         n = z.shape[0]
@@ -192,6 +199,7 @@ class CrossEntropyLoss(Loss):
 
     def _target(self, target, pred):
         n, k = pred.shape
+        check_not_masked(target, where=repr(self), name="target")
         raw = np.asarray(target)
         if raw.ndim == 2 and raw.shape == (n, 1) and k > 1 and raw.dtype.kind in "iu":
             raise ValueError(
@@ -229,6 +237,26 @@ class CrossEntropyLoss(Loss):
                 f"{raw.max() + 1} outputs."
             )
         return raw
+
+
+def check_not_masked(x: object, *, where: str, name: str) -> None:
+    """Refuse a ``numpy.ma.MaskedArray``: ``np.asarray`` would keep its hidden values.
+
+    Parameters
+    ----------
+    x : object
+        Anything; only a masked array is refused.
+    where : str
+        The component doing the check, named in the message.
+    name : str
+        What ``x`` is to that component (``"target"``, ``"y_true"``...).
+    """
+    if isinstance(x, np.ma.MaskedArray):
+        raise ValueError(
+            f"{where}: got a masked array for the {name}; nncore would silently use the "
+            f"hidden values. Drop the masked entries, or fill them with its .filled(value) "
+            f"method."
+        )
 
 
 def _check_unit_interval(t: np.ndarray, *, where: str) -> None:

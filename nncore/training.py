@@ -11,7 +11,7 @@ from numpy.typing import ArrayLike
 
 from ._checks import DATA_HINT, DIVERGED_HINT, as_float_array, as_rng, check_size
 from .layers import Module
-from .losses import Loss
+from .losses import Loss, check_not_masked
 from .optim import Optimizer
 from .parameter import Parameter
 
@@ -25,7 +25,9 @@ class History(dict):
 
     Keys: ``"epoch"`` (1, 2, ...), ``"loss"`` (mean training loss over the
     epoch's mini-batches), ``"val_loss"`` when validation data was given, and
-    every key a callback returned.
+    every key a callback returned. Every list is aligned with ``"epoch"``:
+    a key a callback returned at some epochs only holds ``nan`` at the
+    others (plots leave a gap there).
     """
 
     def __repr__(self) -> str:
@@ -79,19 +81,38 @@ def fit(
     rng : numpy.random.Generator or int, optional
         Shuffles the examples each epoch; seed it for reproducible training.
     shuffle : bool, default True
+        ``True`` or ``False`` (a numpy bool too); anything else, such as the
+        string ``"no"``, is refused rather than taken for its truth value.
     validation_data : (x_val, y_val), optional
         A pair, evaluated after every epoch into ``history["val_loss"]``.
     callback : callable, optional
         ``callback(epoch, model)`` after every epoch; a returned dict is
         appended key by key to the history, e.g. ``{"dead_fraction": ...}``;
-        ``None`` adds nothing.
+        ``None`` adds nothing. A key missing at an epoch gets ``nan`` there;
+        the keys ``fit`` records itself (``"epoch"``, ``"loss"``,
+        ``"val_loss"``) are refused.
 
     Returns
     -------
     History
         ``history["loss"][e]`` is the mean training loss of epoch ``e + 1``.
+
+    Raises
+    ------
+    ValueError
+        For bad data or arguments, and when training diverges: the message
+        names the epoch, the step and the phase, and the inputs' scale when
+        ``x`` holds large values (standardise them first).
     """
     _check_components(model, loss_fn, optimizer)
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(
+            f"fit: shuffle must be True or False, got {shuffle!r} of type "
+            f"{type(shuffle).__name__} (a non-empty string such as 'no' counts as true). "
+            f"Pass shuffle=False to keep the examples in order."
+        )
+    for name, data in (("x", x), ("y", y)):
+        check_not_masked(data, where="fit", name=name)
     x = as_float_array(x, where="fit", name="x", hint=DATA_HINT)
     if x.ndim != 2 or x.shape[0] == 0:
         raise ValueError(f"fit: expected x of shape (n, features) with n > 0, got {x.shape}.")
@@ -184,9 +205,37 @@ def _train_epoch(
         except FloatingPointError as err:
             raise ValueError(
                 f"fit: at epoch {epoch}, step {step}, {phase} produced an infinite or NaN "
-                f"value ({err}); {DIVERGED_HINT}."
+                f"value ({err}); {_overflow_cause(x, epoch, step, phase)}."
             ) from None
     return total / len(order)
+
+
+# Inputs beyond this size are named when training overflows; standardised ones stay far below.
+_LARGE_INPUT = 100.0
+
+
+def _overflow_cause(x: np.ndarray, epoch: int, step: int, phase: str) -> str:
+    """What to do about an overflow: the inputs' scale when it is large, else the step size.
+
+    Runs only once training has failed, so the steps themselves pay nothing for it.
+    """
+    before_update = epoch == 1 and step == 1 and phase != "the optimizer's update"
+    largest = float(np.abs(x).max())
+    if largest <= _LARGE_INPUT:
+        if before_update:
+            return (
+                "this happened before any update, so the learning rate is not the cause: "
+                "check the model's initial weights and the targets' scale"
+            )
+        return DIVERGED_HINT
+    scale = (
+        f"the inputs x reach {largest:.3g} in absolute value (standardised inputs stay within "
+        f"a few units): standardise them first, for example with "
+        f"nc.Standardizer().fit_transform(x)"
+    )
+    if before_update:
+        return f"{scale}. This happened before any update, so the step size is not the cause"
+    return f"{scale}; otherwise {DIVERGED_HINT}"
 
 
 def _check_finite(params: list[Parameter], when: str) -> None:
@@ -216,8 +265,14 @@ def _check_components(model: Any, loss_fn: Any, optimizer: Any) -> None:
                 f"{type(value).__name__}."
             )
     own = {id(p) for p in model.parameters()}
+    if not own:
+        raise ValueError(
+            f"fit: the model {type(model).__name__} has no parameters, so training would "
+            f"change nothing. Give it a layer with weights, for example nc.Linear(4, 2), "
+            f"or build one with nc.mlp([4, 2])."
+        )
     trained = [p for group in optimizer.param_groups for p in group["params"]]
-    if own and not any(id(p) in own for p in trained):
+    if not any(id(p) in own for p in trained):
         raise ValueError(
             f"fit: the optimizer holds none of the model's parameters (was it built on "
             f"another model?), so training would change nothing. Build it on this model: "
@@ -247,6 +302,8 @@ def _validation(model: Module, loss_fn: Loss, data: Any) -> tuple[np.ndarray, np
             f"fit: validation_data must be a pair (x_val, y_val), got {got}. Pass "
             f"validation_data=(x_val, y_val)."
         )
+    for name, part in zip(("validation x", "validation y"), data):
+        check_not_masked(part, where="fit", name=name)
     x_val = as_float_array(data[0], where="fit", name="validation x", hint=DATA_HINT)
     if x_val.ndim != 2 or x_val.shape[0] == 0 or np.shape(data[1])[:1] != x_val.shape[:1]:
         raise ValueError(
@@ -257,13 +314,25 @@ def _validation(model: Module, loss_fn: Loss, data: Any) -> tuple[np.ndarray, np
     return x_val, data[1]
 
 
+_OWN_KEYS = ("epoch", "loss", "val_loss")
+
+
 def _record(history: History, values: Any, epoch: int) -> None:
+    """Append what the callback returned; ``nan`` for its keys it left out this epoch."""
     if values is None:
-        return
+        values = {}
     if not isinstance(values, Mapping):
         raise TypeError(
             f"fit: the callback must return a dict such as {{'dead_fraction': 0.1}} or None, "
             f"got {type(values).__name__} after epoch {epoch}."
         )
     for key, value in values.items():
-        history.setdefault(key, []).append(value)
+        if key in _OWN_KEYS:
+            raise ValueError(
+                f"fit: the callback returned the key {key!r} after epoch {epoch}, but fit "
+                f"records {key!r} itself; rename it, for example to 'my_{key}'."
+            )
+        history.setdefault(key, [math.nan] * (epoch - 1)).append(value)
+    for column in history.values():
+        if len(column) < epoch:  # a key the callback returned before, but not this time
+            column.append(math.nan)

@@ -303,3 +303,172 @@ def test_an_infinite_loss_from_finite_predictions_is_caught():
             batch_size=1,
             shuffle=False,
         )
+
+
+# ------------------------------------------------------ arguments that only look right
+@pytest.mark.parametrize("shuffle", ["no", "False", 0, 1, None, [False]])
+def test_shuffle_must_be_a_bool(shuffle):
+    # "no" is truthy: taken as a flag it would shuffle
+    with raises_with(TypeError, "fit", "shuffle", "True or False", type(shuffle).__name__):
+        nc.fit(*_args(), np.ones((4, 2)), np.ones((4, 1)), epochs=1, shuffle=shuffle)
+
+
+def test_shuffle_accepts_a_numpy_bool():
+    _, history_numpy, _, _ = run(epochs=2, shuffle=np.bool_(False))
+    _, history_plain, _, _ = run(epochs=2, shuffle=False)
+    assert history_numpy["loss"] == history_plain["loss"]
+
+
+def test_shuffle_false_keeps_the_order():
+    # with batches of one example and shuffle=False, the seed has no effect
+    _, history_a, _, _ = run(epochs=2, batch_size=1, shuffle=False, rng=1)
+    _, history_b, _, _ = run(epochs=2, batch_size=1, shuffle=False, rng=2)
+    assert history_a["loss"] == history_b["loss"]
+
+
+def test_a_model_without_parameters_is_refused():
+    other = nc.mlp([2, 1], rng=0)
+    with raises_with(ValueError, "fit", "no parameters", "nothing", "Linear"):
+        nc.fit(
+            nc.Sequential(nc.ReLU()),
+            nc.MSELoss(),
+            nc.SGD(other.parameters(), lr=0.1),
+            np.ones((4, 2)),
+            np.ones((4, 2)),
+            epochs=1,
+        )
+
+
+@pytest.mark.parametrize("name", ["x", "y"])
+def test_masked_data_is_refused(name):
+    data = {"x": np.ones((4, 2)), "y": np.ones((4, 1))}
+    data[name] = np.ma.masked_array(data[name], mask=np.eye(4, data[name].shape[1]))
+    with raises_with(ValueError, "fit", "masked", "filled"):
+        nc.fit(*_args(), data["x"], data["y"], epochs=1)
+
+
+def test_masked_class_labels_are_refused():
+    model = nc.mlp([2, 3], rng=0)
+    labels = np.ma.masked_array([0, 1, 2, 99], mask=[0, 0, 0, 1])  # 99 is hidden, not valid
+    with raises_with(ValueError, "fit", "masked", "filled"):
+        nc.fit(
+            model,
+            nc.CrossEntropyLoss(),
+            nc.SGD(model.parameters(), lr=0.1),
+            np.ones((4, 2)),
+            labels,
+            epochs=1,
+        )
+
+
+# ------------------------------------------------------------- when training diverges
+def test_huge_inputs_are_named_as_the_cause_not_the_learning_rate():
+    x, y = separable_data(np.random.default_rng(100), n=32)
+    model = nc.mlp([2, 8, 1], rng=0)
+    largest = f"{np.abs(x).max() * 1e200:.3g}"  # the message names the inputs' scale
+    with raises_with(ValueError, "fit", "x", largest, "Standardizer", "before any update") as info:
+        nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=1e-3), x * 1e200, y, epochs=2)
+    assert "learning rate" not in str(info.value)
+
+
+def test_large_inputs_are_named_beside_the_learning_rate():
+    x, y = separable_data(np.random.default_rng(100), n=32)
+    model = nc.mlp([2, 8, 1], rng=0)
+    largest = f"{np.abs(x).max() * 1e4:.3g}"
+    with (
+        raises_with(ValueError, "fit", "x", largest, "Standardizer", "learning rate"),
+        np.errstate(over="ignore"),
+    ):
+        nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=0.1), x * 1e4, y, epochs=50)
+
+
+def test_small_inputs_are_not_blamed():
+    x, y = separable_data(np.random.default_rng(100), n=32)
+    model = nc.mlp([2, 8, 1], rng=0)
+    with raises_with(ValueError, "smaller learning rate") as info, np.errstate(over="ignore"):
+        nc.fit(model, nc.MSELoss(), nc.SGD(model.parameters(), lr=1e3), x, 1e3 * y, epochs=50)
+    assert "Standardizer" not in str(info.value)
+
+
+class _Scale(nc.Module):
+    """y = w * x with one weight; its backward writes NaN into ``w`` at backward call ``nan_at``.
+
+    Writing NaN by assignment is no floating-point operation, so numpy raises nothing:
+    only fit's check of the parameters after each epoch can see it.
+    """
+
+    def __init__(self, nan_at: int) -> None:
+        self.w = nc.Parameter(np.ones(1), name="w")
+        self.nan_at, self.calls = nan_at, 0
+
+    def named_parameters(self):
+        return iter([("w", self.w)])
+
+    def _forward(self, x):
+        return x * self.w.data, x
+
+    def _backward(self, g, x):
+        self.calls += 1
+        self.w.grad += np.sum(g * x, axis=0)
+        if self.calls == self.nan_at:
+            self.w.data[0] = np.nan
+        return g * self.w.data
+
+
+def test_a_layer_that_writes_nan_is_reported_with_its_epoch():
+    # batches of 4 over 8 examples: two steps per epoch, NaN written in step 1 of epoch 2
+    model = _Scale(nan_at=3)
+    with raises_with(ValueError, "fit", "after epoch 2", "'w'", "NaN"):
+        nc.fit(
+            model,
+            nc.MSELoss(),
+            nc.SGD(model.parameters(), lr=0.01),
+            np.ones((8, 1)),
+            np.ones((8, 1)),
+            epochs=3,
+            batch_size=4,
+        )
+    assert model.calls == 4  # epoch 2 ran to its end, epoch 3 never started
+
+
+# --------------------------------------------------------------- the history's lists
+def test_a_key_returned_at_some_epochs_only_is_filled_with_nan():
+    def callback(epoch, model):
+        return {"even": epoch} if epoch % 2 == 0 else {"odd": epoch}
+
+    _, history, _, _ = run(epochs=5, callback=callback)
+    assert all(len(v) == 5 for v in history.values())
+    assert history["even"][1::2] == [2, 4] and all(np.isnan(history["even"][0::2]))
+    assert history["odd"][0::2] == [1, 3, 5] and all(np.isnan(history["odd"][1::2]))
+
+
+def test_a_callback_returning_none_after_a_key_keeps_the_lists_aligned():
+    _, history, _, _ = run(epochs=3, callback=lambda e, m: {"first": 1.0} if e == 1 else None)
+    assert history["first"][0] == 1.0 and np.isnan(history["first"][1:]).all()
+    assert len(history["first"]) == len(history["epoch"])
+
+
+@pytest.mark.parametrize("key", ["epoch", "loss", "val_loss"])
+def test_a_callback_may_not_overwrite_what_fit_records(key):
+    with raises_with(ValueError, "fit", "callback", repr(key), "rename"):
+        nc.fit(
+            *_args(),
+            np.ones((4, 2)),
+            np.ones((4, 1)),
+            epochs=1,
+            callback=lambda epoch, model: {key: 0.5},
+        )
+
+
+def test_an_overflow_before_any_update_is_not_blamed_on_the_learning_rate():
+    model = nc.mlp([1, 1], weight_init=nc.init.constant(1e200), bias_init=nc.init.zeros())
+    with raises_with(ValueError, "epoch 1, step 1", "before any update", "initial weights") as info:
+        nc.fit(
+            model,
+            nc.MSELoss(),
+            nc.SGD(model.parameters(), lr=1e-3),
+            np.ones((2, 1)),
+            np.zeros((2, 1)),
+            epochs=1,
+        )
+    assert "learning rate is not the cause" in str(info.value)
