@@ -7,9 +7,13 @@ from the book's repository when they are missing (Colab). Its lines
 Binder and Colab buttons open. This script rewrites those two lines where they differ and
 leaves the rest of the notebook alone, so running it twice changes nothing.
 
-The address must be ``https://github.com/OWNER/NAME`` (the form the launch buttons and the
-install cell need) and the branch a plain git branch name; anything else is refused before
-a file is touched, so no configured value can put code into the install cells.
+The address must be ``https://github.com/OWNER/NAME`` with OWNER and NAME as GitHub allows
+them (the form the launch buttons and the install cell need) and the branch a name
+``git check-ref-format --branch`` accepts (without '#' or '%', which would change the
+addresses it goes into); anything else is refused before a file is touched. Values are
+written as escaped string literals, so no configured value can put code into the install
+cells, and into _config.yml in quotes where YAML would read them as something else
+(a branch ``1.0``, ``on`` or ``null`` stays a name).
 
 ``--url`` and ``--branch`` first write new values into _config.yml (the publishing workflow
 passes the repository and branch it runs for, so that a fork publishes with no edit).
@@ -31,10 +35,26 @@ import yaml
 
 NOTEBOOK_FOLDERS = ("chapters", "appendix")
 URL_FORM = "https://github.com/OWNER/NAME"
-URL = re.compile(
-    r"https://github\.com/(?P<owner>[A-Za-z0-9][A-Za-z0-9-]{0,38})/(?P<name>[A-Za-z0-9._-]{1,100})"
+URL = re.compile(r"https://github\.com/(?P<owner>[^/]*)/(?P<name>[^/]*)", re.DOTALL)
+# GitHub's rules: an account is letters, digits and single hyphens inside, at most 39
+# characters; a repository name is letters, digits, '.', '_' and '-', at most 100 characters,
+# neither only dots nor ending in '.wiki' (its wiki) or '.git' (the address to clone).
+OWNER = re.compile(r"[A-Za-z0-9](?:-?[A-Za-z0-9])*")
+OWNER_MAX, NAME_MAX = 39, 100
+NAME = re.compile(r"[A-Za-z0-9._-]+")
+URL_RULES = (
+    "OWNER: letters, digits and single '-' inside, at most 39; NAME: letters, digits, '.', "
+    "'_', '-', at most 100, not only dots, not ending in '.git' or '.wiki'"
 )
-BRANCH_CHARACTERS = re.compile(r"[A-Za-z0-9._/-]{1,200}")
+# What `git check-ref-format --branch` refuses anywhere in a name (refs.c): control
+# characters, DEL, space and ~ ^ : ? * [ \ .
+GIT_REFUSED = frozenset(map(chr, range(0x20))) | frozenset(" ~^:?*[\\\x7f")
+# git allows these in a branch name, but the install cell's archive address and the launch
+# buttons' links put the name into a URL as it is, where '#' starts a fragment and '%' an
+# escape: that address would name another file.
+URL_BREAKING = {"#": "starts the address's fragment", "%": "starts an escape in the address"}
+# A double- or single-quoted YAML value on one line.
+QUOTED = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\''
 INSTALL_LINES = {"url": "REPOSITORY_URL = ", "branch": "BRANCH = "}
 BOOK_ROOT_HINT = "give the folder that holds the book's _config.yml."
 INSTALL_CELL_HINT = (
@@ -47,6 +67,21 @@ class BookError(ValueError):
     """BOOK_ROOT, its _config.yml or a configured value is not what the book needs."""
 
 
+def url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as ``https://github.com/OWNER/NAME``, or None if nothing."""
+    match = URL.fullmatch(url)
+    if match is None:
+        return "it is not of that form"
+    owner, name = match["owner"], match["name"]
+    if len(owner) > OWNER_MAX or OWNER.fullmatch(owner) is None:
+        return f"the account {owner!r} is not a GitHub account name"
+    if len(name) > NAME_MAX or NAME.fullmatch(name) is None or not name.strip("."):
+        return f"the name {name!r} is not a GitHub repository name"
+    if name.endswith((".git", ".wiki")):
+        return f"the name {name!r} ends in {name[name.rindex('.') :]!r}"
+    return None
+
+
 def check_url(url: object, where: str) -> str:
     """Return ``url`` (without a trailing slash) if it is ``https://github.com/OWNER/NAME``."""
     fix = (
@@ -56,35 +91,104 @@ def check_url(url: object, where: str) -> str:
     if not isinstance(url, str):
         raise BookError(f"{where}: expected a repository address {URL_FORM}, got {url!r}. {fix}")
     url = url[:-1] if url.endswith("/") else url
-    match = URL.fullmatch(url)
-    if match is None or match["name"] in (".", "..") or match["name"].endswith(".git"):
+    problem = url_problem(url)
+    if problem is not None:
         raise BookError(
-            f"{where}: expected a repository address {URL_FORM} (OWNER: letters, digits, '-'; "
-            f"NAME: letters, digits, '.', '_', '-', without a '.git' ending), got {url!r}. {fix}"
+            f"{where}: expected a repository address {URL_FORM} ({URL_RULES}), got {url!r}: "
+            f"{problem}. {fix}"
         )
     return url
 
 
+def git_branch_problem(name: str) -> str | None:
+    """Why ``git check-ref-format --branch NAME`` refuses ``name``, or None if it accepts it.
+
+    git's rules for a branch name (``refs/heads/NAME`` must be a valid ref): not ``HEAD``,
+    not starting with '-'; no control character, space, ``~ ^ : ? * [ \\``, ``..`` or
+    ``@{``; no part (between slashes) that is empty or starts with '.' or ends in ``.lock``;
+    not ending in '.'. Any other character, non-ASCII letters included, is allowed.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "it is not valid text"
+    if name == "":
+        return "it is empty"
+    if name == "HEAD":
+        return "HEAD names the current commit, not a branch"
+    if name.startswith("-"):
+        return "it starts with '-'"
+    refused = sorted(set(name) & GIT_REFUSED, key=name.index)
+    if refused:
+        return (
+            f"it contains {', '.join(map(repr, refused))} (git refuses control characters, "
+            "spaces and ~ ^ : ? * [ \\)"
+        )
+    for sequence in ("..", "@{"):
+        if sequence in name:
+            return f"it contains {sequence!r}"
+    for part in name.split("/"):
+        if part == "":
+            return "it starts or ends with '/' or has '//'"
+        if part.startswith("."):
+            return f"its part {part!r} starts with '.'"
+        if part.endswith(".lock"):
+            return f"its part {part!r} ends in '.lock'"
+    if name.endswith("."):
+        return "it ends with '.'"
+    return None
+
+
+YAML_KINDS = {bool: "bool", int: "int", float: "float", type(None): "null"}
+
+
 def check_branch(branch: object, where: str) -> str:
-    """Return ``branch`` if it is a plain git branch name (letters, digits, '.', '_', '-', '/')."""
+    """Return ``branch`` if git accepts it as a branch name and it can go into an address."""
     fix = f"Write the branch the book is built from in {where}, e.g. main."
-    if not isinstance(branch, str) or BRANCH_CHARACTERS.fullmatch(branch) is None:
+    if type(branch) in YAML_KINDS:
         raise BookError(
-            f"{where}: expected a git branch name of letters, digits, '.', '_', '-' and '/', "
-            f"got {branch!r}. {fix}"
+            f"{where}: expected a git branch name, got {branch!r}: YAML reads it as "
+            f"{YAML_KINDS[type(branch)]}, not as a name. Write the branch name in quotes "
+            f'(branch: "1.0"), or set it with --branch NAME, which quotes it where needed.'
         )
-    parts = branch.split("/")
-    if (
-        any(
-            part in ("", ".", "..") or part.startswith(".") or part.endswith(".lock")
-            for part in parts
+    if not isinstance(branch, str):
+        raise BookError(f"{where}: expected a git branch name, got {branch!r}. {fix}")
+    problem = git_branch_problem(branch)
+    if problem is not None:
+        raise BookError(
+            f"{where}: expected a git branch name (one `git check-ref-format --branch` "
+            f"accepts), got {branch!r}: {problem}. {fix}"
         )
-        or branch.startswith("-")
-        or branch.endswith(".")
-        or ".." in branch
-    ):
-        raise BookError(f"{where}: {branch!r} is not a valid git branch name. {fix}")
+    for character, effect in URL_BREAKING.items():
+        if character in branch:
+            raise BookError(
+                f"{where}: the branch name {branch!r} has {character!r}, which "
+                f"{effect}: the install cell's archive address and the launch buttons would "
+                f"open another file. Rename the branch (git branch -m) to one without "
+                f"{' or '.join(map(repr, URL_BREAKING))} and build from it."
+            )
     return branch
+
+
+def yaml_text(value: str) -> str:
+    """``value`` as YAML that reads back as that same string: plain if it can be, else quoted.
+
+    A plain value must be printable (no line separator Python or YAML would split at) and
+    read back unchanged (``1.0``, ``on``, ``null``, ``&a`` do not); anything else is written
+    in double quotes, with '"', '\\' and every character that is not printable escaped.
+    """
+    plain = value.isprintable() and not set(value) & set("#'\"\\ ")
+    if plain:
+        try:
+            plain = yaml.safe_load(f"key: {value}\n") == {"key": value}
+        except yaml.YAMLError:
+            plain = False
+    if plain:
+        return value
+    escaped = (
+        f"\\{c}" if c in '"\\' else c if c.isprintable() else f"\\U{ord(c):08x}" for c in value
+    )
+    return '"' + "".join(escaped) + '"'
 
 
 def read_config(book_root: Path) -> tuple[Path, dict]:
@@ -147,12 +251,13 @@ def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
         len(lines),
     )
     for key, value in values.items():
-        pattern = re.compile(rf"^(\s+{key}:[ \t]*)([^\s#]*)([ \t]*(#.*)?\r?\n?)$")
+        pattern = re.compile(rf"^(\s+{key}:[ \t]*)({QUOTED}|[^\s#]*)([ \t]*(#.*)?\r?\n?)$")
         found = [i for i in range(start + 1, end) if pattern.match(lines[i])]
         if len(found) > 1:
             raise BookError(f"{path}: repository: has {len(found)} '{key}:' lines; keep one.")
         if found:
-            lines[found[0]] = pattern.sub(lambda m, v=value: f"{m[1]}{v}{m[3]}", lines[found[0]])
+            text = yaml_text(value)
+            lines[found[0]] = pattern.sub(lambda m, t=text: f"{m[1]}{t}{m[3]}", lines[found[0]])
         else:
             url_line = next(
                 (i for i in range(start + 1, end) if re.match(r"\s+url:", lines[i])),
@@ -161,7 +266,7 @@ def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
             if url_line is None:
                 raise BookError(f"{path}: repository: has no url: line; add one ({URL_FORM}).")
             indent = re.match(r"\s+", lines[url_line])[0]
-            lines.insert(url_line + 1, f"{indent}{key}: {value}\n")
+            lines.insert(url_line + 1, f"{indent}{key}: {yaml_text(value)}\n")
             end += 1
     text = "".join(lines)
     section = yaml.safe_load(text).get("repository") or {}
@@ -183,10 +288,30 @@ def notebooks(book_root: Path) -> list[Path]:
     return found
 
 
+def python_text(value: str) -> str:
+    """``value`` as a double-quoted Python string literal of ASCII characters.
+
+    Printable ASCII stays as it is (but '"' and '\\'); every other character is written as
+    ``\\uXXXX`` or, beyond the Basic Multilingual Plane, ``\\UXXXXXXXX`` (one escape per
+    character, so Python reads back exactly ``value``, astral characters included).
+    """
+    escaped = (
+        f"\\{c}"
+        if c in '"\\'
+        else c
+        if " " <= c <= "~"
+        else f"\\u{ord(c):04x}"
+        if ord(c) <= 0xFFFF
+        else f"\\U{ord(c):08x}"
+        for c in value
+    )
+    return '"' + "".join(escaped) + '"'
+
+
 def install_lines(url: str, branch: str) -> dict[str, str]:
     """The two lines of the install cell, each value written as a Python string literal."""
     values = {"url": url, "branch": branch}
-    return {key: f"{prefix}{json.dumps(values[key])}" for key, prefix in INSTALL_LINES.items()}
+    return {key: f"{prefix}{python_text(values[key])}" for key, prefix in INSTALL_LINES.items()}
 
 
 def stamp(path: Path, url: str, branch: str, check: bool = False) -> bool:

@@ -11,6 +11,8 @@ import contextlib
 import importlib.util
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -140,6 +142,15 @@ HOSTILE_URLS = [
     "https://github.com/-a/b",
     "https://github.com/a/b.git",
     "https://github.com/a/..",
+    "https://github.com/a/.",
+    "https://github.com/a/...",
+    "https://github.com/a-/b",
+    "https://github.com/a--b/c",
+    "https://github.com/" + "o" * 40 + "/b",
+    "https://github.com/a/" + "n" * 101,
+    "https://github.com/a/b.wiki",
+    "https://github.com/a_b/c",
+    "https://github.com/a.b/c",
     "",
     42,
     None,
@@ -166,7 +177,6 @@ HOSTILE_BRANCHES = [
     "main\\",
     "main\n",
     "a b",
-    "ä",
     "..",
     "a..b",
     "-f",
@@ -194,8 +204,98 @@ def test_a_branch_that_is_not_a_git_branch_name_is_refused(book, branch):
     assert notebook.read_bytes() == before
 
 
+# Names with what git's rules allow and refuse: `git check-ref-format --branch` judges each.
+BRANCH_TABLE = [
+    "main", "feature/colab", "1.0", "2024", "on", "no", "null", "true", "0x1F", "1e3", "a+b",
+    "ä", "ünï/cödé", "文字", "x/HEAD", "head", "HEAD/x", "@", "a@b", "@a", "a{b}", "b.lock.x",
+    "&a", "!a", "'a", 'a"b', "a,b", "a]b", "a<b>", "a|b", "a$b", "a`b", "a=b", "a;b", "a\u00a0b",
+    "a\u2028b", "HEAD", "-a", "-", "a b", "a..b", "a~1", "a^", "a:b", "a?", "a*", "a[0]",
+    "a\\b", "a//b", "/a", "a/", "a.", ".a", "a/.b", "a.lock", "a/b.lock", "a.lock/b", "a@{b",
+    "@{-1}", "", "a\tb", "a\x7fb", "a\x01b", "main\n", ".", "..", "a/..",
+]  # fmt: skip
+
+
+def git_accepts(name: str, cwd: Path) -> bool:
+    result = subprocess.run(
+        ["git", "check-ref-format", "--branch", name],
+        cwd=cwd,
+        capture_output=True,
+        env={**os.environ, "GIT_CEILING_DIRECTORIES": str(cwd.parent)},
+    )
+    return result.returncode == 0
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_branch_name_is_accepted_exactly_when_git_accepts_it(tmp_path):
+    outside = tmp_path / "not-a-repository"
+    outside.mkdir()
+    verdicts = {name: git_accepts(name, outside) for name in BRANCH_TABLE}
+    assert 20 < sum(verdicts.values()) < len(BRANCH_TABLE) - 20  # the table has both kinds
+
+    for name, accepted in verdicts.items():
+        if accepted:
+            assert TOOL.check_branch(name, "--branch") == name
+        else:
+            with pytest.raises(TOOL.BookError, match="--branch: expected a git branch name"):
+                TOOL.check_branch(name, "--branch")
+
+
+@pytest.mark.parametrize("branch", ["a#b", "50%", "a%20b"])
+def test_a_branch_name_that_would_break_the_install_address_is_refused(book, branch):
+    """git allows '#' and '%', but the archive address and the launch links would change."""
+    result = run("--branch", branch, book)
+    assert_error(result, 2, f"--branch: the branch name {branch!r}", "address", "git branch -m")
+
+
+@pytest.mark.parametrize(
+    "branch", ["1.0", "2024", "on", "no", "null", "true", "0x1F", "&a", "!a", "'a", 'a"b', "a+b"]
+)
+def test_a_branch_yaml_would_read_as_another_value_is_written_quoted(book, branch):
+    (book / "_config.yml").write_text(CONFIG_WITH_COMMENTS, encoding="utf-8")
+
+    result = run("--branch", branch, book)
+
+    assert result.returncode == 0, result.stderr
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    assert config["repository"]["branch"] == branch
+    assert config["launch_buttons"] == {"url": "https://not-the-repository.example"}
+    assert installs(book / "chapters" / "one.ipynb") == (
+        "https://github.com/example-org/nn-course-companion",
+        branch,
+    )
+    again = run("--branch", branch, book)
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+    # and it can be changed again
+    assert run("--branch", "main", book).returncode == 0
+    assert (book / "_config.yml").read_text(encoding="utf-8") == CONFIG_WITH_COMMENTS
+
+
+@pytest.mark.parametrize(
+    "branch", ["ä", "文字/β", "a\u2028b", "a\u00a0b", "a\x85b", "&😀", "a\U000e0001b", "'\u00a0"]
+)
+def test_a_branch_with_any_letters_reads_back_as_written(book, branch):
+    result = run("--branch", branch, book)
+
+    assert result.returncode == 0, result.stderr
+    text = (book / "_config.yml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["repository"]["branch"] == branch
+    assert len(text.splitlines()) == len(text.split("\n")) - 1  # no line break in the value
+    assert installs(book / "chapters" / "one.ipynb") == (FORK, branch)
+    assert run("--check", book).returncode == 0
+
+
+@pytest.mark.parametrize(
+    "value, kind", [("1.0", "float"), ("2024", "int"), ("on", "bool"), ("null", "null")]
+)
+def test_an_unquoted_branch_yaml_reads_as_a_number_is_named_with_the_fix(book, value, kind):
+    (book / "_config.yml").write_text(
+        f"repository:\n  url: {FORK}\n  branch: {value}\n", encoding="utf-8"
+    )
+    assert_error(run(book), 2, "repository: branch:", f"YAML reads it as {kind}", "in quotes")
+
+
 def test_the_written_literals_are_what_python_reads(book):
-    """Values are written with json.dumps, so each line reads back as exactly that string."""
+    """Values are written as escaped literals, so each line reads back as exactly that string."""
     write_config(book, {"url": "https://github.com/O-1/n.a_m-e", "branch": "release/v1.2_rc-3"})
     assert run(book).returncode == 0
     assert installs(book / "chapters" / "one.ipynb") == (
