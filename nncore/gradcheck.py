@@ -3,10 +3,15 @@
 As in CS231n: ``(f(x + h) - f(x - h)) / (2h)`` with ``h = 1e-5`` in float64,
 and the relative error ``|a - n| / max(|a| + |n|, 1e-8)``. A largest relative
 error below about 1e-7 means the backward pass is right.
+
+A NaN or infinite gradient gives a relative error of ``inf``, never NaN:
+``error < tol`` is then False and ``max(errors.values())`` is ``inf``
+whatever the order of the errors, so a broken gradient cannot pass.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -14,7 +19,7 @@ from numpy.typing import ArrayLike
 
 from ._checks import as_float_array, check_number
 from .layers import Module
-from .losses import Loss
+from .losses import Loss, check_not_masked
 
 __all__ = ["numerical_gradient", "relative_error", "gradient_check"]
 
@@ -25,7 +30,7 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     Parameters
     ----------
     f : callable with no arguments returning float
-        Reads ``x`` (which is changed in place and restored).
+        Reads ``x`` (which is changed in place and restored, also when ``f`` raises).
     x : numpy.ndarray of float64, any shape
     h : float, default 1e-5
 
@@ -36,6 +41,11 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     h = check_number(
         h, where="numerical_gradient", name="h (the finite-difference step)", low=0.0, strict=True
     )
+    if type(x) is not np.ndarray:
+        raise TypeError(
+            f"numerical_gradient: x must be a numpy array (f reads it, and it is changed in "
+            f"place), got {type(x).__name__}. Pass the array itself, for example p.data."
+        )
     if x.dtype != np.float64:
         raise ValueError(
             f"numerical_gradient: x must be float64 for accurate differences, got {x.dtype}."
@@ -43,11 +53,13 @@ def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
         old = x[idx]
-        x[idx] = old + h
-        f_plus = f()
-        x[idx] = old - h
-        f_minus = f()
-        x[idx] = old
+        try:
+            x[idx] = old + h
+            f_plus = f()
+            x[idx] = old - h
+            f_minus = f()
+        finally:
+            x[idx] = old
         grad[idx] = (f_plus - f_minus) / (2.0 * h)
     return grad
 
@@ -63,13 +75,18 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     Returns
     -------
     float
-        The largest relative error over all elements.
+        The largest relative error over all elements; ``inf`` if ``a`` or ``b``
+        holds a NaN or infinite value, so that ``error < tol`` is False.
     """
+    for name, arr in (("a", a), ("b", b)):
+        check_not_masked(arr, where="relative_error", name=name)
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"relative_error: shapes differ, got {a.shape} and {b.shape}.")
     if a.size == 0:
         return 0.0
+    if not (np.isfinite(a).all() and np.isfinite(b).all()):
+        return math.inf
     return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), 1e-8)))
 
 
@@ -104,7 +121,14 @@ def gradient_check(
     -------
     dict of str to float
         One entry per named parameter (``"0.weight"``, ...) and ``"input"``
-        for ``dL/dx``: the largest relative error. Below 1e-7 is correct.
+        for ``dL/dx``: the largest relative error. Below 1e-7 is correct;
+        ``inf`` when either gradient holds a NaN or infinite value.
+
+    Notes
+    -----
+    The check runs its own backward pass, but the parameters' ``.grad``
+    arrays hold what they held before when it returns (or raises): gradients
+    the caller has accumulated are not lost.
     """
     x = np.array(as_float_array(x, where="gradient_check"))
     h = check_number(
@@ -115,6 +139,19 @@ def gradient_check(
             "gradient_check: pass both target and loss_fn, or neither (to check the "
             "gradient of a weighted sum of the model's outputs)."
         )
+    params = model.parameters()
+    saved = [p.grad.copy() for p in params]
+    try:
+        return _errors(model, x, target, loss_fn, h)
+    finally:
+        for p, grad in zip(params, saved):
+            p.grad[...] = grad  # in place: a NaN the caller had is restored as it was
+
+
+def _errors(
+    model: Module, x: np.ndarray, target: ArrayLike | None, loss_fn: Loss | None, h: float
+) -> dict[str, float]:
+    """The errors ``gradient_check`` returns; leaves its own gradients in ``.grad``."""
     model.zero_grad()
     out = model(x)
     weights = np.random.default_rng(0).normal(size=out.shape)

@@ -15,6 +15,7 @@ from nncore_fixtures import (
     REFERENCE_LOSSES,
     checkable_input,
     loss_inputs,
+    raises_with,
     soft_labels,
 )
 
@@ -23,8 +24,8 @@ import nncore as nc
 
 def assert_all_below(errors: dict[str, float], tol: float = GRAD_TOL) -> None:
     assert errors, "the gradient check compared nothing"
-    worst = max(errors, key=errors.get)
-    assert errors[worst] < tol, f"{worst}: relative error {errors[worst]:.2e} >= {tol:g}"
+    failing = {name: e for name, e in errors.items() if not e < tol}  # NaN fails too
+    assert not failing, f"relative errors not below {tol:g}: {failing}"
 
 
 # ------------------------------------------------------------- numerical_gradient
@@ -239,3 +240,108 @@ def test_default_objective_catches_a_wrong_softmax_backward():
     model = nc.Sequential(nc.Linear(3, 4, rng=0), WrongSoftmax())
     errors = nc.gradient_check(model, np.random.default_rng(1).normal(size=(5, 3)))
     assert max(errors.values()) > 1e-3
+
+
+# ---------------------------------------------------- NaN cannot pass as a small error
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ([np.nan, 1.0], [1.0, 1.0]),
+        ([1.0, np.nan], [1.0, 1.0]),
+        ([1.0, 2.0], [np.nan, 2.0]),
+        ([np.inf, 1.0], [np.inf, 1.0]),
+        ([1.0, -np.inf], [1.0, 3.0]),
+    ],
+)
+def test_relative_error_with_nan_or_infinity_is_infinite(a, b):
+    assert nc.relative_error(a, b) == math.inf
+
+
+class _NanGradient(nc.Module):
+    """y = w * x, whose backward pass writes NaN into the gradient of ``w``."""
+
+    def __init__(self) -> None:
+        self.w = nc.Parameter(np.ones(3), name="w")
+
+    def named_parameters(self):
+        return iter([("w", self.w)])
+
+    def _forward(self, x):
+        return x * self.w.data, x
+
+    def _backward(self, g, x):
+        self.w.grad += np.sum(g * x, axis=0)
+        self.w.grad[1] = np.nan
+        return g * self.w.data
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_nan_gradient_fails_however_the_errors_are_ordered(first):
+    layer = _NanGradient()
+    model = (
+        nc.Sequential(layer, nc.Linear(3, 2, rng=0))
+        if first
+        else nc.Sequential(nc.Linear(3, 3, rng=0), layer)
+    )
+    errors = nc.gradient_check(model, np.random.default_rng(0).normal(size=(4, 3)))
+    name = "0.w" if first else "1.w"
+    assert errors[name] == math.inf
+    assert not max(errors.values()) < GRAD_TOL  # Python's max() would hide a NaN
+    assert sorted(errors.values())[-1] == math.inf
+
+
+# ----------------------------------------------------- the caller's state afterwards
+def test_gradient_check_restores_the_accumulated_gradients():
+    rng = np.random.default_rng(12)
+    model = nc.mlp([3, 4, 2], rng=rng)
+    x, target = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    loss = nc.MSELoss()
+    loss(model(x), target)
+    model.backward(loss.backward())  # gradients the caller has accumulated
+    before = {name: p.grad.copy() for name, p in model.named_parameters()}
+    assert all(np.abs(g).max() > 0 for g in before.values())
+    nc.gradient_check(model, rng.normal(size=(6, 3)), rng.normal(size=(6, 2)), nc.MSELoss())
+    for name, p in model.named_parameters():
+        np.testing.assert_array_equal(p.grad, before[name], err_msg=name)
+
+
+def test_gradient_check_restores_the_gradients_when_it_fails():
+    rng = np.random.default_rng(13)
+    model = nc.mlp([3, 2], rng=rng)
+    model[0].weight.grad = np.full((2, 3), 7.0)
+
+    class Broken(nc.MSELoss):
+        def forward(self, pred, target):
+            if np.any(model[0].weight.data != start):  # fails once perturbed
+                raise RuntimeError("a loss that fails")
+            return super().forward(pred, target)
+
+    start = model[0].weight.data.copy()
+    with pytest.raises(RuntimeError, match="a loss that fails"):
+        nc.gradient_check(model, rng.normal(size=(4, 3)), rng.normal(size=(4, 2)), Broken())
+    np.testing.assert_array_equal(model[0].weight.grad, np.full((2, 3), 7.0))
+    np.testing.assert_array_equal(model[0].weight.data, start)  # the perturbation undone
+
+
+def test_numerical_gradient_restores_x_when_f_fails():
+    x = np.array([1.0, 2.0])
+
+    def f():
+        if x[0] != 1.0:
+            raise RuntimeError("f fails")
+        return 0.0
+
+    with pytest.raises(RuntimeError, match="f fails"):
+        nc.numerical_gradient(f, x)
+    np.testing.assert_array_equal(x, [1.0, 2.0])
+
+
+def test_numerical_gradient_needs_an_array():
+    with raises_with(TypeError, "numerical_gradient", "numpy array", "list"):
+        nc.numerical_gradient(lambda: 0.0, [1.0, 2.0])
+
+
+def test_relative_error_refuses_masked_arrays():
+    masked = np.ma.masked_array([1.0, 5.0], mask=[0, 1])
+    with raises_with(ValueError, "relative_error", "masked"):
+        nc.relative_error(masked, [1.0, 1.0])
