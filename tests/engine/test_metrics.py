@@ -63,3 +63,46 @@ def test_confusion_matrix_labels_outside_the_classes():
 def test_confusion_matrix_needs_same_length_labels():
     with raises_with(ValueError, "confusion_matrix", "length"):
         nc.confusion_matrix([0, 1, 1], [0, 1], 2)
+
+
+# --------------------------------------------------------- inputs that only look right
+@pytest.mark.parametrize(
+    "n_classes, words",
+    [
+        (2.0, ["positive integer", "2.0", "float", "whole number"]),
+        (True, ["positive integer", "bool"]),
+        (0, ["positive integer", "at least one class"]),
+    ],
+)
+def test_confusion_matrix_needs_a_whole_number_of_classes(n_classes, words):
+    with raises_with(ValueError, "confusion_matrix", "n_classes", *words) as info:
+        nc.confusion_matrix([0, 1], [1, 1], n_classes)
+    assert "unit" not in str(info.value)
+
+
+def test_numpy_integer_class_counts_are_fine():
+    np.testing.assert_array_equal(
+        nc.confusion_matrix([0, 1], [1, 1], np.int64(2)), [[0, 1], [0, 1]]
+    )
+
+
+@pytest.mark.parametrize("empty", [[], np.array([]), np.array([], dtype=int)])
+def test_accuracy_of_empty_lists_says_empty(empty):
+    # np.asarray([]) is float64: the message must not complain about the dtype
+    with raises_with(ValueError, "accuracy", "no labels", "at least one") as info:
+        nc.accuracy(empty, empty)
+    assert "integer" not in str(info.value)
+
+
+def test_confusion_matrix_of_no_examples_is_all_zeros():
+    np.testing.assert_array_equal(nc.confusion_matrix([], [], 2), np.zeros((2, 2), dtype=int))
+
+
+@pytest.mark.parametrize("which", ["y_pred", "y_true"])
+def test_masked_labels_are_refused(which):
+    labels = {"y_pred": np.array([0, 1, 1]), "y_true": np.array([0, 1, 1])}
+    labels[which] = np.ma.masked_array([0, 0, 1], mask=[0, 1, 0])
+    with raises_with(ValueError, "accuracy", which, "masked", "filled"):
+        nc.accuracy(labels["y_pred"], labels["y_true"])
+    with raises_with(ValueError, "confusion_matrix", which, "masked", "filled"):
+        nc.confusion_matrix(labels["y_true"], labels["y_pred"], 2)
