@@ -12,6 +12,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ._checks import DATA_HINT, as_float_array, as_rng, check_number, check_size
+from .losses import check_not_masked
 
 __all__ = [
     "make_positive_features",
@@ -53,7 +54,13 @@ def make_positive_features(
         Labels 0 and 1; exactly ``round(positive_fraction * n_samples)`` ones.
     """
     where = "make_positive_features"
-    n = check_size(n_samples, where=where, name="n_samples")
+    n = check_size(
+        n_samples,
+        where=where,
+        name="n_samples",
+        what="a number of examples",
+        why="A data set needs at least one example.",
+    )
     scale = check_number(scale, where=where, name="scale", low=0.0, strict=True)
     frac = check_number(
         positive_fraction, where=where, name="positive_fraction", low=0.0, strict=True
@@ -79,7 +86,17 @@ class Standardizer:
     Attributes
     ----------
     mean_, std_ : numpy.ndarray, shape (features,)
-        Set by :meth:`fit`. Constant features get ``std_ = 1``.
+        Set by :meth:`fit`. A constant feature gets ``std_ = 1``, so it maps to
+        0 rather than to 0 / 0; its ``mean_`` is its value, exactly.
+
+    Notes
+    -----
+    A feature counts as constant when its standard deviation is within
+    rounding error of 0: at most ``n * eps * |mean|`` for ``n`` examples and
+    machine epsilon ``eps`` (scikit-learn's test for ``StandardScaler``). A
+    value such as 0.1 is not exact in binary, so the computed standard
+    deviation of a column of 0.1s is about 1e-17, not 0; dividing by it would
+    turn rounding errors into values of +-1.
     """
 
     def __init__(self) -> None:
@@ -104,9 +121,7 @@ class Standardizer:
                 f"Standardizer.fit: expected at least two examples of shape (n, features), "
                 f"got {x.shape}."
             )
-        self.mean_ = x.mean(axis=0)
-        std = x.std(axis=0)
-        self.std_ = np.where(std > 0, std, 1.0)
+        self.mean_, self.std_ = _mean_and_scale(x)
         return self
 
     def transform(self, x: ArrayLike) -> np.ndarray:
@@ -144,6 +159,23 @@ class Standardizer:
             ``x`` with each column at mean 0 and standard deviation 1.
         """
         return self.fit(x).transform(x)
+
+
+def _mean_and_scale(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each column's mean and standard deviation, 1 for a constant column.
+
+    Each column is first divided by a power of two near its largest value, an
+    exact division, so squares of values such as 1e200 do not overflow and
+    squares of 1e-200 do not underflow to 0.
+    """
+    largest = np.abs(x).max(axis=0)
+    _, exponent = np.frexp(np.where(largest > 0, largest, 1.0))
+    scale = np.ldexp(1.0, exponent - 1)  # 2**(e-1) stays finite even for the largest floats
+    xs = x / scale
+    mean, std = xs.mean(axis=0), xs.std(axis=0)
+    exact = np.all(x == x[0], axis=0)  # the computed mean of 0.1s is not always 0.1
+    constant = exact | (std <= len(x) * np.finfo(np.float64).eps * np.abs(mean))
+    return np.where(exact, x[0], mean * scale), np.where(constant, 1.0, std * scale)
 
 
 def standardize(x_train: ArrayLike, *others: ArrayLike) -> tuple[np.ndarray, ...]:
@@ -234,16 +266,26 @@ def one_hot(labels: ArrayLike, n_classes: int) -> np.ndarray:
     Parameters
     ----------
     labels : array_like of int, shape (n,)
-        Values in ``0..n_classes-1``.
+        Values in ``0..n_classes-1``; not a masked array.
     n_classes : int
+        A positive integer.
 
     Returns
     -------
     numpy.ndarray, shape (n, n_classes)
         Row ``i`` is 1 at column ``labels[i]`` and 0 elsewhere.
     """
-    k = check_size(n_classes, where="one_hot", name="n_classes")
+    k = check_size(
+        n_classes,
+        where="one_hot",
+        name="n_classes",
+        what="a number of classes",
+        why="One-hot rows need at least one class.",
+    )
+    check_not_masked(labels, where="one_hot", name="labels")
     arr = np.asarray(labels)
+    if arr.shape == (0,):  # np.asarray([]) is float64, but holds no label
+        return np.zeros((0, k))
     if arr.ndim != 1 or arr.dtype.kind not in "iu":
         raise ValueError(
             f"one_hot: expected a 1-D array of integer labels, got dtype {arr.dtype} and shape "

@@ -49,15 +49,17 @@ def test_positive_features_scale_multiplies():
 @pytest.mark.parametrize(
     "kwargs, words",
     [
-        ({"n_samples": 0}, ["n_samples", "positive integer"]),
+        ({"n_samples": 0}, ["n_samples", "positive integer", "number of examples"]),
+        ({"n_samples": 100.0}, ["n_samples", "positive integer", "whole number"]),
         ({"scale": 0.0}, ["scale", "greater than 0"]),
         ({"positive_fraction": 1.0}, ["positive_fraction", "below 1"]),
         ({"positive_fraction": 0.0}, ["positive_fraction", "greater than 0"]),
     ],
 )
 def test_positive_features_bad_arguments(kwargs, words):
-    with raises_with(ValueError, "make_positive_features", *words):
+    with raises_with(ValueError, "make_positive_features", *words) as info:
         nc.make_positive_features(**{"rng": 0, **kwargs})
+    assert "unit" not in str(info.value)  # a data set has examples, not units
 
 
 # ------------------------------------------------------------------ standardisation
@@ -108,6 +110,39 @@ def test_standardizer_feature_count_must_match():
     s = nc.Standardizer().fit(np.random.default_rng(0).normal(size=(5, 3)))
     with raises_with(ValueError, "Standardizer.transform", "3 features", "(4, 2)"):
         s.transform(np.ones((4, 2)))
+
+
+@pytest.mark.parametrize("value", [0.1, 1234.567, -3.3e7, 5.0, 0.0, 1e-300])
+def test_a_constant_feature_maps_to_zero(value):
+    # 0.1 and 1234.567 are not exact in binary: their computed std is about 1e-17 and 1e-13,
+    # not 0, and dividing by it would turn rounding errors into values of +-1
+    rng = np.random.default_rng(0)
+    x_train = np.column_stack([rng.normal(size=20), np.full(20, value)])
+    s = nc.Standardizer().fit(x_train)
+    assert s.std_[1] == 1.0
+    xs = s.transform(x_train)
+    np.testing.assert_array_equal(xs[:, 1], 0.0)
+    np.testing.assert_allclose(xs[:, 0].std(), 1.0, rtol=1e-12)  # the other feature scaled
+    # new data is shifted by the constant, not scaled
+    np.testing.assert_array_equal(s.transform([[0.0, value]])[:, 1], 0.0)
+    assert s.transform([[0.0, value + 1.0]])[0, 1] == pytest.approx(1.0, rel=1e-9)
+
+
+def test_a_feature_that_varies_a_little_is_still_scaled():
+    # a relative spread of 1e-9 is far above rounding: a real, if small, variation
+    x_train = 1234.567 + 1e-6 * np.random.default_rng(1).normal(size=(50, 1))
+    xs = nc.Standardizer().fit_transform(x_train)
+    np.testing.assert_allclose(xs.std(axis=0), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200])
+def test_standardizer_handles_huge_and_tiny_features(scale):
+    # squares of 1e200 overflow and squares of 1e-200 underflow to 0 in float64
+    x = np.random.default_rng(2).normal(loc=[3.0, -1.0], size=(40, 2))
+    s = nc.Standardizer().fit(scale * x)
+    np.testing.assert_allclose(s.mean_ / scale, x.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(s.std_ / scale, x.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(s.transform(scale * x), nc.standardize(x)[0], rtol=1e-10)
 
 
 def test_standardizer_needs_two_examples():
@@ -209,6 +244,31 @@ def test_one_hot_rows_sum_to_one_and_invert_with_argmax():
 def test_one_hot_bad_labels(labels, words):
     with raises_with(ValueError, "one_hot", *words):
         nc.one_hot(np.array(labels), 3)
+
+
+@pytest.mark.parametrize(
+    "n_classes, words",
+    [(0, ["at least one class"]), (3.0, ["whole number", "float"]), (True, ["bool"])],
+)
+def test_one_hot_needs_a_positive_whole_number_of_classes(n_classes, words):
+    with raises_with(ValueError, "one_hot", "n_classes", "number of classes", *words) as info:
+        nc.one_hot([0, 1], n_classes)
+    assert "unit" not in str(info.value)
+
+
+def test_one_hot_of_an_empty_list():
+    assert nc.one_hot([], 3).shape == (0, 3)  # np.asarray([]) is float64, but holds no label
+
+
+def test_one_hot_refuses_masked_labels():
+    with raises_with(ValueError, "one_hot", "masked", "filled"):
+        nc.one_hot(np.ma.masked_array([0, 1, 9], mask=[0, 0, 1]), 3)
+
+
+def test_standardizer_refuses_masked_data():
+    x = np.ma.masked_array(np.ones((3, 2)), mask=np.eye(3, 2))
+    with raises_with(ValueError, "Standardizer.fit", "masked", "filled"):
+        nc.Standardizer().fit(x)
 
 
 @pytest.mark.parametrize("test_size", [0.001, 0.999])
