@@ -7,6 +7,7 @@ from numpy.typing import ArrayLike
 
 from .containers import Sequential
 from .layers import ReLU
+from .losses import check_not_masked
 
 __all__ = ["inactive_units", "inactive_fraction", "dead_units", "dead_fraction"]
 
@@ -16,6 +17,7 @@ def _off_on_every_example(
 ) -> dict[int, np.ndarray]:
     if not isinstance(model, Sequential):
         raise TypeError(f"{where}: expected a Sequential model, got {type(model).__name__}.")
+    check_not_masked(x, where=where, name="batch x")
     x = np.asarray(x)
     if x.ndim != 2 or x.shape[0] == 0:
         raise ValueError(

@@ -105,51 +105,13 @@ def fit(
         ``x`` holds large values (standardise them first).
     """
     _check_components(model, loss_fn, optimizer)
-    if not isinstance(shuffle, (bool, np.bool_)):
-        raise TypeError(
-            f"fit: shuffle must be True or False, got {shuffle!r} of type "
-            f"{type(shuffle).__name__} (a non-empty string such as 'no' counts as true). "
-            f"Pass shuffle=False to keep the examples in order."
-        )
-    for name, data in (("x", x), ("y", y)):
-        check_not_masked(data, where="fit", name=name)
-    x = as_float_array(x, where="fit", name="x", hint=DATA_HINT)
-    if x.ndim != 2 or x.shape[0] == 0:
-        raise ValueError(f"fit: expected x of shape (n, features) with n > 0, got {x.shape}.")
-    y_raw = np.asarray(y)
-    if y_raw.shape[:1] != x.shape[:1]:
-        raise ValueError(
-            f"fit: x has {x.shape[0]} examples but y has shape {y_raw.shape}; they must match "
-            f"along the first axis."
-        )
-    epochs = check_size(
-        epochs,
-        where="fit",
-        name="epochs",
-        what="a number of passes over the data",
-        why="Train for at least one epoch.",
-    )
+    x = _check_data(x, y)
     n = x.shape[0]
-    batch = (
-        n
-        if batch_size is None
-        else check_size(
-            batch_size,
-            where="fit",
-            name="batch_size",
-            what="a number of examples per step",
-            why="Pass at least 1, or None for the whole training set in every step.",
-        )
-    )
+    epochs, batch = _check_settings(epochs, batch_size, shuffle, callback, n=n)
     gen = as_rng(rng, where="fit")
     # Every check that needs the whole data runs once, here; the steps then skip them.
     t = _targets(model, loss_fn, x, y, where="fit")
     val = None if validation_data is None else _validation(model, loss_fn, validation_data)
-    if callback is not None and not callable(callback):
-        raise TypeError(
-            f"fit: callback must be a function callback(epoch, model) returning a dict or "
-            f"None, got {type(callback).__name__}."
-        )
     history = History(epoch=[], loss=[])
     if val is not None:
         history["val_loss"] = []
@@ -165,6 +127,56 @@ def fit(
         if callback is not None:
             _record(history, callback(epoch, model), epoch)
     return history
+
+
+def _check_data(x: ArrayLike, y: ArrayLike) -> np.ndarray:
+    """``x`` as a checked float64 array of shape (n, features); ``y`` with the same n."""
+    for name, data in (("x", x), ("y", y)):
+        check_not_masked(data, where="fit", name=name)
+    x = as_float_array(x, where="fit", name="x", hint=DATA_HINT)
+    if x.ndim != 2 or x.shape[0] == 0:
+        raise ValueError(f"fit: expected x of shape (n, features) with n > 0, got {x.shape}.")
+    y_shape = np.shape(y)
+    if y_shape[:1] != x.shape[:1]:
+        raise ValueError(
+            f"fit: x has {x.shape[0]} examples but y has shape {y_shape}; they must match "
+            f"along the first axis."
+        )
+    return x
+
+
+def _check_settings(
+    epochs: Any, batch_size: Any, shuffle: Any, callback: Any, *, n: int
+) -> tuple[int, int]:
+    """``(epochs, examples per step)``, checked with ``shuffle`` and ``callback``."""
+    if not isinstance(shuffle, (bool, np.bool_)):
+        raise TypeError(
+            f"fit: shuffle must be True or False, got {shuffle!r} of type "
+            f"{type(shuffle).__name__} (a non-empty string such as 'no' counts as true). "
+            f"Pass shuffle=False to keep the examples in order."
+        )
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"fit: callback must be a function callback(epoch, model) returning a dict or "
+            f"None, got {type(callback).__name__}."
+        )
+    epochs = check_size(
+        epochs,
+        where="fit",
+        name="epochs",
+        what="a number of passes over the data",
+        why="Train for at least one epoch.",
+    )
+    if batch_size is None:
+        return epochs, n
+    batch = check_size(
+        batch_size,
+        where="fit",
+        name="batch_size",
+        what="a number of examples per step",
+        why="Pass at least 1, or None for the whole training set in every step.",
+    )
+    return epochs, batch
 
 
 def _train_epoch(

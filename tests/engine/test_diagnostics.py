@@ -158,3 +158,9 @@ def test_a_unit_whose_z_is_exactly_zero_on_every_example_is_dead():
     model[0].weight.data[1] = [1.0, 0.0]
     masks = nc.dead_units(model, np.array([[1.0, 2.0], [3.0, -1.0]]))
     np.testing.assert_array_equal(masks[0], [True, False])
+
+
+def test_dead_units_refuses_a_masked_batch():
+    x = np.ma.masked_array(np.ones((3, 2)), mask=[[0, 0], [0, 1], [0, 0]])
+    with raises_with(ValueError, "dead_units", "masked", "filled"):
+        nc.dead_units(one_dead_one_live(), x)
