@@ -10,8 +10,10 @@ file of ``_static`` into every page.
 The copy is assembled in a temporary folder beside OUTPUT and renamed into place only when it
 is complete. An existing OUTPUT is replaced only if this script made it (it holds the stamp
 file ``.made-by-make_offline_book``) or it is an empty folder; anything else (the built book,
-a folder holding it, a repository, a symbolic link, a folder of other files) is refused
-before anything is written.
+a folder holding it, a folder inside or holding the npm packages, a repository, a symbolic
+link, a folder of other files) is refused before anything is written. Nothing outside the
+copy is written: a page of the book that is a symbolic link becomes a file of the copy (its
+target is only read), and the pages of a linked folder are left as they are.
 
 Serve the result from a local web server (``python -m http.server --directory
 _build/html-offline``): browsers refuse to load MathJax's fonts from ``file://`` pages.
@@ -24,6 +26,7 @@ Exit status: 0 on success, 2 when a prerequisite is missing or OUTPUT is refused
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sys
@@ -93,12 +96,12 @@ def vendor_files(node_modules: Path = NODE_MODULES) -> list[tuple[Path, Path]]:
     return files
 
 
-def check_output(built: Path, output: Path) -> bool:
+def check_output(built: Path, output: Path, node_modules: Path = NODE_MODULES) -> bool:
     """Refuse an OUTPUT that replacing could destroy; return True if it exists (made by us).
 
     Raises OfflineBookError when OUTPUT is a symbolic link, the built book, a folder that
-    holds it or lies inside it, a git repository, a file, or a non-empty folder without
-    this script's stamp file.
+    holds it or lies inside it, inside the npm packages or a folder that holds them, a git
+    repository, a file, or a non-empty folder without this script's stamp file.
     """
     fix = "Give a new folder (the default is _build/html-offline)."
     if output.is_symlink():
@@ -106,7 +109,7 @@ def check_output(built: Path, output: Path) -> bool:
             f"OUTPUT {output} is a symbolic link (to {output.resolve()}); replacing it would "
             f"empty its target. {fix}"
         )
-    target, book = output.resolve(), built.resolve()
+    target, book, modules = output.resolve(), built.resolve(), node_modules.resolve()
     if target == book or target in book.parents:
         raise OfflineBookError(
             f"OUTPUT {output} is the built book {built} or a folder that holds it; replacing "
@@ -116,6 +119,17 @@ def check_output(built: Path, output: Path) -> bool:
         raise OfflineBookError(f"OUTPUT {output} is the current folder. {fix}")
     if book in target.parents:
         raise OfflineBookError(f"OUTPUT {output} is inside the built book {built}. {fix}")
+    if target == modules or modules in target.parents:
+        raise OfflineBookError(
+            f"OUTPUT {output} is inside the npm packages {node_modules}: a package copied into "
+            f"a folder inside itself would copy that copy again, without end (and "
+            f"`{NPM_INSTALL}` empties the folder). {fix}"
+        )
+    if target in modules.parents:
+        raise OfflineBookError(
+            f"OUTPUT {output} holds the npm packages {node_modules}; replacing it would delete "
+            f"them. {fix}"
+        )
     if not output.exists():
         return False
     if not output.is_dir():
@@ -145,10 +159,34 @@ def localise(html: str, to_root: str) -> str:
     return SCRIPT_TAG.sub(rewrite, html)
 
 
+def _pages(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The ``.html`` files under ``folder`` and the linked folders that were not entered.
+
+    Links to folders are not followed (their pages are not the copy's to rewrite), nor is
+    ``_vendor``; a page that is itself a link is listed.
+    """
+    pages, linked_folders = [], []
+    for parent, folders, files in os.walk(folder):
+        here = Path(parent)
+        linked_folders += [here / name for name in folders if (here / name).is_symlink()]
+        folders[:] = sorted(n for n in folders if not (here / n).is_symlink() and n != VENDOR)
+        pages += [here / name for name in sorted(files) if name.endswith(".html")]
+    return pages, linked_folders
+
+
 def assemble(built: Path, folder: Path, files: list[tuple[Path, Path]]) -> int:
-    """Fill the empty ``folder`` with the offline book; return how many pages were changed."""
+    """Fill the empty ``folder`` with the offline book; return how many pages were changed.
+
+    Only files of ``folder`` are written: a page that is a symbolic link (out of the book,
+    or back into the built book) is replaced by a file with the page's rewritten text, and
+    its target is only read. A link to a missing page, and the pages of a linked folder,
+    are left as they are and named on stderr.
+    """
     shutil.copytree(built, folder, dirs_exist_ok=True, symlinks=True)
-    (folder / STAMP).write_text(STAMP_TEXT, encoding="utf-8")
+    stamp = folder / STAMP
+    if stamp.is_symlink():
+        stamp.unlink()  # the copy's link; what it points to is not ours
+    stamp.write_text(STAMP_TEXT, encoding="utf-8")
     for source, relative in files:
         target = folder / VENDOR / relative
         if source.is_dir():
@@ -157,15 +195,29 @@ def assemble(built: Path, folder: Path, files: list[tuple[Path, Path]]) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
     changed = 0
-    for page in folder.rglob("*.html"):
+    pages, linked_folders = _pages(folder)
+    for linked in linked_folders:
+        print(
+            f"make_offline_book: note: {linked.relative_to(folder)} is a link to a folder; its "
+            f"pages are left as they are (they may load scripts from the network).",
+            file=sys.stderr,
+        )
+    for page in pages:
         relative = page.relative_to(folder)
-        if VENDOR in relative.parts:
+        if not page.is_file():
+            print(
+                f"make_offline_book: note: {relative} is a link to a missing file; left as it is.",
+                file=sys.stderr,
+            )
             continue
         html = page.read_text(encoding="utf-8")
         new = localise(html, "../" * (len(relative.parts) - 1))
-        if new != html:
+        if page.is_symlink():
+            page.unlink()  # the copy's link becomes the copy's own file
             page.write_text(new, encoding="utf-8")
-            changed += 1
+        elif new != html:
+            page.write_text(new, encoding="utf-8")
+        changed += new != html
     return changed
 
 
@@ -178,7 +230,15 @@ def make_offline_book(built: Path, output: Path, node_modules: Path = NODE_MODUL
     if not (built / "index.html").is_file():
         raise OfflineBookError(f"no built book at {built} (no index.html); run `make book` first.")
     files = vendor_files(node_modules)
-    replace = check_output(built, output)
+    vendor = built / VENDOR
+    if vendor.exists() or vendor.is_symlink():
+        kind = f"a link to {vendor.resolve()}" if vendor.is_symlink() else "not made by Sphinx"
+        raise OfflineBookError(
+            f"the built book {built} already has a {VENDOR} entry ({kind}), where this script "
+            f"puts the scripts; it writes nothing it did not make. Build the book again "
+            f"(`make book`) or give the folder Sphinx built."
+        )
+    replace = check_output(built, output, node_modules)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.", dir=output.parent))
     try:

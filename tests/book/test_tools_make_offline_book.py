@@ -53,9 +53,13 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-def run(project: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run(
+    project: Path, *args: str, cwd: Path | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess:
     command = [sys.executable, str(project / "tools" / SCRIPT.name), *args]
-    return subprocess.run(command, capture_output=True, text=True, cwd=cwd or project)
+    return subprocess.run(
+        command, capture_output=True, text=True, cwd=cwd or project, timeout=timeout
+    )
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -226,3 +230,103 @@ def test_a_failure_while_copying_keeps_the_previous_copy(project):
 
     assert snapshot(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == ["html", "html-offline"]
+
+
+def test_a_symlinked_page_is_copied_and_its_target_left_alone(project, tmp_path):
+    """A page that links outside the book, or back into the built book, becomes a file of
+    the copy; neither target is written."""
+    outside = tmp_path / "elsewhere.html"
+    outside.write_text(f'<script src="{REQUIRE_CDN}"></script>\n', encoding="utf-8")
+    built = project / "_build" / "html"
+    (built / "chapters" / "linked.html").symlink_to(outside)
+    (built / "alias.html").symlink_to((built / "index.html").resolve())
+    outside_before, built_before = outside.read_bytes(), snapshot(built)
+
+    result = run(project)
+
+    assert result.returncode == 0, result.stderr
+    assert outside.read_bytes() == outside_before
+    assert snapshot(built) == built_before
+    assert (built / "alias.html").is_symlink()
+    out = project / "_build" / "html-offline"
+    for name, text in [
+        ("chapters/linked.html", '<script src="../_vendor/requirejs/require.js"></script>\n'),
+        ("alias.html", '<script src="_vendor/mathjax/es5/tex-mml-chtml.js"></script>\n'),
+    ]:
+        assert not (out / name).is_symlink(), name
+        assert (out / name).read_text(encoding="utf-8") == text
+    assert "4 pages now load their scripts" in result.stdout
+
+
+def test_a_dangling_symlinked_page_is_left_as_a_link_and_named(project, tmp_path):
+    (project / "_build" / "html" / "gone.html").symlink_to(tmp_path / "nothing.html")
+
+    result = run(project)
+
+    assert result.returncode == 0, result.stderr
+    gone = project / "_build" / "html-offline" / "gone.html"
+    assert gone.is_symlink() and not (tmp_path / "nothing.html").exists()
+    assert "gone.html is a link to a missing file; left as it is" in result.stderr
+
+
+def test_a_stamp_linked_out_of_the_built_book_is_not_written_through(project, tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes", encoding="utf-8")
+    (project / "_build" / "html" / STAMP).symlink_to(notes)
+
+    result = run(project)
+
+    assert result.returncode == 0, result.stderr
+    assert notes.read_text(encoding="utf-8") == "my notes"
+    stamp = project / "_build" / "html-offline" / STAMP
+    assert stamp.is_file() and not stamp.is_symlink()
+
+
+def test_refuses_a_built_book_with_its_own_vendor_folder(project, tmp_path):
+    """The scripts go into _vendor/: one in the book (here a link out of it) is not written."""
+    elsewhere = tmp_path / "scripts"
+    elsewhere.mkdir()
+    (project / "_build" / "html" / "_vendor").symlink_to(elsewhere, target_is_directory=True)
+
+    result = run(project)
+
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "make_offline_book: error: the built book" in result.stderr
+    assert "already has a _vendor" in result.stderr and "Traceback" not in result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert not (project / "_build" / "html-offline").exists()
+
+
+@pytest.mark.parametrize("output", ["js/node_modules/mathjax/es5/offline", "js/node_modules/x"])
+def test_refuses_an_output_inside_the_npm_packages(project, output):
+    """Copying a package into a folder inside it would copy the copy again, without end."""
+    before = snapshot(project / "js")
+
+    result = run(project, "_build/html", output, timeout=60)
+
+    assert_refused(result, "inside the npm packages", "Give a new folder")
+    assert snapshot(project / "js") == before
+
+
+def test_refuses_a_folder_that_holds_the_npm_packages(project):
+    (project / "js" / STAMP).write_text("a stamp copied by hand\n", encoding="utf-8")
+    before = snapshot(project / "js")
+
+    result = run(project, "_build/html", "js")
+
+    assert_refused(result, "holds the npm packages", "would delete them")
+    assert snapshot(project / "js") == before
+
+
+def test_a_linked_folder_of_pages_is_not_entered_and_named(project, tmp_path):
+    outside = tmp_path / "more"
+    outside.mkdir()
+    (outside / "page.html").write_text(f'<script src="{REQUIRE_CDN}"></script>\n', "utf-8")
+    before = snapshot(outside)
+    (project / "_build" / "html" / "more").symlink_to(outside, target_is_directory=True)
+
+    result = run(project)
+
+    assert result.returncode == 0, result.stderr
+    assert snapshot(outside) == before
+    assert "more is a link to a folder; its pages are left as they are" in result.stderr
