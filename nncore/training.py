@@ -253,9 +253,16 @@ def _overflow_cause(x: np.ndarray, epoch: int, step: int, phase: str) -> str:
 def _check_finite(params: list[Parameter], when: str) -> None:
     """A safety net for layers whose own code writes NaN or inf without an overflow."""
     for p in params:
-        if not math.isfinite(p.data.sum()):  # NaN or inf anywhere makes the sum NaN or inf
+        # NaN or inf anywhere makes the sum NaN or inf; so can an overflow of finite values
+        if not math.isfinite(p.data.sum()) and not np.isfinite(p.data).all():
+            hint = (
+                "they were there before training: give them finite values, or build the model again"
+                if when == "at the start"
+                else "no step overflowed, so a layer's own code or the callback may have written "
+                f"them; else {DIVERGED_HINT}"
+            )
             raise ValueError(
-                f"fit: {when}, parameter {p.name!r} holds NaN or infinite values; {DIVERGED_HINT}."
+                f"fit: {when}, parameter {p.name!r} holds NaN or infinite values; {hint}."
             )
 
 

@@ -472,3 +472,26 @@ def test_an_overflow_before_any_update_is_not_blamed_on_the_learning_rate():
             epochs=1,
         )
     assert "learning rate is not the cause" in str(info.value)
+
+
+def test_huge_but_finite_parameters_are_not_called_infinite():
+    # the sum of two weights of 1e308 overflows, although each weight is finite
+    model = nc.mlp([2, 1], weight_init=nc.init.constant(1e308), bias_init=nc.init.zeros())
+    with np.errstate(over="ignore"):
+        history = nc.fit(
+            model,
+            nc.MSELoss(),
+            nc.SGD(model.parameters(), lr=1e-3),
+            np.full((2, 2), 1e-300),
+            np.zeros((2, 1)),
+            epochs=2,
+        )
+    assert len(history["loss"]) == 2
+
+
+def test_nan_in_the_parameters_before_training_is_not_blamed_on_training():
+    model, loss_fn, opt = _args()
+    model[0].weight.data[0, 0] = np.nan  # in place: the setter would refuse it
+    with raises_with(ValueError, "fit", "at the start", "'0.weight'", "before training") as info:
+        nc.fit(model, loss_fn, opt, np.ones((4, 2)), np.ones((4, 1)), epochs=1)
+    assert "learning rate" not in str(info.value)
