@@ -30,11 +30,68 @@ def test_a_figure_claim_is_formatted_with_its_format_spec():
     assert result.holds is None
 
 
-def test_values_the_sentence_does_not_name_are_not_recorded():
+def test_a_mapping_of_measurements_is_passed_whole_and_only_the_named_values_are_recorded():
     measured = {"acc": 0.5, "loss": 1.25, "seed": 3}
-    result = check("accuracy {acc:.0%}", **measured)
+    result = check("accuracy {acc:.0%}", measured=measured)
     assert result.sentence == "accuracy 50%"
     assert result.values == {"acc": 0.5}
+
+
+def test_a_value_given_by_keyword_wins_over_the_mapping_only_if_not_given_twice():
+    assert check("{a} and {b}", measured={"a": 1}, b=2).sentence == "1 and 2"
+    with pytest.raises(ValueError) as info:
+        check("{a}", measured={"a": 1}, a=2)
+    message = str(info.value)
+    assert "claim '{a}'" in message and "a is given twice" in message
+
+
+def test_a_value_the_sentence_does_not_use_is_an_error_naming_the_claim_and_the_names():
+    with pytest.raises(ValueError) as info:
+        check("accuracy {acc:.0%}", acc=0.5, loss=1.25, seed=3)
+    message = str(info.value)
+    assert "claim 'accuracy {acc:.0%}'" in message
+    assert "does not use loss, seed" in message
+    assert "measured=" in message  # how to pass a whole mapping instead
+
+
+def test_a_misspelt_verdict_keyword_is_an_error_not_a_silent_pass():
+    with pytest.raises(ValueError, match="does not use hold"):
+        check("B beats A on every seed", hold=False)
+
+
+@pytest.mark.parametrize("call", [check, claim])
+def test_holds_given_by_keyword_is_the_verdict(call):
+    with pytest.raises(ClaimError, match="'B beats A on every seed'"):
+        call("B beats A on every seed", holds=False)
+    result = check("B beats A on all {n} seeds", holds=True, n=3)
+    assert result.holds is True and result.values == {"n": 3}
+    assert result.sentence == "B beats A on all 3 seeds"
+
+
+def test_a_field_named_like_an_argument_is_refused():
+    with pytest.raises(ValueError) as info:
+        check("the verdict {holds}", True)
+    message = str(info.value)
+    assert "{holds}" in message and "rename the field" in message
+
+
+@pytest.mark.parametrize(
+    "template, values, words",
+    [
+        ("A reaches {acc:.1%", {"acc": 0.5}, "is not a valid template"),
+        ("A reaches acc:.1%}", {}, "Single '}'"),
+        ("A reaches {acc:.1%}", {"acc": "high"}, "format code '%'"),
+        ("A reaches {acc!z}", {"acc": 0.5}, "conversion"),
+        ("A reaches {acc:{width}}", {"acc": 0.5}, "width"),
+    ],
+)
+def test_a_malformed_field_is_a_value_error_naming_the_claim(template, values, words):
+    with pytest.raises(ValueError) as info:
+        check(template, **values)
+    assert not isinstance(info.value, KeyError)
+    message = str(info.value)
+    assert f"claim {template!r}" in message
+    assert words in message
 
 
 def test_a_true_qualitative_claim_passes_and_records_its_verdict():
@@ -62,9 +119,12 @@ def test_claim_error_is_an_assertion_error():
 
 
 def test_a_missing_value_names_the_field():
-    with pytest.raises(KeyError) as info:
+    with pytest.raises(ValueError) as info:
         check("A reaches {acc:.1%} after {epochs} epochs", acc=0.5)
-    assert "names epochs but no value was given for it; pass epochs=<value>" in str(info.value)
+    assert not isinstance(info.value, KeyError)
+    message = str(info.value)
+    assert "claim 'A reaches {acc:.1%} after {epochs} epochs'" in message
+    assert "names epochs but no value was given for it; pass epochs=<value>" in message
 
 
 def test_a_non_bool_verdict_is_refused():
