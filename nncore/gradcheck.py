@@ -105,7 +105,7 @@ def gradient_check(
     model : Module
         Any nncore model; its parameters are perturbed and restored.
     x : array_like, shape (n, in_features)
-        Inputs, used in float64.
+        Inputs, used in float64; at least one example.
     target : array_like, optional
         Targets for ``loss_fn``.
     loss_fn : Loss, optional
@@ -131,6 +131,11 @@ def gradient_check(
     the caller has accumulated are not lost.
     """
     x = np.array(as_float_array(x, where="gradient_check"))
+    if x.size == 0:
+        raise ValueError(
+            f"gradient_check: got an empty input of shape {x.shape}; every gradient would be "
+            f"0 and every error 0.0, which proves nothing. Pass at least one example."
+        )
     h = check_number(
         h, where="gradient_check", name="h (the finite-difference step)", low=0.0, strict=True
     )

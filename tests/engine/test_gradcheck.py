@@ -345,3 +345,10 @@ def test_relative_error_refuses_masked_arrays():
     masked = np.ma.masked_array([1.0, 5.0], mask=[0, 1])
     with raises_with(ValueError, "relative_error", "masked"):
         nc.relative_error(masked, [1.0, 1.0])
+
+
+@pytest.mark.parametrize("x", [np.zeros((0, 3)), np.zeros(0)])
+def test_gradient_check_refuses_an_empty_batch(x):
+    # zeros compared with zeros: every error would be 0.0 and prove nothing
+    with raises_with(ValueError, "gradient_check", "empty", "at least one example"):
+        nc.gradient_check(nc.mlp([3, 4, 2], rng=0), x)
