@@ -93,8 +93,7 @@ def standardize_train_test(x_train, x_test):
     """Both sets shifted and scaled with the training set's mean and standard deviation."""
     mean = x_train.mean(axis=0)
     std = x_train.std(axis=0)
-    # A constant feature's std is 0 up to rounding: a column of 0.1s gives about 1e-17, since
-    # 0.1 is not exact in binary. Treat a std within rounding of 0 as 0: divide by 1 there.
+    # a constant column's std is 0 only up to rounding (1e-17 for 0.1s): divide by 1 there
     rounding = len(x_train) * np.finfo(np.float64).eps * np.abs(mean)
     std = np.where(std > rounding, std, 1.0)
     return (x_train - mean) / std, (x_test - mean) / std
