@@ -40,9 +40,16 @@ that Sphinx did not copy again is skipped with a ``stat``. A page that is writte
 gets its images copied again, in full colour (Sphinx says it overwrites them), and they
 are compacted again, to the same bytes.
 
+Only what the palette PNG can carry is converted: every chunk that the PNG format marks
+safe to copy into an image whose pixels changed (text such as a copyright in ``tEXt``,
+``zTXt``, ``iTXt``; the resolution in ``pHYs``) is copied into it byte for byte, and an
+image with any other chunk (an animation's frames, a colour profile, a modification time),
+more than 8 bits per channel or more than :data:`MAX_PIXELS` pixels is left as it is.
+
 Registered in ``_config.yml`` under ``sphinx: local_extensions: {compact_images: _ext}``.
 ``python _ext/compact_images.py FOLDER`` reports what it would do to the PNGs of a folder
-(``--write`` to do it), image by image.
+(``--write`` to do it), image by image; a file it cannot read is named and left, and the
+exit status is 1 if there was one.
 """
 
 from __future__ import annotations
@@ -54,6 +61,7 @@ import json
 import os
 import sys
 import time
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,9 +89,31 @@ MAX_PINNED = 192
 """At most this many palette entries are the exact colours of smooth areas; the rest go to
 the edges."""
 
+MAX_PIXELS = 4_000_000
+"""Largest image judged (width x height). Judging takes about 45 bytes a pixel at its peak
+(180 MB at this size; a 6000 x 6000 image would take 1.6 GB): a larger image is left as it
+is, and only its header is read. (A figure of 10 x 6 inches at 200 dpi has 2.4 million.)"""
+
+BYTES_PER_PIXEL = 45
+"""Peak memory of judging an image, per pixel (measured with ``tracemalloc``)."""
+
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PALETTE_COLOUR_TYPE = 3
 STATE_FILE = "compact_images.json"
+
+REDONE_CHUNKS = frozenset({b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"})
+"""Chunks the palette PNG writes anew: header, pixels, (suggested) palette, transparency."""
+
+CHUNK_MEANINGS = {
+    b"acTL": "an animation",
+    b"fcTL": "an animation",
+    b"fdAT": "an animation",
+    b"iCCP": "icc_profile",
+    b"gAMA": "gamma",
+    b"cHRM": "chromaticity",
+    b"sRGB": "srgb",
+}
+"""What a chunk that cannot be carried over holds, for the reason of a skipped image."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +124,8 @@ class Verdict:
     ----------
     action : str
         ``"converted"`` (rewritten as a palette PNG), ``"kept"`` (tried, left as it was) or
-        ``"skipped"`` (not tried: already a palette PNG, not a PNG, or an unsupported mode).
+        ``"skipped"`` (not tried: already a palette PNG, not a PNG, an unsupported mode,
+        more than :data:`MAX_PIXELS` pixels, or a chunk it could not carry over).
     reason : str
         Why, in a few words.
     size_before, size_after : int
@@ -121,6 +152,101 @@ def is_palette_png(path: Path) -> bool:
     with open(path, "rb") as file:
         head = file.read(26)
     return len(head) == 26 and head[:8] == PNG_SIGNATURE and head[25] == PALETTE_COLOUR_TYPE
+
+
+@dataclass(frozen=True)
+class PngChunks:
+    """The chunks of a PNG file, as :func:`read_chunks` sorts them.
+
+    Attributes
+    ----------
+    width, height, bit_depth, colour_type : int
+        From the ``IHDR`` header.
+    before, after : bytes
+        The chunks (length, type, data and CRC, verbatim) that are safe to copy into an
+        image whose pixels changed, found before the first and after the last ``IDAT``.
+    unkept : tuple of str
+        What the other chunks hold (:data:`CHUNK_MEANINGS`, else the chunk type), once
+        each, in file order: a re-encoded image would lose them or make them wrong.
+    """
+
+    width: int
+    height: int
+    bit_depth: int
+    colour_type: int
+    before: bytes
+    after: bytes
+    unkept: tuple[str, ...]
+
+
+def _is_safe_to_copy(kind: bytes) -> bool:
+    """An ancillary chunk (first letter lower case) marked safe to copy (fourth lower case)."""
+    return bool(kind[0] & 0x20 and kind[3] & 0x20)
+
+
+def read_chunks(path: Path) -> PngChunks:
+    """Read the chunks of the PNG ``path``, seeking past the pixel data.
+
+    Raises
+    ------
+    ValueError
+        When the file is not a PNG, ends before its ``IEND`` chunk or has a chunk whose CRC
+        does not match.
+    """
+    before: list[bytes] = []
+    after: list[bytes] = []
+    unkept: list[str] = []
+    header = b""
+    pixels_seen = False
+    with open(path, "rb") as file:
+        if file.read(8) != PNG_SIGNATURE:
+            raise ValueError("not a PNG file (no PNG signature)")
+        end = os.fstat(file.fileno()).st_size
+        while True:
+            head = file.read(8)
+            length, kind = int.from_bytes(head[:4], "big"), head[4:]
+            if len(head) < 8 or file.tell() + length + 4 > end:
+                raise ValueError("the PNG is truncated (it ends before its IEND chunk)")
+            if kind in (b"IDAT", b"fdAT"):
+                file.seek(length + 4, os.SEEK_CUR)  # pixel data: decoded later, or never
+                pixels_seen = True
+                chunk = b""
+            else:
+                data, crc = file.read(length), file.read(4)
+                if zlib.crc32(kind + data).to_bytes(4, "big") != crc:
+                    raise ValueError(f"the PNG's {kind!r} chunk does not match its CRC")
+                chunk = head + data + crc
+            if kind == b"IHDR":
+                header = data
+            if kind == b"IEND":
+                break
+            if kind in REDONE_CHUNKS:
+                continue
+            if _is_safe_to_copy(kind):
+                (after if pixels_seen else before).append(chunk)
+            else:
+                meaning = CHUNK_MEANINGS.get(kind, kind.decode("latin-1"))
+                unkept += [] if meaning in unkept else [meaning]
+    if len(header) != 13:
+        raise ValueError("the PNG has no valid IHDR header")
+    return PngChunks(
+        width=int.from_bytes(header[:4], "big"),
+        height=int.from_bytes(header[4:8], "big"),
+        bit_depth=header[8],
+        colour_type=header[9],
+        before=b"".join(before),
+        after=b"".join(after),
+        unkept=tuple(unkept),
+    )
+
+
+def with_chunks(png: bytes, before: bytes, after: bytes) -> bytes:
+    """``png`` with ``before`` inserted just ahead of its first ``IDAT`` chunk and ``after``
+    just ahead of its ``IEND`` (chunks as :class:`PngChunks` keeps them)."""
+    at = len(PNG_SIGNATURE)
+    while png[at + 4 : at + 8] != b"IDAT":
+        at += 12 + int.from_bytes(png[at : at + 4], "big")
+    return png[:at] + before + png[at:-12] + after + png[-12:]
 
 
 def displayed(rgba: np.ndarray) -> np.ndarray:
@@ -328,17 +454,43 @@ def compact_png(path: Path, write: bool = True) -> Verdict:
     Returns
     -------
     Verdict
+        ``"skipped"``, with the file untouched, for an image of more than
+        :data:`MAX_PIXELS` pixels (only its header is read), more than 8 bits per channel,
+        or a chunk that cannot be carried over (:func:`read_chunks`: an animation, a
+        colour profile, ...). Chunks safe to copy (text, resolution) go into the palette
+        PNG byte for byte.
+
+    Raises
+    ------
+    OSError, ValueError, SyntaxError
+        When the file cannot be read (truncated, a wrong CRC, not an image).
     """
     size = path.stat().st_size
     if is_palette_png(path):
         return Verdict("skipped", "already a palette PNG", size, size)
-    with Image.open(path) as image:
-        if image.format != "PNG" or image.mode not in ("RGB", "RGBA"):
+    with open(path, "rb") as file:
+        is_png = file.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE
+    if not is_png:
+        with Image.open(path) as image:
             return Verdict("skipped", f"{image.format} in mode {image.mode}", size, size)
-        managed = sorted({"icc_profile", "gamma", "chromaticity"} & set(image.info))
-        if managed:  # colour management this re-encoding would drop
-            return Verdict("skipped", "has " + ", ".join(managed), size, size)
-        dpi = image.info.get("dpi")
+    chunks = read_chunks(path)
+    pixels = chunks.width * chunks.height
+    if pixels > MAX_PIXELS:
+        return Verdict(
+            "skipped",
+            f"{chunks.width} x {chunks.height} pixels, more than MAX_PIXELS "
+            f"({MAX_PIXELS / 1e6:g} million): judging it would take about "
+            f"{BYTES_PER_PIXEL * pixels / 1e9:.1f} GB",
+            size,
+            size,
+        )
+    if chunks.unkept:  # what a re-encoding would drop or leave wrong
+        return Verdict("skipped", "has " + ", ".join(chunks.unkept), size, size)
+    if chunks.bit_depth != 8:
+        return Verdict("skipped", f"{chunks.bit_depth} bits per channel", size, size)
+    with Image.open(path) as image:
+        if image.mode not in ("RGB", "RGBA"):
+            return Verdict("skipped", f"{image.format} in mode {image.mode}", size, size)
         rgba = np.asarray(image.convert("RGBA"))
     smooth = smooth_mask(rgba)
     indices, palette = quantise(rgba, smooth)
@@ -356,7 +508,7 @@ def compact_png(path: Path, write: bool = True) -> Verdict:
     if any(too_far):
         reason = "visible change: " + ", ".join(filter(None, too_far))
         return Verdict("kept", reason, size, size, **measured)
-    data = encode(indices, palette, dpi)
+    data = with_chunks(encode(indices, palette), chunks.before, chunks.after)
     if len(data) >= size:
         return Verdict("kept", "palette PNG not smaller", size, size, **measured)
     if write:
@@ -410,10 +562,13 @@ def compact_build_images(app: Any, exception: Exception | None) -> None:
         if not path.is_file() or judged.get(str(path)) == _file_state(path):
             continue
         try:
-            verdicts.append(compact_png(path))
+            verdict = compact_png(path)
         except Exception as err:  # a broken image: report it (each build), leave it, go on
             logger.warning(f"compact_images: {path} left as it is: cannot read it ({err})")
             continue
+        if verdict.action == "skipped" and verdict.reason != "already a palette PNG":
+            logger.info(f"compact_images: {path.name} left as it is: {verdict.reason}")
+        verdicts.append(verdict)
         judged[str(path)] = _file_state(path)
     if not verdicts:
         return
@@ -437,11 +592,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("folder", type=Path, help="a folder of PNGs, e.g. _build/html/_images")
     parser.add_argument("--write", action="store_true", help="rewrite the files (default: judge)")
     args = parser.parse_args(argv)
+    if not args.folder.is_dir():
+        print(
+            f"compact_images: error: {args.folder} is not a folder; give the folder of the "
+            f"PNGs, e.g. _build/html/_images.",
+            file=sys.stderr,
+        )
+        return 2
     total_before = total_after = 0
     start = time.perf_counter()
-    for path in sorted(args.folder.glob("*.png")):
+    paths = sorted(args.folder.glob("*.png"))
+    unreadable = 0
+    for path in paths:
         tick = time.perf_counter()
-        v = compact_png(path, write=args.write)
+        try:
+            v = compact_png(path, write=args.write)
+        except Exception as err:  # a broken image: name it, leave it, go on
+            unreadable += 1
+            print(f"compact_images: {path}: left as it is: cannot read it ({err})", file=sys.stderr)
+            continue
         total_before += v.size_before
         total_after += v.size_after if v.action == "converted" else v.size_before
         print(
@@ -453,6 +622,13 @@ def main(argv: list[str] | None = None) -> int:
         f"total {total_before / 1e6:.3f} -> {total_after / 1e6:.3f} MB "
         f"({total_after / max(total_before, 1):.2f}) in {time.perf_counter() - start:.1f} s"
     )
+    if unreadable:
+        print(
+            f"compact_images: {unreadable} of {len(paths)} files could not be read (named "
+            f"above) and are left as they are; rebuild them (or remove them) and run this again.",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -11,6 +11,8 @@ import io
 import os
 import subprocess
 import sys
+import tracemalloc
+import zlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -202,6 +204,151 @@ def test_smooth_mask_marks_flat_and_gently_sloping_areas_not_edges():
     assert smooth[:, :9].all()
     assert not smooth[:, 14:17].any()
     assert smooth[:, 18:].all()
+
+
+def chunks(path: Path) -> list[tuple[bytes, bytes]]:
+    """Every chunk of the PNG ``path``: (type, data), in file order."""
+    data, found, at = path.read_bytes(), [], 8
+    while at < len(data):
+        length = int.from_bytes(data[at : at + 4], "big")
+        found.append((data[at + 4 : at + 8], data[at + 8 : at + 8 + length]))
+        at += 12 + length
+    return found
+
+
+def test_an_animated_png_is_left_whole(tmp_path):
+    """Re-encoding keeps one picture: an APNG's other frames would be lost."""
+    path = tmp_path / "animated.png"
+    frames = [line_plot(tmp_path / f"frame{k}.png", transparent=k == 1) for k in range(2)]
+    images = [Image.open(frame) for frame in frames]
+    images[0].save(path, save_all=True, append_images=images[1:], duration=200, loop=0)
+    before = path.read_bytes()
+    with Image.open(path) as image:
+        assert image.is_animated and image.n_frames == 2
+
+    verdict = compact_images.compact_png(path)
+
+    assert (verdict.action, verdict.reason) == ("skipped", "has an animation")
+    assert path.read_bytes() == before
+
+
+def test_text_metadata_is_kept_chunk_for_chunk(tmp_path):
+    """tEXt, zTXt and iTXt (a copyright, a title in any script) survive the palette PNG."""
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Copyright", "(c) 2025 The course companion authors")
+    info.add_text("Title", "Verlust über Epochen", zip=True)
+    info.add_itxt("Description", "Courbe d’apprentissage — 学习曲线", lang="fr", tkey="Titre")
+    path = tmp_path / "with-text.png"
+    with Image.open(line_plot(tmp_path / "plot.png")) as image:
+        image.save(path, pnginfo=info, dpi=(150, 150))
+    text_types = (b"tEXt", b"zTXt", b"iTXt")
+    text_before = [c for c in chunks(path) if c[0] in text_types]
+    assert {t for t, _ in text_before} == set(text_types)
+    with Image.open(path) as image:
+        metadata = dict(image.text)
+
+    verdict = compact_images.compact_png(path)
+
+    assert verdict.action == "converted", verdict
+    assert [c for c in chunks(path) if c[0] in text_types] == text_before
+    with Image.open(path) as image:
+        assert image.text == metadata and metadata["Copyright"].startswith("(c) 2025")
+        assert round(image.info["dpi"][0]) == 150
+
+
+def test_a_chunk_it_cannot_carry_over_leaves_the_image_alone(tmp_path):
+    """A chunk that is not safe to copy into changed pixels (here the time of the last
+    change) would be wrong or lost: the image is left as it is."""
+    path = line_plot(tmp_path / "plot.png")
+    data = path.read_bytes()
+    body = b"tIME" + bytes([7, 233, 1, 2, 3, 4, 5])
+    chunk = len(body[4:]).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+    path.write_bytes(data[:33] + chunk + data[33:])  # after IHDR
+    before = path.read_bytes()
+
+    verdict = compact_images.compact_png(path)
+
+    assert (verdict.action, verdict.reason) == ("skipped", "has tIME")
+    assert path.read_bytes() == before
+
+
+def blank_png(path: Path, width: int, height: int) -> Path:
+    """A white RGB PNG of any size, written row by row (without the image in memory)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+        )
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    compress, row = zlib.compressobj(9), b"\0" + b"\xff" * (3 * width)
+    idat = b"".join(compress.compress(row) for _ in range(height)) + compress.flush()
+    path.write_bytes(
+        compact_images.PNG_SIGNATURE + chunk(b"IHDR", header) + chunk(b"IDAT", idat)
+        + chunk(b"IEND", b"")
+    )  # fmt: skip
+    return path
+
+
+def test_a_huge_image_is_skipped_before_it_is_decoded(tmp_path):
+    """A 6000 x 6000 image would need about 1.5 GB to judge; it is named and left alone,
+    and judging it takes no more memory than reading its header."""
+    path = blank_png(tmp_path / "huge.png", 6000, 6000)
+    before = path.read_bytes()
+
+    tracemalloc.start()
+    try:
+        verdict = compact_images.compact_png(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert verdict.action == "skipped"
+    assert verdict.reason.startswith("6000 x 6000 pixels, more than "), verdict.reason
+    assert peak < 5e6, peak
+    assert path.read_bytes() == before
+
+
+def test_an_image_just_over_the_pixel_limit_is_skipped(tmp_path):
+    over = blank_png(tmp_path / "over.png", compact_images.MAX_PIXELS // 1000 + 1, 1000)
+    verdict = compact_images.compact_png(over)
+    assert verdict.action == "skipped" and "pixels, more than" in verdict.reason
+
+
+def run_command(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "_ext" / "compact_images.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_command_line_names_a_broken_png_and_goes_on(tmp_path):
+    line_plot(tmp_path / "a-good.png")
+    broken = line_plot(tmp_path / "b-broken.png")
+    broken.write_bytes(broken.read_bytes()[:300])
+    line_plot(tmp_path / "c-good.png")
+    (tmp_path / "d-not-a-png.png").write_text("hello", encoding="utf-8")
+
+    result = run_command(tmp_path, "--write")
+
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr, result.stderr
+    assert f"compact_images: {broken}: left as it is: cannot read it" in result.stderr
+    assert "d-not-a-png.png: left as it is: cannot read it" in result.stderr
+    assert "2 of 4 files could not be read" in result.stderr
+    for name in ("a-good.png", "c-good.png"):
+        assert name in result.stdout
+        assert compact_images.is_palette_png(tmp_path / name)
+    assert len(broken.read_bytes()) == 300
+
+
+def test_the_command_line_refuses_a_missing_folder(tmp_path):
+    result = run_command(tmp_path / "nowhere")
+    assert result.returncode == 2
+    assert "nowhere is not a folder" in result.stderr and "Traceback" not in result.stderr
 
 
 # The extension in a Sphinx build.
