@@ -333,9 +333,13 @@ def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> Non
     pages = table_contents(app.env)
     content: list[nodes.Node] = []
     total = sum(len(records) for _, _, records in pages)
+    kinds = [record.get("kind", "measured") for _, _, records in pages for record in records]
+    over_runs = sum(1 for _, _, records in pages for record in records if record.get("runs"))
     content.append(
         nodes.paragraph(
-            text=f"{total} claims on {len(pages)} pages, checked in the build that made this page."
+            text=f"{total} claims on {len(pages)} pages, checked in the build that made this "
+            f"page: {kinds.count('measured')} measured, {kinds.count('tested')} tested; "
+            f"{over_runs} of them over several runs."
         )
     )
     for doc, title, records in pages:
@@ -359,11 +363,19 @@ def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> Non
             rows.append(
                 [
                     _sentence(record["sentence"]),
+                    nodes.paragraph(text=record.get("kind", "measured")),
+                    nodes.paragraph(text=record.get("over") or "this run"),
                     nodes.paragraph("", "", nodes.literal(text=values or "-")),
                     where,
                 ]
             )
-        content.append(_table(rows, (60, 25, 15), ["Sentence", "Measured", "Section"]))
+        content.append(
+            _table(
+                rows,
+                (48, 10, 12, 18, 12),
+                ["Sentence", "Kind", "Over", "Values", "Section"],
+            )
+        )
     for placeholder in placeholders:
         placeholder.replace_self(content)
 

@@ -4,17 +4,27 @@ A chapter writes its figures into the prose as plain numbers, so that it reads t
 JupyterLab, Colab, GitHub's preview and the book. The cell that computes a figure states the
 sentence once more, as a template filled from the computed values::
 
-    claim("B reaches {acc:.1%} test accuracy", acc=acc_b)
-    claim("B beats A on every seed", all(b > a for a, b in zip(acc_a, acc_b)))
-    claim("B beats A on every seed", holds=all(b > a for a, b in zip(acc_a, acc_b)))
+    claim("f([1, 1, 1, 1]) = {f:g}", f=out)                        # measured
+    claim("B reaches {acc} on the test set", acc=runs.spread(test_acc, ".1%"), over=runs)
+    claim("B beats A in every run", runs.all(lambda r: r.b > r.a), over=runs)  # tested
     claim("A reaches {acc_a:.1%} and B {acc_b:.1%}", measured=measured)  # a dict, whole
 
+A claim is one of two kinds, and the reader sees which:
+
+- *measured*: the sentence reports figures formatted from the run, shown as
+  "measured: <sentence>" (or "measured over 5 runs: ..." when ``over`` names the runs);
+- *tested*: a qualitative statement whose verdict ``holds`` the run computes; ``over`` says
+  what it was tested over (a :class:`nnbook.evidence.Runs`, or words such as "every grid
+  point"), shown as "✓ tested over 5 runs: <sentence>".
+
+An interpretation (a cause, a mechanism, a generalisation) that no run tests is no claim: the
+prose words it as an explanation or a hypothesis, and it carries no line.
+
 At run time :func:`claim` formats the sentence, raises :class:`ClaimError` naming it when a
-qualitative claim (the ``holds`` argument) is false, and shows one line to the reader,
-"✓ checked: B reaches 97.1% test accuracy". The book build (``_ext/claims.py``) reads the
-machine-readable record carried by that line and fails when the formatted sentence does not
-appear, word for word, in the page's prose; it also lists every claim of the book on one
-appendix page.
+tested claim is false, and shows its line to the reader. The book build
+(``_ext/claims.py``) reads the machine-readable record carried by that line and fails when
+the formatted sentence does not appear, word for word and unnegated, in the page's prose; it
+also lists every claim of the book, with its kind and its runs, on one appendix page.
 
 Comparison rule (:func:`normalise`): whitespace is collapsed, and the characters ``$``,
 ``*`` and a backtick are dropped, so ``$\\eta = 0.5$``, ``**4**`` and ```nc.fit``` in a
@@ -37,6 +47,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 __all__ = ["Claim", "ClaimError", "check", "claim", "normalise", "CLAIM_CLASS"]
+
+_CODE = re.compile(r"`([^`]+)`")
 
 #: HTML class of the element that carries a claim's record (read by the book build).
 CLAIM_CLASS = "nnbook-claim"
@@ -91,13 +103,32 @@ class Claim:
     values : dict
         The measured value of every field named in the template.
     holds : bool or None
-        The verdict of a qualitative claim; None for a claim that only reports figures.
+        The verdict of a tested claim; None for a claim that only reports figures.
+    over : str or None
+        What the claim was measured or tested over ("5 runs", "every grid point"); None for
+        a figure of this one run.
+    runs : int or None
+        The number of independent runs behind it, when ``over`` is a set of runs.
     """
 
     template: str
     sentence: str
     values: dict[str, Any] = field(default_factory=dict)
     holds: bool | None = None
+    over: str | None = None
+    runs: int | None = None
+
+    @property
+    def kind(self) -> str:
+        """``"tested"`` for a claim with a verdict, else ``"measured"``."""
+        return "measured" if self.holds is None else "tested"
+
+    @property
+    def badge(self) -> str:
+        """What the reader sees before the sentence, e.g. "✓ tested over 5 runs"."""
+        if self.kind == "tested":
+            return f"✓ tested over {self.over}"
+        return "measured" if self.over is None else f"measured over {self.over}"
 
     def record(self) -> dict[str, Any]:
         """Return the machine-readable record read by the book build.
@@ -105,35 +136,40 @@ class Claim:
         Returns
         -------
         dict
-            ``sentence``, ``template``, ``values`` (as plain numbers and strings) and
-            ``holds``; JSON-serialisable.
+            ``sentence``, ``template``, ``values`` (as plain numbers and strings),
+            ``holds``, ``kind``, ``over`` and ``runs``; JSON-serialisable.
         """
         return {
             "sentence": self.sentence,
             "template": self.template,
             "values": {k: _plain(v) for k, v in self.values.items()},
             "holds": self.holds,
+            "kind": self.kind,
+            "over": self.over,
+            "runs": self.runs,
         }
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        printer.text(f"✓ checked: {self.sentence}")
+        printer.text(repr(self))
 
     def __repr__(self) -> str:
-        return f"✓ checked: {self.sentence}"
+        return f"{self.badge}: {self.sentence}"
 
     def _repr_html_(self) -> str:
         data = html.escape(json.dumps(self.record(), ensure_ascii=False), quote=True)
         shown = _INLINE_MATH.sub(r"\\(\1\\)", html.escape(self.sentence))
+        shown = _CODE.sub(r"<code>\1</code>", shown)  # code spans as the prose shows them
+        colour = "#2e7d32" if self.kind == "tested" else "#555555"
         return (
             # mathjax_process: the book typesets $...$ in this output as in the prose
-            f'<p class="{CLAIM_CLASS} mathjax_process" data-claim="{data}" '
-            f'style="margin:0;color:#2e7d32;font-size:0.85em">'
-            f"✓ checked: {shown}</p>"
+            f'<p class="{CLAIM_CLASS} {CLAIM_CLASS}-{self.kind} mathjax_process" '
+            f'data-claim="{data}" style="margin:0;color:{colour};font-size:0.85em">'
+            f"{html.escape(self.badge)}: {shown}</p>"
         )
 
 
 #: Argument names of :func:`check`, which a sentence's fields cannot use.
-_RESERVED = ("holds", "measured")
+_RESERVED = ("holds", "measured", "over")
 
 
 def _fields(template: str, claim_template: str | None = None) -> list[str]:
@@ -219,11 +255,43 @@ def _gather(
     return {n: pool[n] for n in wanted}
 
 
+def _evidence(sentence: str, over: Any, holds: Any) -> tuple[str | None, int | None]:
+    """What a claim rests on: ``(label, runs)`` from ``over``.
+
+    Raises
+    ------
+    ValueError
+        If ``over`` is neither None, a set of runs nor a non-empty str, or a tested claim
+        (one with ``holds``) does not say what it was tested over.
+    """
+    if over is None:
+        if holds is not None:
+            raise ValueError(
+                f"claim {sentence!r} has a verdict but does not say what it was tested over; "
+                "pass over=runs (the nnbook.evidence.Runs it was computed from) or "
+                "over='<what was tested>', e.g. over='every grid point'"
+            )
+        return None, None
+    if isinstance(over, str):
+        if not over.strip():
+            raise ValueError(f"claim {sentence!r}: over must not be empty")
+        return over.strip(), None
+    label, count = getattr(over, "label", None), getattr(over, "__len__", None)
+    if not isinstance(label, str) or count is None:
+        raise ValueError(
+            f"claim {sentence!r}: over must be the runs behind the claim "
+            f"(nnbook.evidence.Runs) or words saying what was tested, got "
+            f"{type(over).__name__} {over!r}"
+        )
+    return label, len(over)
+
+
 def check(
     sentence: str,
     /,
     holds: bool | None = None,
     *,
+    over: Any = None,
     measured: Mapping[str, Any] | None = None,
     **values: Any,
 ) -> Claim:
@@ -236,9 +304,13 @@ def check(
         the figures (Python format specifications, e.g. ``{acc:.1%}``). Write inline math
         as ``$...$`` and a link as its text only.
     holds : bool, optional
-        For a qualitative sentence ("B beats A on every seed"): whether the run supports it,
+        For a qualitative sentence ("B beats A in every run"): whether the runs support it,
         given second or by keyword (``holds=...``). Omit it when the sentence only reports
         figures.
+    over : nnbook.evidence.Runs or str, optional
+        What the claim rests on: the runs it was computed from (its badge says "over 5
+        runs"), or words saying what a verdict was tested over ("every grid point").
+        Required with ``holds``; omitted, a figure is one of this run.
     measured : mapping of str to value, optional
         A chapter's measurements, passed whole (``claim(text, measured=measured)``): the
         sentence takes the values its fields name and ignores the others.
@@ -257,10 +329,12 @@ def check(
     ValueError
         If the sentence is malformed (an unclosed field, a field that is not a plain name
         or cannot format its value), a field has no value, a keyword value is not used by
-        the sentence, or ``holds`` is not a bool. The message quotes the sentence.
+        the sentence, ``holds`` is not a bool, or a verdict comes without ``over``. The
+        message quotes the sentence.
     """
     if not isinstance(sentence, str) or not sentence.strip():
         raise ValueError(f"claim expects the sentence as a non-empty str, got {sentence!r}")
+    label, runs = _evidence(sentence, over, holds)
     names = _fields(sentence)
     used = _gather(sentence, names, measured, values)
     try:
@@ -286,7 +360,7 @@ def check(
                 + (f" ({shown})" if shown else "")
                 + "; change the prose and this claim to what the run shows"
             )
-    return Claim(template=sentence, sentence=text, values=used, holds=holds)
+    return Claim(template=sentence, sentence=text, values=used, holds=holds, over=label, runs=runs)
 
 
 def claim(
@@ -294,15 +368,16 @@ def claim(
     /,
     holds: bool | None = None,
     *,
+    over: Any = None,
     measured: Mapping[str, Any] | None = None,
     **values: Any,
 ) -> None:
     """Check one sentence of the prose against the run and show it as one line.
 
-    Takes the same arguments as :func:`check` and raises the same errors. The line,
-    "✓ checked: <sentence>", is displayed as an output of the cell (plain text and HTML;
-    the HTML carries the record that the book build compares with the prose), so several
-    claims in one cell each show their line.
+    Takes the same arguments as :func:`check` and raises the same errors. The line, its
+    badge and the sentence ("✓ tested over 5 runs: ...", "measured: ..."), is displayed as
+    an output of the cell (plain text and HTML; the HTML carries the record that the book
+    build compares with the prose), so several claims in one cell each show their line.
 
     Parameters
     ----------
@@ -310,12 +385,14 @@ def claim(
         The sentence as the prose states it, with ``{name}`` or ``{name:format}`` fields.
     holds : bool, optional
         For a qualitative sentence: whether the run supports it (second, or ``holds=...``).
+    over : nnbook.evidence.Runs or str, optional
+        What the claim rests on; required with ``holds``.
     measured : mapping of str to value, optional
         A chapter's measurements, passed whole; the sentence takes the values it names.
     **values
         The measured value of fields, by name; each must be used by the sentence.
     """
-    result = check(sentence, holds, measured=measured, **values)
+    result = check(sentence, holds, over=over, measured=measured, **values)
     try:
         from IPython.display import display
     except ImportError:  # outside Jupyter: print the line

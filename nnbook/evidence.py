@@ -115,11 +115,31 @@ class Runs:
         return int(sum(bool(v) for v in verdicts))
 
     def all(self, statement: Callable[[Any], Any]) -> bool:
-        """Whether ``statement(result)`` holds in every run (see :meth:`count`)."""
+        """Whether ``statement(result)`` holds in every run (see :meth:`count`).
+
+        Parameters
+        ----------
+        statement : callable
+            Maps one run's result to a bool.
+
+        Returns
+        -------
+        bool
+        """
         return self.count(statement) == len(self)
 
     def median(self, measure: Callable[[Any], Any]) -> float:
-        """The median of ``measure`` over the runs."""
+        """The median of ``measure`` over the runs.
+
+        Parameters
+        ----------
+        measure : callable
+            Maps one run's result to a number.
+
+        Returns
+        -------
+        float
+        """
         return float(np.median(self.values(measure)))
 
     def spread(self, measure: Callable[[Any], Any], fmt: str) -> str:

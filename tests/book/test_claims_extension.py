@@ -7,6 +7,7 @@ Each test builds a throwaway one-notebook book in tmp_path with the book's flags
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -44,7 +45,7 @@ CODE = """\
 from nnbook.claims import claim
 acc, seeds = 0.5421, [0.9, 0.95, 0.97]
 claim("After {epochs} epochs, $A$ reaches {acc:.1%} on the test set", epochs=40, acc=acc)
-claim("B beats A on every seed", all(s > acc for s in seeds))
+claim("B beats A on every seed", all(s > acc for s in seeds), over="3 seeds")
 """
 
 
@@ -85,8 +86,8 @@ def test_a_page_whose_prose_states_its_claims_builds(matching_build):
 
 def test_the_reader_sees_the_checked_sentence_on_the_page(matching_build):
     page = matching_build.page("page").read_text(encoding="utf-8")
-    assert "✓ checked: After 40 epochs, \\(A\\) reaches 54.2% on the test set" in page
-    assert "✓ checked: B beats A on every seed" in page
+    assert "measured: After 40 epochs, \\(A\\) reaches 54.2% on the test set" in page
+    assert "✓ tested over 3 seeds: B beats A on every seed" in page
 
 
 def page_text(html_page: str) -> str:
@@ -97,17 +98,20 @@ def page_text(html_page: str) -> str:
 def test_the_claims_page_lists_each_claim_with_its_values_and_section(matching_build):
     page = matching_build.page("claims").read_text(encoding="utf-8")
     text = page_text(page)
-    assert "2 claims on 1 pages" in text
+    assert (
+        "2 claims on 1 pages, checked in the build that made this page: 1 measured, 1 tested"
+        in text
+    )
     # The sentence's math is typeset, as in the prose: no raw TeX dollars on the page.
     assert (
-        "After 40 epochs, \\(A\\) reaches 54.2% on the test set epochs = 40; acc = 0.5421 Training"
-        in text
+        "After 40 epochs, \\(A\\) reaches 54.2% on the test set measured this run "
+        "epochs = 40; acc = 0.5421 Training" in text
     )
     assert "$A$" not in text
     assert re.search(r"<script[^>]*src=\"[^\"]*mathjax", page, re.I), (
         "the claims page does not load MathJax, so its math would show as raw TeX"
     )
-    assert "B beats A on every seed holds: True Training" in text
+    assert "B beats A on every seed tested 3 seeds holds: True Training" in text
     assert 'href="page.html#training"' in page
 
 
@@ -145,6 +149,10 @@ def test_the_books_claims_page_lists_the_claims_of_every_chapter(built_book, boo
         page = built_book.page(docname).read_text(encoding="utf-8")
         records = re.findall(r'class="nnbook-claim[^"]*" data-claim="([^"]*)"', page)
         assert records, f"{docname} shows no checked claim"
+        for record in map(json.loads, map(html.unescape, records)):
+            assert record["kind"] in ("measured", "tested"), record
+            if record["runs"] is not None:  # a statement about training rests on >= 5 runs
+                assert record["runs"] >= 5, f"{docname}: {record['sentence']!r} over {record}"
         title = re.search(r"<h1>(.*?)<", page).group(1).strip()
         assert f"{html.unescape(title)} ({len(records)} claims)" in claims_page, (
             f"the claims page does not list the {len(records)} claims of {docname}"
@@ -239,7 +247,7 @@ def test_a_changed_claim_rewrites_the_claims_page_with_its_new_value(claims_proj
 
     assert "claims" in written, f"the claims page was not written again (written: {written})"
     text = claims_page(out)
-    assert "A reaches 61.0% on the test set acc = 0.6103" in text
+    assert "A reaches 61.0% on the test set measured this run acc = 0.6103" in text
     assert "0.5421" not in text and "54.2%" not in text
 
 
