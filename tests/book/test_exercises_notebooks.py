@@ -1,6 +1,7 @@
-"""The chapters' coding exercises: every chapter has them, each with a stub, its checker, a
-folded solution that is exactly the reference solution, and a hidden cell that runs the
-reference solution through the checker in strict mode (so a wrong checker fails the build).
+"""The chapters' coding exercises: every chapter has them, each with a stub, its checker and a
+folded solution that is exactly the reference solution. No cell of a notebook names where the
+reference solutions live: tests/bookcode/test_exercises_checkers.py runs each of them through
+its checker in strict mode, so a checker that rejects a correct answer fails the tests.
 
 The stub cells are run here as a reader first meets them: each must say "not implemented
 yet", never raise.
@@ -21,7 +22,6 @@ from repo_root import REPO_ROOT
 from nnbook.exercises import EXERCISES, NOT_IMPLEMENTED, solutions
 
 CHAPTERS = {int(p.name[:2]): p for p in sorted((REPO_ROOT / "chapters").glob("0*.ipynb"))}
-HIDDEN_FIRST_LINE = "# Checks the reference solution (hidden in the book)"
 SECTION = "## Coding exercises"
 BOOK_ONLY = re.compile(
     r"\{glue|\{(exercise|solution|ref|doc|numref|eq|math)\}|^\(\w[\w-]*\)=|^:::|```\{", re.MULTILINE
@@ -94,15 +94,12 @@ def test_the_folded_solution_is_exactly_the_reference_solution(ex):
     assert expected in folded, f"the folded solution of {ex.functions} differs from solutions.py"
 
 
-@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.checker.__name__)
-def test_a_hidden_cell_checks_the_reference_solution_strictly(ex):
-    cells = _section(CHAPTERS[ex.chapter])
-    args = ", ".join(f"solutions.{f}" for f in ex.functions)
-    call = f"{ex.checker.__name__}({args}, strict=True"
-    hidden = [c for c in cells if c.cell_type == "code" and call in c.source]
-    assert len(hidden) == 1, f"no hidden strict check of {ex.functions}"
-    assert hidden[0].source.splitlines()[0] == HIDDEN_FIRST_LINE
-    assert "remove-cell" in hidden[0].metadata.get("tags", [])
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_no_code_cell_points_a_student_at_the_reference_solutions(chapter):
+    cells = nbformat.read(CHAPTERS[chapter], as_version=4).cells
+    module = re.compile(r"\bsolutions\.\w|import solutions|exercises\.solutions")
+    named = [c.source for c in cells if c.cell_type == "code" and module.search(c.source)]
+    assert named == [], f"chapter {chapter}: a code cell names the solutions module: {named}"
 
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
@@ -110,16 +107,12 @@ def test_the_section_runs_with_the_stubs_unfilled_and_says_not_implemented_yet(c
     cells = [
         c
         for c in _section(CHAPTERS[chapter])
-        if c.cell_type == "code"
-        and (
-            "remove-cell" not in c.metadata.get("tags", [])
-            or c.source.startswith(HIDDEN_FIRST_LINE)
-        )
+        if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])
     ]  # not another section's answers
     namespace: dict = {}
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        for cell in cells:  # includes the hidden strict checks of the reference solutions
+        for cell in cells:
             exec(compile(cell.source, f"<chapter {chapter} cell>", "exec"), namespace)
     n_exercises = sum(ex.chapter == chapter for ex in EXERCISES)
     assert out.getvalue().count(f": {NOT_IMPLEMENTED}.") == n_exercises, out.getvalue()
