@@ -13,6 +13,9 @@ export OMP_NUM_THREADS := 1
 
 .PHONY: book test check lab serve clean book-offline notebooks-colab notebooks-minimum
 
+# Runs over several seeds (nnbook.evidence) are cached beside the notebooks' execution cache:
+# a rerun computes only those whose experiment, arguments or nncore/nnbook source changed.
+book: export NNBOOK_RUNS_CACHE := $(CURDIR)/_build/.runs_cache
 book: $(VENV)/.installed-book
 	$(PYTHON) tools/set_repository_url.py
 	$(PYTHON) tools/execute_book.py  # the notebooks side by side into the build's execution cache

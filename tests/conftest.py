@@ -82,7 +82,12 @@ def jupyter_book_build(
     does (tools/execute_book.py; its output is part of the log). The log is also written to
     ``output_dir/build.log``.
     """
-    env = {**os.environ, "NO_COLOR": "1"}
+    # Runs over seeds (nnbook.evidence) cached with this build only, as `make book` does.
+    env = {
+        **os.environ,
+        "NO_COLOR": "1",
+        "NNBOOK_RUNS_CACHE": str(output_dir / "_build" / ".runs_cache"),
+    }
     # The tests draw with Agg (set above); the book's kernels pick their own backend, which
     # keeps the static figures in the pages.
     env.pop("MPLBACKEND", None)

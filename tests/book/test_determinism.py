@@ -44,6 +44,8 @@ def test_text_outputs_repeat_exactly(built_book, repo_root, monkeypatch):
     # The kernel inherits this process's environment: run it as the book build does, with
     # the kernel's own figure backend rather than the tests' Agg (figures are outputs too).
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    # Every run over seeds computed again, not read from a cache of the first execution.
+    monkeypatch.delenv("NNBOOK_RUNS_CACHE", raising=False)
 
     source = repo_root / f"{CHAPTER}.ipynb"
     executed = built_book.executed_notebook(CHAPTER)
