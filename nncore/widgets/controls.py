@@ -100,8 +100,9 @@ def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Cho
     Raises
     ------
     TypeError
-        If ``spec`` is not a control or a sequence, or a slider holds something other
-        than numbers.
+        If ``spec`` is not a control or a 1-D sequence of hashable values (a 2-D array, a
+        list of lists), a choice holds a value not equal to itself (nan), or a slider holds
+        something other than numbers.
     ValueError
         If the grid is empty, not finite, repeats a value, or ``initial`` is not on it.
     """
@@ -112,11 +113,15 @@ def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Cho
             f"{where}: control {name!r} must be a Slider, a Choice or a sequence of values, "
             f"got {type(spec).__name__}. For example {{{name!r}: [-1, 0, 1]}}."
         )
-    elif len(spec) and all(_is_number(v) for v in spec):
-        control = Slider(tuple(spec))
     else:
-        control = Choice(tuple(spec))
+        _check_flat(name, spec, where)
+        if len(spec) and all(_is_number(v) for v in spec):
+            control = Slider(tuple(spec))
+        else:
+            control = Choice(tuple(spec))
     kind = type(control).__name__
+    grid = control.values if isinstance(control, Slider) else control.options
+    _check_flat(name, grid, where, choice=isinstance(control, Choice))
     values = [_plain(v) for v in control_values(control)]
     if not values:
         raise ValueError(f"{where}: {kind} {name!r} has no values; give it at least one.")
@@ -152,6 +157,37 @@ def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Cho
             f"{values!r}; pick one of the grid values."
         )
     return control
+
+
+def _check_flat(name: str, grid: Any, where: str, *, choice: bool = False) -> None:
+    """Raise TypeError unless ``grid`` is a 1-D sequence of hashable values; those of a
+    ``choice`` must each equal itself (or it could not be found on the grid again: a
+    Slider refuses nan with its own check of finite values)."""
+    rule = (
+        f"{where}: control {name!r} must be a 1-D sequence of hashable values (numbers, "
+        f"strings, booleans, tuples of them)"
+    )
+    if isinstance(grid, (str, bytes)) or not isinstance(grid, (Sequence, np.ndarray)):
+        raise TypeError(f"{rule}, got {type(grid).__name__} {grid!r}.")
+    if isinstance(grid, np.ndarray) and grid.ndim != 1:
+        raise TypeError(
+            f"{rule}, got a {grid.ndim}-D array of shape {grid.shape}. Give one value per "
+            f"grid point, e.g. a tuple per row: [tuple(row) for row in array]."
+        )
+    for value in grid:
+        try:
+            hash(value)
+        except TypeError:
+            raise TypeError(
+                f"{rule}; its value {value!r} (a {type(value).__name__}) is not hashable. Use a "
+                f"tuple for a list or an array, or give the values names and look them up in "
+                f"update."
+            ) from None
+        if choice and value != value:
+            raise TypeError(
+                f"{rule}; its value {value!r} is not equal to itself, so it could not be found "
+                f"on the grid again. Leave it out or name it with a string."
+            )
 
 
 def _position(values: Sequence[Any], value: Any) -> int | None:

@@ -17,10 +17,43 @@ from .frames import encode_image
 from .layers import LayerPainter, compose, digest
 from .stacks import LayerFrames, picture_html, resolve_layers
 
-__all__ = ["LayerDrawer"]
+__all__ = ["LayerDrawer", "text_alternative"]
 
 # JSON of one picture's widget model besides its image and text alternative (measured: ~0.5 kB).
 FRAME_OVERHEAD = 600
+
+
+def text_alternative(view: Any, title: str) -> str:
+    """``view.describe()``, checked: the text alternative of the figure it now shows.
+
+    Parameters
+    ----------
+    view : object
+        An explorer's view, updated for the setting to describe.
+    title : str
+        The explorer's title, for error messages.
+
+    Returns
+    -------
+    str
+        What ``describe()`` returned: a string with more than white space.
+
+    Raises
+    ------
+    TypeError
+        If ``describe()`` returns anything but a ``str`` (``None``, a number, bytes).
+    ValueError
+        If it returns an empty or blank string.
+    """
+    said = view.describe()
+    if isinstance(said, str) and said.strip():
+        return said
+    raise (ValueError if isinstance(said, str) else TypeError)(
+        f"Explorer {title!r}: {type(view).__name__}.describe() must return a non-empty str, "
+        f"one sentence on what the figure now shows (screen readers read it in place of the "
+        f"picture); got {said!r} ({type(said).__name__}). Return a sentence such as "
+        f"f'A line of slope {{self.slope}}.'"
+    )
 
 
 class LayerDrawer:
@@ -100,7 +133,7 @@ class LayerDrawer:
             alternative and model overhead), for the budget.
         """
         self.view.update(**self.values_at(index))
-        alt = str(self.view.describe())
+        alt = text_alternative(self.view, self.title)
         self.alt_texts[index] = alt
         added = [0] * len(self.layers)
         for k, layer in enumerate(self.layers):
@@ -157,7 +190,7 @@ class LayerDrawer:
     def redraw(self, index: tuple[int, ...]) -> None:
         """Draw the setting ``index`` again; a picture that changed replaces the one shown."""
         self.view.update(**self.values_at(index))
-        alt = str(self.view.describe())
+        alt = text_alternative(self.view, self.title)
         for k, layer in enumerate(self.layers):
             key = layer.key[layer.sub(index)]
             pixels = self.painter.draw(k)

@@ -38,6 +38,7 @@ elsewhere. Precomputed frames count against a per-page budget of embedded widget
 
 from __future__ import annotations
 
+import contextlib
 import html
 import itertools
 import math
@@ -57,7 +58,7 @@ from .controls import (
     initial_index,
     make_widget,
 )
-from .drawn import LayerDrawer
+from .drawn import LayerDrawer, text_alternative
 from .frames import FORMATS, SlimLink, SlimStack, figure_image
 from .stacks import LayerFrames, build_tree, leaf, stacked
 
@@ -102,11 +103,13 @@ class Explorer:
     view : object
         Has ``figure`` (a matplotlib Figure), ``update(**values)`` (called with one keyword
         per control; recomputes through nncore and changes the figure in place) and
-        ``describe() -> str`` (one sentence on what the figure shows, for screen readers).
+        ``describe() -> str`` (one sentence on what the figure shows, for screen readers;
+        anything but a non-empty ``str`` is refused, naming the view).
         The explorer takes the figure over: it is removed from pyplot (so the notebook
         does not show it twice) and drawn at ``dpi``.
     controls : mapping of str to Slider, Choice or sequence
-        Control name (the keyword ``update`` receives) to its grid. A sequence of numbers
+        Control name (the keyword ``update`` receives) to its grid, a 1-D sequence of
+        hashable values (a 2-D array or a list of lists is refused). A sequence of numbers
         becomes a :class:`Slider`, any other sequence a :class:`Choice`; values keep their
         type. The first control is the outermost stack.
     title : str
@@ -114,7 +117,7 @@ class Explorer:
     instruction : str
         One line of what to try.
     dpi : float, default 80
-        Resolution of the frames.
+        Resolution of the frames: a positive finite number.
     colors : int or None, default 64
         Palette size of the frames (2..256); ``None`` for full colour.
     image_format : {"webp", "png"}, default "webp"
@@ -208,8 +211,28 @@ class Explorer:
                     f"Explorer: control names are passed to update as keywords, so they must be "
                     f"Python identifiers; got {name!r}."
                 )
-        if isinstance(dpi, bool) or not (isinstance(dpi, numbers.Real) and dpi > 0):
-            raise ValueError(f"Explorer: dpi must be a positive number, got {dpi!r}.")
+        if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real):
+            raise TypeError(
+                f"Explorer: dpi must be a number (dots per inch of the frames, e.g. 80), got "
+                f"{dpi!r} ({type(dpi).__name__})."
+            )
+        if not (math.isfinite(dpi) and dpi > 0):
+            raise ValueError(
+                f"Explorer: dpi must be a positive finite number (dots per inch of the frames, "
+                f"e.g. 80), got {dpi!r}."
+            )
+        if isinstance(max_frames, bool) or not isinstance(max_frames, numbers.Integral):
+            raise TypeError(
+                f"Explorer: max_frames must be a positive int (the largest grid product "
+                f"accepted), got {max_frames!r} ({type(max_frames).__name__})."
+            )
+        if max_frames < 1:
+            raise ValueError(
+                f"Explorer: max_frames must be a positive int (the largest grid product "
+                f"accepted), got {max_frames!r}."
+            )
+        if not isinstance(live, bool):
+            raise TypeError(f"Explorer: live must be True or False, got {live!r}.")
         if colors is not None and not (isinstance(colors, int) and 2 <= colors <= 256):
             raise ValueError(f"Explorer: colors must be an int in 2..256 or None, got {colors!r}.")
         if image_format not in FORMATS:
@@ -233,8 +256,9 @@ class Explorer:
         self.colors = colors
         self.image_format = image_format
         self.budget = page_budget if budget is None else budget
-        self.live = bool(live)
+        self.live = live
         self.mode = mode
+        self._quiet = False  # True while controls move without drawing (see _move)
         self._specs = {name: as_control(name, spec) for name, spec in controls.items()}
         self.names = list(self._specs)
         self.grid = {name: control_values(spec) for name, spec in self._specs.items()}
@@ -321,8 +345,12 @@ class Explorer:
                     what=f"its {n_frames} frames at dpi {self.dpi:g} would take about",
                     fix="Lower dpi, use fewer grid values, or give the page a larger PageBudget.",
                 )
-        start = {name: self.grid[name][initial_index(spec)] for name, spec in self._specs.items()}
-        self.view.update(**start)
+        if hasattr(self, "controls"):  # drawn again: the view shows the controls' setting
+            self.view.update(**self.values)
+        else:
+            self.view.update(
+                **{name: self.grid[name][initial_index(spec)] for name, spec in self._specs.items()}
+            )
 
     def check_layers(self) -> None:
         """Draw every layer at every grid point and check it against the stored picture.
@@ -486,7 +514,7 @@ class Explorer:
             )
         self.view.update(**values)
         image = figure_image(self.figure, colors=self.colors, fmt=self.image_format)
-        return image, str(self.view.describe())
+        return image, text_alternative(self.view, self.title)
 
     def _grid_index(self, values: Mapping[str, Any], where: str) -> tuple[int, ...]:
         index = []
@@ -525,29 +553,76 @@ class Explorer:
     def set(self, **values: Any) -> None:
         """Move controls to grid values, as a reader would (a live explorer renders again).
 
+        All or nothing: when the view's ``update`` or ``describe`` raises while the new
+        setting is drawn, the controls move back, the view is updated for the setting shown
+        before, and the error propagates.
+
         Parameters
         ----------
         **values
             Control name to a value on its grid.
         """
         index = self._grid_index(values, "Explorer.set")
-        for name, i in zip(values, index, strict=True):
-            self.controls[name].index = i
-            for stack in self.stacks[self.names.index(name)]:
-                stack.selected_index = i
+        before = dict(zip(self.names, self.index, strict=True))
+        self._move(dict(zip(values, index, strict=True)))
+        self._draw_or_go_back(before)
+
+    def _move(self, index: Mapping[str, int]) -> None:
+        """Move controls (and their stacks) to grid indices without drawing."""
+        quiet, self._quiet = self._quiet, True
+        try:
+            for name, i in index.items():
+                self.controls[name].index = i
+                for stack in self.stacks[self.names.index(name)]:
+                    stack.selected_index = i
+        finally:
+            self._quiet = quiet
+
+    def _draw_or_go_back(self, before: Mapping[str, int]) -> None:
+        """Draw the controls' setting (kernel mode, or live); if that raises, move the
+        controls back to ``before``, update the view for it, and raise."""
+        if self.mode == "frames" and not self.live:
+            return
+        try:
+            if self.mode == "kernel":
+                image, alt = self.render(**self.values)
+                self.images[()].value = image
+                self.caption.value = self._caption(alt)
+            else:
+                self._drawer.redraw(self.index)  # pictures that changed replace those shown
+        except Exception:
+            self._move(before)
+            with contextlib.suppress(Exception):  # the first error is the one to report
+                self.view.update(**self.values)
+            raise
 
     def refresh(self) -> None:
-        """Render every frame again from the view's current state (e.g. after more training)."""
+        """Render every frame again from the view's current state (e.g. after more training).
+
+        All or nothing: if drawing a frame raises (or the frames exceed the page budget),
+        the frames shown stay as they were and the error propagates.
+        """
         if self.mode == "kernel":
-            self._on_change({})
+            self._draw_or_go_back(dict(zip(self.names, self.index, strict=True)))
             return
-        old = self.widget.children[-1]
-        for level in self.stacks:
-            level.clear()
-        for link in self.links:
-            link.close()
-        self._render_all()
+        drawer = self._drawer
+        self._drawer = LayerDrawer(
+            self.view, self.grid, title=self.title, colors=self.colors, fmt=self.image_format
+        )
+        self.layers, self.alt_texts = self._drawer.layers, self._drawer.alt_texts
+        try:
+            self._render_all()
+        except Exception:
+            self._drawer = drawer
+            self.layers, self.alt_texts = drawer.layers, drawer.alt_texts
+            with contextlib.suppress(Exception):
+                self.view.update(**self.values)
+            raise
+        old, links = self.widget.children[-1], self.links
+        self.stacks = [[] for _ in self.names]
         self.widget.children = (*self.widget.children[:-1], *self._build_frames())
+        for link in links:
+            link.close()
         for widget in reachable([old]):
             widget.close()
         self.state_bytes = state_size(self._widgets())
@@ -568,12 +643,13 @@ class Explorer:
         self.budget.release(self.title)
 
     def _on_change(self, change: Mapping[str, Any]) -> None:
-        if self.mode == "kernel":
-            image, alt = self.render(**self.values)
-            self.images[()].value = image
-            self.caption.value = self._caption(alt)
+        """A control moved (in the page or from Python): draw its setting, or move it back."""
+        if self._quiet:
             return
-        self._drawer.redraw(self.index)  # live: pictures that changed replace those shown
+        before = dict(zip(self.names, self.index, strict=True))
+        moved = [name for name, c in self.controls.items() if c is change["owner"]]
+        before[moved[0]] = change["old"]
+        self._draw_or_go_back(before)
 
     if hasattr(widgets.Widget, "_repr_mimebundle_"):
 

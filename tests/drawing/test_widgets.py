@@ -415,3 +415,165 @@ def test_importing_nncore_does_not_import_ipywidgets():
     code = "import sys, nncore; print('ipywidgets' in sys.modules, 'nncore.widgets' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# ------------------------------------------------------------------------------ checked input
+
+
+class SaysView(LineView):
+    """A LineView whose describe() returns ``said`` once ``saying`` is set."""
+
+    def __init__(self, said=None, saying=True) -> None:
+        super().__init__()
+        self.said, self.saying = said, saying
+
+    def describe(self):
+        return self.said if self.saying else super().describe()
+
+
+MODES_HERE = ["kernel", "frames"] if FRAMES else ["kernel"]
+
+
+@pytest.mark.parametrize("mode", MODES_HERE)
+@pytest.mark.parametrize(
+    "said, error", [(None, TypeError), (3, TypeError), (b"a line", TypeError), ("", ValueError)]
+)
+def test_a_text_alternative_that_is_not_a_sentence_is_refused(mode, said, error):
+    with raises_with(error, "Explorer 'A line'", "SaysView.describe()", repr(said), "non-empty"):
+        line_explorer(SaysView(said), mode=mode)
+
+
+@pytest.mark.parametrize("mode", MODES_HERE)
+def test_a_blank_text_alternative_after_a_move_is_refused_and_nothing_moves(mode):
+    view = SaysView(" \n", saying=False)
+    ex = line_explorer(view, mode=mode)
+    before = ex.values
+    view.saying = True
+    with raises_with(ValueError, "SaysView.describe()", "' \\n'", "non-empty"):
+        ex.set(slope=1.0)
+    assert ex.values == before
+
+
+@pytest.mark.parametrize("dpi", [float("inf"), -float("inf"), float("nan"), 0, -1, np.inf])
+def test_a_dpi_that_is_not_a_positive_finite_number_is_refused(dpi):
+    with raises_with(ValueError, "Explorer", "dpi", "positive finite number", repr(dpi)):
+        line_explorer(dpi=dpi, mode="kernel")
+
+
+@pytest.mark.parametrize("dpi", ["80", None, True, [80]])
+def test_a_dpi_that_is_not_a_number_is_refused(dpi):
+    with raises_with(TypeError, "Explorer", "dpi", "number", repr(dpi)):
+        line_explorer(dpi=dpi, mode="kernel")
+
+
+def test_a_numpy_dpi_is_taken():
+    assert line_explorer(dpi=np.float32(40), mode="kernel").dpi == 40.0
+
+
+@pytest.mark.parametrize(
+    "grid, words",
+    [
+        ([[1, 2], [3, 4]], ["[1, 2]", "list", "not hashable", "tuple"]),
+        (np.array([[1.0, 2.0], [3.0, 4.0]]), ["2-D", "(2, 2)"]),
+        (np.array(3.0), ["0-D"]),
+        ([{"a": 1}, {"b": 2}], ["{'a': 1}", "dict", "not hashable"]),
+        ([(1, [2]), (3, [4])], ["(1, [2])", "tuple", "not hashable"]),
+        ([np.array([1, 2]), np.array([3])], ["ndarray", "not hashable"]),
+        (Choice([[1], [2]]), ["[1]", "not hashable"]),
+        ([float("nan"), "x"], ["nan", "not equal to itself"]),
+    ],
+)
+def test_a_grid_that_is_not_a_flat_sequence_of_hashable_values_is_refused(grid, words):
+    with raises_with(TypeError, "Explorer", "'w'", "1-D sequence of hashable values", *words):
+        line_explorer(controls={"w": grid}, mode="kernel")
+
+
+class FailingView(LineView):
+    """A LineView whose update raises for slope 1.0 once ``failing`` is set."""
+
+    failing = False
+
+    def update(self, **values):
+        super().update(**values)
+        if self.failing and values.get("slope") == 1.0:
+            raise RuntimeError("the model diverged at slope 1")
+
+
+@pytest.mark.parametrize("mode", MODES_HERE)
+def test_set_is_all_or_nothing_when_the_view_fails(mode):
+    view = FailingView()
+    ex = line_explorer(view, mode=mode)
+    ex.set(slope=-1.0, colour="#D55E00")
+    before, index = ex.values, ex.index
+    shown = {key: image.value for key, image in ex.images.items()}
+    stacks = [[s.selected_index for s in level] for level in ex.stacks]
+    caption = ex.caption.value if ex.caption else None
+    view.failing = True
+
+    with raises_with(RuntimeError, "the model diverged at slope 1"):
+        ex.set(colour="#0072B2", slope=1.0)
+
+    assert ex.values == before and ex.index == index
+    assert [[s.selected_index for s in level] for level in ex.stacks] == stacks
+    assert {key: image.value for key, image in ex.images.items()} == shown
+    assert (ex.caption.value if ex.caption else None) == caption
+    assert view.values == before  # the view is back at the shown setting
+    ex.set(slope=0.0)  # and the explorer goes on working
+    assert ex.values == {**before, "slope": 0.0} and view.values == ex.values
+
+
+@pytest.mark.parametrize("mode", MODES_HERE)
+def test_a_control_moved_to_a_failing_setting_moves_back(mode):
+    view = FailingView()
+    ex = line_explorer(view, mode=mode)
+    before = ex.values
+    view.failing = True
+    with raises_with(RuntimeError, "diverged"):
+        ex.controls["slope"].index = 2  # as the front end sends a moved slider
+    assert ex.values == before and view.values == before
+
+
+@needs_stack
+def test_refresh_leaves_the_view_at_the_shown_setting():
+    view = LineView()
+    ex = line_explorer(view, mode="frames")
+    ex.set(slope=1.0, colour="#D55E00")
+    ex.refresh()
+    assert view.calls[-1] == ex.values == {"slope": 1.0, "colour": "#D55E00"}
+
+
+@pytest.mark.parametrize("max_frames", [0, -1, 2.5, "400", None, True])
+def test_a_max_frames_that_is_not_a_positive_int_is_refused(max_frames):
+    error = (
+        ValueError
+        if isinstance(max_frames, int) and not isinstance(max_frames, bool)
+        else TypeError
+    )
+    with raises_with(error, "Explorer", "max_frames", "positive int", repr(max_frames)):
+        line_explorer(max_frames=max_frames, mode="kernel")
+
+
+@needs_stack
+def test_a_refresh_that_fails_keeps_the_frames_shown():
+    view = FailingView()
+    ex = line_explorer(view, mode="frames")
+    frames, links, charge = dict(ex.frames), list(ex.links), ex.budget.charges["A line"]
+    shown = ex.widget.children[-1]
+    view.offset, view.failing = 1.0, True
+
+    with raises_with(RuntimeError, "the model diverged at slope 1"):
+        ex.refresh()
+
+    assert ex.frames == frames and ex.widget.children[-1] is shown
+    assert ex.links == links and all(link.comm is not None for link in links)
+    assert ex.budget.charges == {"A line": charge}
+    assert view.values == ex.values
+    view.failing = False
+    ex.refresh()  # once the view draws again, so does the explorer
+    assert all(ex.frames[i] != frames[i] for i in frames)
+
+
+@pytest.mark.parametrize("live", ["no", 0, None])
+def test_a_live_that_is_not_a_bool_is_refused(live):
+    with raises_with(TypeError, "Explorer", "live", "True or False", repr(live)):
+        line_explorer(live=live, mode="kernel")
