@@ -7,10 +7,11 @@ In a chapter, the reader fills in a stub function and runs the checker under it:
 
 The checker runs the function on several cases (edge cases included), compares it with
 nncore or with finite differences, and prints what passed and, for a failure, the input,
-the expected value, the value given and a hint naming the likely mistake. It returns a
-:class:`CheckResult` and never raises on a wrong answer; ``strict=True`` makes it raise
-:class:`ExerciseCheckError`, which the book's hidden cells use to check the reference
-solutions in :mod:`nnbook.exercises.solutions`.
+the expected value, the value given and a hint naming the likely mistake (a hint teaches
+the rule, it does not show the answer's code). It returns a :class:`CheckResult` and never
+raises on a wrong answer; ``strict=True`` makes it raise :class:`ExerciseCheckError`,
+which the tests use to check every reference solution in
+:mod:`nnbook.exercises.solutions` (``tests/bookcode/test_exercises_checkers.py``).
 
 :data:`EXERCISES` lists every exercise: its chapter, the functions the reader writes and
 its checker.

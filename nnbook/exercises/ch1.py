@@ -40,7 +40,7 @@ def check_one_hot_targets(
     Parameters
     ----------
     one_hot_targets : callable
-        ``labels`` (int array of shape (n,)), ``n_classes`` -> float array (n, n_classes).
+        ``labels`` (int array of shape (n,)), ``n_classes`` -> float64 array (n, n_classes).
     strict : bool, default False
         Raise ``ExerciseCheckError`` unless every case passes.
     verbose : bool, default True
@@ -53,7 +53,8 @@ def check_one_hot_targets(
     Notes
     -----
     Recognised mistakes: a transposed result, labels shifted by one column, as many
-    columns as ``labels.max() + 1``, a flat row for a batch of one, an integer array.
+    columns as ``labels.max() + 1``, a flat row for a batch of one, an integer or float32
+    array (the notebook's docstring promises float64).
     """
 
     def case_for(labels, n_classes: int, extra=()) -> Callable[[Case], None]:
@@ -74,7 +75,7 @@ def check_one_hot_targets(
                 hint="each row must hold a single 1.0, in the column of its label.",
                 mistakes=mistakes,
                 exact=True,
-                float_dtype=True,
+                dtype=np.float64,
             )
 
         return run
@@ -108,9 +109,14 @@ _NAIVE = (
     "underflows for very negative ones (0 / 0): subtract each row's maximum before "
     "np.exp; the softmax does not change."
 )
+_SHIFT_NOT_MAX = (
+    "subtract each row's largest score: then every exponent is at most 0 and nothing "
+    "overflows. The smallest score, the mean or the first score leaves large positive "
+    "exponents in a row whose scores spread widely, and exp of those is inf."
+)
 _GLOBAL_MAX = (
-    "subtract each row's own maximum, z.max(axis=1, keepdims=True), not the "
-    "largest score of the whole batch: a row far below it underflows to 0 / 0."
+    "subtract each row's own maximum, not the largest score of the whole batch: a row "
+    "far below it underflows to 0 / 0."
 )
 _AXIS = (
     "normalise along each row (axis=1): a row holds one example's scores, and its "
@@ -118,9 +124,13 @@ _AXIS = (
 )
 _FLAT_ROW = "a batch of one is still a batch: keep the shape (1, k)."
 _KEEPDIMS = (
-    "a row statistic needs keepdims=True (shape (n, 1)): without it, z.max(axis=1) "
-    "of shape (n,) is subtracted along the columns, which for a square batch runs "
+    "a statistic of each row must keep its axis, keepdims=True (shape (n, 1)): with "
+    "shape (n,) it is subtracted along the columns, which for a square batch runs "
     "without an error but mixes up the examples."
+)
+_BROADCAST = (
+    "two arrays' shapes do not fit together: print their .shape. A statistic of each row "
+    "(its maximum, its sum) must keep its axis, keepdims=True, to line up with the rows."
 )
 
 
@@ -133,6 +143,12 @@ def _naive(z):
 def _global_max(z):
     with np.errstate(all="ignore"):
         e = np.exp(z - z.max())
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def _shifted_by(z, shift):
+    with np.errstate(all="ignore"):
+        e = np.exp(z - shift)
         return e / e.sum(axis=1, keepdims=True)
 
 
@@ -160,7 +176,8 @@ def check_stable_softmax(
     Parameters
     ----------
     stable_softmax : callable
-        ``z`` (float array of shape (n, k), one row of scores per example) -> (n, k).
+        ``z`` (float64 array of shape (n, k), one row of scores per example) -> float64
+        array (n, k).
     strict : bool, default False
         Raise ``ExerciseCheckError`` unless every case passes.
     verbose : bool, default True
@@ -172,8 +189,10 @@ def check_stable_softmax(
 
     Notes
     -----
-    Recognised mistakes: no shift (overflow to nan), one maximum for the whole batch,
-    normalising over the wrong axis, a missing ``keepdims=True``, a flat batch of one.
+    Recognised mistakes: no shift (overflow to nan), a shift by the row's minimum, mean or
+    first score (overflow in a row whose scores spread widely), one maximum for the whole
+    batch, normalising over the wrong axis, a missing ``keepdims=True``, a flat batch of
+    one, a float32 result.
     """
 
     def case_for(z, extra=()) -> Callable[[Case], None]:
@@ -183,6 +202,9 @@ def check_stable_softmax(
             out = case.call(stable_softmax, z)
             mistakes = [
                 (_NAIVE, _naive(z)),
+                (_SHIFT_NOT_MAX, _shifted_by(z, z.min(axis=1, keepdims=True))),
+                (_SHIFT_NOT_MAX, _shifted_by(z, z.mean(axis=1, keepdims=True))),
+                (_SHIFT_NOT_MAX, _shifted_by(z, z[:, :1])),
                 (_GLOBAL_MAX, _global_max(z)),
                 (_AXIS, _wrong_axis(z)),
                 *extra,
@@ -193,6 +215,7 @@ def check_stable_softmax(
                 what="stable_softmax(z)",
                 mistakes=mistakes,
                 hint="each row should be exp(z) of that row divided by its sum.",
+                dtype=np.float64,
             )
 
         return run
@@ -215,6 +238,14 @@ def check_stable_softmax(
             case_for(np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])),
         ),
         (
+            "rows [0, 1000] and [-1000, 1000]",
+            case_for(np.array([[0.0, 1000.0], [-1000.0, 1000.0]])),
+        ),
+        (
+            "scores spread widely within each row",
+            case_for(np.array([[0.0, 500.0, 1000.0], [-1000.0, 0.0, 1000.0]])),
+        ),
+        (
             "a square batch (3 examples, 3 classes)",
             case_for(
                 square, [(_KEEPDIMS, _no_keepdims(square)), (_KEEPDIMS, _no_keepdims_sum(square))]
@@ -222,7 +253,12 @@ def check_stable_softmax(
         ),
     ]
     return run_checks(
-        "stable_softmax", {"stable_softmax": stable_softmax}, cases, strict=strict, verbose=verbose
+        "stable_softmax",
+        {"stable_softmax": stable_softmax},
+        cases,
+        strict=strict,
+        verbose=verbose,
+        error_hints={"could not be broadcast": _BROADCAST},
     )
 
 

@@ -17,9 +17,18 @@ from ._core import Case, CheckResult, run_checks
 __all__ = ["check_forward_4231", "check_count_parameters"]
 
 _NAMES = ("z1", "h1", "z2", "h2", "z3")
-_NO_BIAS = "add the layer's bias: z = h_previous @ W.T + b."
-_BIAS_AFTER = "add the bias before the ReLU: h = max(0, x @ W.T + b), not max(0, x @ W.T) + b."
-_NO_RELU = "apply ReLU to the hidden layer: h = max(0, z) (np.maximum(z, 0.0))."
+_NO_BIAS = (
+    "add the layer's bias: each unit's pre-activation z is its weighted sum of the "
+    "layer's inputs plus its own bias."
+)
+_BIAS_AFTER = (
+    "add the bias before the ReLU: the bias is part of the pre-activation z, and ReLU "
+    "applies to the whole of z."
+)
+_NO_RELU = (
+    "apply ReLU to each hidden layer's pre-activations: h keeps the positive values of "
+    "z and sets the others to 0."
+)
 _FROM_Z = (
     "each layer takes the previous layer's activations h (after the ReLU), "
     "not its pre-activations z."
@@ -29,8 +38,9 @@ _RELU_OUT = (
     "output negative numbers."
 )
 _TRANSPOSED = (
-    "W has shape (out, in), one row per unit, as nncore's Linear.weight: a batch x of "
-    "shape (n, in) goes through x @ W.T, giving (n, out)."
+    "W has shape (out, in), one row per unit, as nncore's Linear.weight, and a batch has "
+    "shape (n, in): arrange the matrix product so that the inner sizes agree and the "
+    "result has shape (n, out), one row per example."
 )
 
 
@@ -65,7 +75,8 @@ def check_forward_4231(
     Notes
     -----
     Recognised mistakes: a missing bias, the bias added after the ReLU, no ReLU on a hidden
-    layer, a layer fed with z instead of h, a ReLU on the output, ``W @ x.T`` (transposed).
+    layer, a layer fed with z instead of h, a ReLU on the output, a transposed product,
+    changing the inputs in place.
     """
 
     def case_for(x, weights, biases) -> Callable[[Case], None]:
@@ -85,7 +96,7 @@ def check_forward_4231(
             net(x)
             trace = net.forward_trace()
             expected = (trace[0].z, trace[0].h, trace[1].z, trace[1].h, trace[2].z)
-            out = case.call(forward_4231, *[a.copy() for a in args])
+            out = case.call(forward_4231, *[a.copy() for a in args])  # named by position
             given = case.unpack(out, _NAMES, what="forward_4231")
             for i, name in enumerate(_NAMES):  # stops at the first wrong array
                 w, b = weights[i // 2], biases[i // 2]
@@ -111,8 +122,9 @@ def check_forward_4231(
                     expected[i],
                     what=f"{name}, the {_ORDINAL[i]} value returned,",
                     mistakes=mistakes,
-                    hint=f"compare with {name} computed by hand for the first example; "
-                    f"each layer is z = h_previous @ W.T + b, then h = max(0, z).",
+                    hint=f"compare with {name} computed by hand for the first example: "
+                    f"each unit's z is the weighted sum of the previous layer's outputs "
+                    f"plus its bias, and each hidden h is ReLU of z.",
                 )
 
         return run
@@ -152,7 +164,10 @@ def check_forward_4231(
 
 _ORDINAL = ("first", "second", "third", "fourth", "fifth")
 
-_NO_BIASES = "each unit also has a bias: a layer has (n_in + 1) * n_out parameters."
+_NO_BIASES = (
+    "each unit also has a bias: every unit of a receiving layer has one weight per input "
+    "and one bias of its own."
+)
 _BIAS_PER_INPUT = (
     "a bias belongs to each unit that computes something, the n_out units of "
     "the receiving layer, not to each input."
@@ -185,13 +200,15 @@ def check_count_parameters(
     Notes
     -----
     Recognised mistakes: no biases, one bias per input, a bias for the input units too, one
-    bias per layer, counting units instead of parameters.
+    bias per layer, counting units instead of parameters, changing (e.g. emptying) the
+    list ``layer_sizes``.
     """
 
     def case_for(sizes: list[int]) -> Callable[[Case], None]:
         def run(case: Case) -> None:
-            case.given(layer_sizes=sizes)
-            out = case.call(count_parameters_by_sizes, list(sizes))
+            layer_sizes = list(sizes)  # the reader's function must leave it as it is
+            case.given(layer_sizes=layer_sizes)
+            out = case.call(count_parameters_by_sizes, layer_sizes)
             expected = nc.count_parameters(nc.mlp(sizes, rng=0))
             pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
             edges = sum(a * b for a, b in pairs)
@@ -208,7 +225,9 @@ def check_count_parameters(
                 what=f"count_parameters_by_sizes({sizes})",
                 mistakes=mistakes,
                 exact=True,
-                hint="sum (n_in + 1) * n_out over consecutive pairs of layer sizes.",
+                hint="go from layer to layer: between two consecutive layers, count one "
+                "weight per pair of connected units and one bias per receiving unit, then "
+                "add up over the pairs of layers.",
             )
             if not isinstance(out, (int, np.integer)):
                 case.fail(

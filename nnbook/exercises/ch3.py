@@ -20,13 +20,19 @@ _AT_ZERO = (
     "at z = 0 ReLU's derivative is taken as 0, as in PyTorch and nncore: use (z > 0), not (z >= 0)."
 )
 _MASK_ONLY = (
-    "multiply the incoming gradient by ReLU's derivative (chain rule): "
-    "grad_output * (z > 0), not the derivative alone."
+    "chain rule: dL/dz is the incoming gradient dL/dh times ReLU's derivative, not the "
+    "derivative alone."
 )
 _REVERSED = "the gradient passes where z > 0 (the unit is active), not where z < 0."
-_VALUE_NOT_SLOPE = "ReLU's derivative is 0 or 1, not max(0, z): use grad_output * (z > 0)."
+_VALUE_NOT_SLOPE = (
+    "ReLU's derivative is its slope, 0 or 1, not its value max(0, z): multiply the "
+    "incoming gradient by the slope."
+)
 _ALL_PASS = "where z < 0 ReLU is flat, so nothing passes back: the gradient there is 0."
-_MIN = "ReLU keeps the positive part: max(0, z), that is np.maximum(z, 0.0)."
+_MIN = (
+    "ReLU keeps the positive values of z and replaces the negative ones by 0, not the "
+    "other way round."
+)
 _MASK_FORWARD = "return the values max(0, z), not the mask (z > 0)."
 TOLERANCE = 1e-7  # largest relative error of a correct backward pass (CS231n's threshold)
 
@@ -115,15 +121,18 @@ def check_relu(
         z = rng.uniform(0.1, 2.0, size=(4, 3)) * rng.choice([-1.0, 1.0], size=(4, 3))
         g = rng.normal(size=(4, 3))
         case.given(grad_output=g, z=z)
+        analytic = case.array(
+            case.call(relu_backward, g, z.copy()),
+            what="relu_backward(grad_output, z)",
+            shape=z.shape,
+        )
         point = z.copy()
 
         def loss() -> float:
-            return float(np.sum(g * np.asarray(case.call(relu_forward, point))))
+            h = case.array(case.call(relu_forward, point), what="relu_forward(z)", shape=z.shape)
+            return float(np.sum(g * h))
 
         numerical = nc.numerical_gradient(loss, point)
-        analytic = np.asarray(case.call(relu_backward, g, z.copy()), dtype=float)
-        if analytic.shape != z.shape:
-            case.fail(f"relu_backward should return the shape of z, {z.shape}.", given=analytic)
         error = nc.relative_error(analytic, numerical)
         if not error < TOLERANCE:
             case.fail(
@@ -180,8 +189,12 @@ _MEAN = (
     "(with the 1/n of a mean loss inside it)."
 )
 _NO_TRANSPOSE = (
-    "dL/dw_j sums x_ij * dL/dz_i over the examples i: that is x.T @ grad_z "
-    "(shape (d,)), not x @ grad_z."
+    "dL/dw_j sums x_ij * dL/dz_i over the examples i, one entry per feature (shape (d,)): "
+    "the matrix product must run over the examples, the rows of x, not over the features."
+)
+_ONE_EXAMPLE = (
+    "add up the contributions of every active example: a loop must accumulate each "
+    "example's term into the total, not overwrite it, and no example may be left out."
 )
 
 
@@ -218,7 +231,9 @@ def check_unit_gradients(
     Notes
     -----
     For the dead unit the gradients must be exactly 0, bit for bit. Recognised mistakes: no
-    ReLU derivative, a mean instead of a sum, ``z >= 0``, ``x @ grad_z`` (missing transpose).
+    ReLU derivative, a mean instead of a sum, ``z >= 0``, a product over the features
+    instead of the examples, one example's term only (a loop that overwrites instead of
+    adding up, or keeps the example with the largest z).
     """
 
     def case_for(x, w, b, grad_h) -> Callable[[Case], None]:
@@ -238,6 +253,9 @@ def check_unit_gradients(
             ]
             if x.shape[0] == x.shape[1]:
                 wrong_w.append((_NO_TRANSPOSE, x @ (grad_h * slope)))
+            active = np.flatnonzero(z > 0)
+            alone = {int(active[-1]), int(np.argmax(z))} if active.size > 1 else set()
+            wrong_w += [(_ONE_EXAMPLE, grad_h[i] * x[i]) for i in sorted(alone)]
             dead = not np.any(z > 0)
             case.expect(
                 grad_w,
@@ -245,11 +263,11 @@ def check_unit_gradients(
                 what="grad_w",
                 mistakes=wrong_w,
                 exact=dead,
-                hint="grad_w = x.T @ (grad_h * (z > 0)) with z = x @ w + b.",
+                hint="dL/dw adds up, over the examples i, the input x_i times dL/dz_i, "
+                "where dL/dz_i is grad_h_i times ReLU's derivative at z_i = x_i . w + b.",
             )
-            grad_b = np.asarray(grad_b)
-            if grad_b.size == 1:  # a number, or an array holding one: both are fine
-                grad_b = grad_b.reshape(())
+            # a number, or an array holding one: both are fine
+            grad_b = case.array(grad_b, what="grad_b", shape=())
             case.expect(
                 grad_b,
                 exp_b,
@@ -258,9 +276,11 @@ def check_unit_gradients(
                     (_AT_ZERO, np.sum(grad_h * ge)),
                     (_NO_SLOPE, np.sum(grad_h)),
                     (_MEAN, np.sum(grad_h * slope) / n),
+                    *[(_ONE_EXAMPLE, grad_h[i]) for i in sorted(alone)],
                 ],
                 exact=dead,
-                hint="grad_b = sum of grad_h * (z > 0) over the examples.",
+                hint="dL/db adds up dL/dz_i over the examples: the bias enters every "
+                "example's z with slope 1.",
             )
             if dead:
                 case.note = "exactly 0 for the dead unit"
@@ -269,10 +289,23 @@ def check_unit_gradients(
 
     x3 = np.array([[1.0, 2.0], [3.0, 0.5], [0.5, 0.5]])
     x_pos, _ = nc.make_positive_features(20, rng=3)
+    x5 = np.array(
+        [
+            [1.0, 0.5, -1.0],
+            [2.0, -1.0, 0.5],
+            [-1.0, 1.0, 1.0],
+            [0.5, 2.0, 0.0],
+            [-2.0, -0.5, 1.5],
+        ]
+    )
     cases = [
         (
             "three examples, the unit active on one of them",
             case_for(x3, np.array([-1.0, 0.5]), 0.2, np.array([1.0, -2.0, 0.5])),
+        ),
+        (
+            "five examples, the unit active on several of them (z = 1.85, 1.35, 1.6)",
+            case_for(x5, np.array([1.0, 0.5, -0.5]), 0.1, np.array([0.5, -1.0, 2.0, 1.5, -0.3])),
         ),
         (
             "a dead unit on positive features: exactly zero gradient",

@@ -45,8 +45,8 @@ def check_leaky_relu_derivative(
     Parameters
     ----------
     leaky_relu_derivative : callable
-        ``z`` (float array, any shape), ``negative_slope`` (float) -> the derivative
-        f'(z), same shape as ``z``.
+        ``z`` (float64 array, any shape), ``negative_slope`` (float) -> the derivative
+        f'(z), a float64 array of the shape of ``z``.
     strict : bool, default False
         Raise ``ExerciseCheckError`` unless every case passes.
     verbose : bool, default True
@@ -59,7 +59,8 @@ def check_leaky_relu_derivative(
     Notes
     -----
     Recognised mistakes: plain ReLU's derivative (0 for z < 0), the function's value instead
-    of its derivative, slope 1 at z = 0, a hard-coded slope of 0.01.
+    of its derivative, slope 1 at z = 0, a hard-coded slope of 0.01, a dtype other than the
+    float64 the notebook's docstring promises.
     """
 
     def case_for(z, slope) -> Callable[[Case], None]:
@@ -81,6 +82,7 @@ def check_leaky_relu_derivative(
                 what="leaky_relu_derivative(z, negative_slope)",
                 mistakes=mistakes,
                 hint="1 where z > 0 and negative_slope where z <= 0, the shape of z.",
+                dtype=np.float64,
             )
 
         return run
@@ -101,6 +103,7 @@ def check_leaky_relu_derivative(
             what="leaky_relu_derivative(z, negative_slope)",
             rtol=1e-7,
             atol=1e-9,
+            dtype=np.float64,
             hint="your derivative disagrees with the slope measured by finite "
             "differences, (f(z + h) - f(z - h)) / 2h.",
         )
@@ -151,12 +154,19 @@ _DDOF = (
 )
 _NO_SHIFT = "subtract the mean as well: standardised features have mean 0 and take both signs."
 _CONSTANT = (
-    "a constant feature has standard deviation 0: divide by 1 there instead "
-    "(np.where(std > 0, std, 1.0)), as nc.Standardizer does, rather than make 0 / 0."
+    "a constant feature has standard deviation 0: divide by 1 there instead, as "
+    "nc.Standardizer does, rather than make 0 / 0."
+)
+_NEAR_CONSTANT = (
+    "a feature constant in the training set can have a tiny standard deviation that is "
+    "only rounding (about 1e-17 for a column of 0.1s, since 0.1 is not exact in binary): "
+    "dividing by it gives +-1 instead of 0. Treat a standard deviation within rounding of "
+    "0, relative to the size of the feature's mean, as 0."
 )
 
 
 def _scaled(x, mean, std, guard=True):
+    """``(x - mean) / std``; with ``guard``, a std of exactly 0 taken as 1."""
     with np.errstate(all="ignore"):
         if guard:
             std = np.where(std > 0, std, 1.0)
@@ -186,7 +196,9 @@ def check_standardize_train_test(
     -----
     Recognised mistakes: the test set standardised with its own statistics, statistics of
     train and test together, one mean for the whole array, statistics along the rows,
-    ``ddof=1``, no mean subtracted, 0 / 0 on a constant feature, changing the inputs in place.
+    ``ddof=1``, no mean subtracted, 0 / 0 on a constant feature, dividing by the rounding
+    error of a constant feature's standard deviation (a column of 0.1s or of 1234.567s
+    becomes +-1 instead of 0), changing the inputs in place.
     """
 
     def case_for(x_train, x_test) -> Callable[[Case], None]:
@@ -208,6 +220,7 @@ def check_standardize_train_test(
                 (_PER_ROW, _scaled(x_train, row_m, row_s)),
                 (_DDOF, _scaled(x_train, mean, x_train.std(axis=0, ddof=1))),
                 (_NO_SHIFT, _scaled(x_train, 0.0, std)),
+                (_NEAR_CONSTANT, _scaled(x_train, mean, std)),  # before: both give +-1 there
                 (_CONSTANT, _scaled(x_train, mean, std, guard=False)),
             ]
             case.expect(
@@ -215,12 +228,14 @@ def check_standardize_train_test(
                 exp_train,
                 what="the standardised training set",
                 mistakes=wrong_train,
-                hint="(x_train - mean) / std with the mean and std of each column of x_train.",
+                hint="subtract each column's mean over x_train and divide by that column's "
+                "standard deviation over x_train.",
             )
             wrong_test = [
                 (_TEST_OWN, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0))),
                 (_TEST_OWN, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0), guard=False)),
                 (_COMBINED, _scaled(x_test, both.mean(axis=0), both.std(axis=0))),
+                (_NEAR_CONSTANT, _scaled(x_test, mean, std)),  # before: both give +-1 there
                 (_CONSTANT, _scaled(x_test, mean, std, guard=False)),
             ]
             case.expect(
@@ -228,7 +243,8 @@ def check_standardize_train_test(
                 exp_test,
                 what="the standardised test set",
                 mistakes=wrong_test,
-                hint="(x_test - mean) / std with the training set's mean and std.",
+                hint="shift and scale x_test with the training set's column means and "
+                "standard deviations.",
             )
 
         return run
@@ -237,6 +253,13 @@ def check_standardize_train_test(
     x_small, _ = nc.make_positive_features(30, scale=0.01, rng=5)
     constant = np.column_stack([x_small[:20, 0], np.full(20, 5.0)])
     constant_test = np.column_stack([x_small[20:, 0], np.full(10, 6.0)])
+
+    def with_constant(value: float) -> Callable[[Case], None]:
+        # a constant column whose computed std is rounding, not 0 (1e-17 for 0.1s)
+        train = np.column_stack([x[:20, 0], np.full(20, value)])
+        test = np.column_stack([x[20:25, 0], np.full(5, value)])
+        return case_for(train, test)
+
     cases = [
         (
             "the case study's positive features, scale 1000 (40 train, 20 test)",
@@ -244,6 +267,8 @@ def check_standardize_train_test(
         ),
         ("a test set of one example", case_for(x[:40], x[40:41])),
         ("a constant feature in the training set", case_for(constant, constant_test)),
+        ("a constant feature of 0.1s, a number not exact in binary", with_constant(0.1)),
+        ("a constant feature of 1234.567s", with_constant(1234.567)),
         ("tiny features, scale 0.01", case_for(x_small[:20], x_small[20:])),
     ]
     return run_checks(

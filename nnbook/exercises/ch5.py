@@ -7,34 +7,46 @@ Expected values come from nncore (``nc.SGD`` with ``nc.weight_decay_groups``, an
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
 import nncore as nc
 
-from ._core import Case, CheckResult, run_checks
+from ._core import Case, CheckResult, _kind, run_checks
 
 __all__ = ["check_sgd_step_with_decay", "check_l2_penalty_and_gradient"]
 
 _NO_LR = (
-    "the decay factor is 1 - lr * weight_decay: the learning rate multiplies the decay "
-    "term too, w - lr * (g + weight_decay * w)."
+    "the learning rate multiplies the decay term too: the step follows the gradient of "
+    "the data loss plus the penalty's gradient, and the whole of it is scaled by lr."
 )
-_GROWS = "weight decay shrinks the weight: multiply by 1 - lr * weight_decay, not 1 + ..."
+_GROWS = (
+    "weight decay shrinks the weight: the penalty's gradient is subtracted, so the "
+    "factor on the old weight is below 1, not above."
+)
 _HALF = (
-    "no factor 1/2 in the step: the gradient of (weight_decay / 2) * ||w||^2 is weight_decay * w."
+    "no factor 1/2 in the step: differentiate (weight_decay / 2) * ||w||^2; the 2 of the "
+    "square cancels the 1/2."
 )
-_NO_DECAY = "the weight is not decayed: multiply it by (1 - lr * weight_decay) first."
+_NO_DECAY = (
+    "the weight is not decayed: the penalty's gradient, weight_decay times the weight, "
+    "belongs in the step as well."
+)
 _DECAY_STEP = (
-    "decay the old weight only: (1 - lr * weight_decay) * w - lr * g. Multiplying "
-    "the whole gradient step by the factor decays the gradient as well."
+    "decay the old weight only: the decay factor multiplies the weight, and the data "
+    "gradient's step is taken in full. Multiplying the whole step by the factor decays "
+    "the gradient as well."
 )
 _BIAS_DECAYED = (
     "do not decay the bias: nc.weight_decay_groups leaves biases out, as is "
     "usual, since a bias sets where a unit switches on, not how large its "
     "weights are."
 )
-_BIAS_FROZEN = "the bias still takes its gradient step: bias - lr * grad_bias."
+_BIAS_FROZEN = (
+    "the bias still takes its plain gradient step (the learning rate times its "
+    "gradient), only without decay."
+)
 
 
 def _sgd_reference(weight, bias, grad_weight, grad_bias, lr, wd):
@@ -94,7 +106,8 @@ def check_sgd_step_with_decay(
                 new_w,
                 exp_w,
                 what="new_weight",
-                hint=("new_weight = (1 - lr * weight_decay) * weight - lr * grad_weight."),
+                hint="new_weight takes one step of size lr against the gradient of the data "
+                "loss plus the penalty (weight_decay / 2) * ||weight||^2.",
                 mistakes=[
                     (_NO_LR, (1 - wd) * weight - step),
                     (_GROWS, (1 + lr * wd) * weight - step),
@@ -111,7 +124,7 @@ def check_sgd_step_with_decay(
                     (_BIAS_DECAYED, (1 - lr * wd) * bias - lr * grad_bias),
                     (_BIAS_FROZEN, bias),
                 ],
-                hint="new_bias = bias - lr * grad_bias (no decay).",
+                hint="the bias takes a plain SGD step on its own gradient, without decay.",
             )
 
         return run
@@ -145,8 +158,8 @@ def check_sgd_step_with_decay(
 
 
 _P_NO_HALF = (
-    "keep the 1/2: the penalty is (weight_decay / 2) * sum of squares, whose gradient "
-    "weight_decay * w is what nc.SGD(..., weight_decay=...) adds."
+    "keep the 1/2: the penalty is (weight_decay / 2) times the sum of squares, the "
+    "penalty whose gradient nc.SGD(..., weight_decay=...) adds."
 )
 _P_MEAN = (
     "sum the squares, do not average them: a mean divides weight_decay by the number "
@@ -154,21 +167,39 @@ _P_MEAN = (
 )
 _P_NORM = "square the norm: ||w||^2 is the sum of squares, with no square root."
 _P_FIRST = "add the penalty of every weight matrix in the list, not only the first."
-_G_DOUBLE = (
-    "the gradient of (weight_decay / 2) * w^2 is weight_decay * w: the 2 of the "
-    "square cancels the 1/2."
-)
+_G_DOUBLE = "differentiate (weight_decay / 2) * w^2 once more: the 2 of the square cancels the 1/2."
 _G_MEAN = "the gradient of a sum of squares is not divided by the number of weights."
-_G_HALF = "the gradient of (weight_decay / 2) * w^2 is weight_decay * w, not half of it."
+_G_HALF = (
+    "differentiate (weight_decay / 2) * w^2 once more: the derivative of w^2 is 2w, "
+    "which cancels the 1/2, so no factor 1/2 is left."
+)
+_GRADS_LIST = "grads should be a list of {n}, one array per weight matrix, shaped like it"
 
 
 def _decay_of_sgd(w: np.ndarray, wd: float) -> np.ndarray:
     """What nc.SGD adds to a zero data gradient: the penalty's gradient (lr = 1)."""
-    layer = nc.Linear(w.shape[1], w.shape[0], rng=0)
-    layer.weight.data[...] = w
-    layer.zero_grad()
-    nc.SGD([layer.weight], lr=1.0, weight_decay=wd).step()
-    return w - layer.weight.data
+    weight = nc.Parameter(w)  # any shape, a zero gradient
+    nc.SGD([weight], lr=1.0, weight_decay=wd).step()
+    return w - weight.data
+
+
+def _penalty_and_grads(case: Case, out: Any, weights: list[np.ndarray]) -> tuple:
+    """The reader's ``(penalty, grads)`` as one number and float64 arrays, or a failed case.
+
+    The penalty must be one number and ``grads`` a list (or tuple) of arrays shaped like
+    ``weights``; anything else fails the case with a report saying what was returned.
+    """
+    penalty, grads = case.unpack(out, ("penalty", "grads"), what="l2_penalty_and_gradient")
+    penalty = case.array(penalty, what="the penalty", shape=())
+    if not isinstance(grads, (list, tuple)):
+        case.fail(f"{_GRADS_LIST.format(n=len(weights))}; it is {_kind(grads)}.", given=grads)
+    if len(grads) != len(weights):
+        case.fail(f"{_GRADS_LIST.format(n=len(weights))}; it has {len(grads)}.", given=grads)
+    grads = [
+        case.array(g, what=f"grads[{i}]", shape=w.shape)
+        for i, (g, w) in enumerate(zip(grads, weights, strict=True))
+    ]
+    return penalty, grads
 
 
 def check_l2_penalty_and_gradient(
@@ -184,8 +215,9 @@ def check_l2_penalty_and_gradient(
     Parameters
     ----------
     l2_penalty_and_gradient : callable
-        ``weights`` (list of 2-D arrays), ``weight_decay`` (float) -> ``(penalty, grads)``:
-        a float and a list of arrays shaped like ``weights``.
+        ``weights`` (list of arrays, any shapes), ``weight_decay`` (float) ->
+        ``(penalty, grads)``: a float and a list of arrays shaped like ``weights``; the
+        list and its arrays stay unchanged.
     strict : bool, default False
         Raise ``ExerciseCheckError`` unless every case passes.
     verbose : bool, default True
@@ -198,7 +230,9 @@ def check_l2_penalty_and_gradient(
     Notes
     -----
     Recognised mistakes: no 1/2, a mean instead of a sum, the norm without its square, only
-    the first matrix; a gradient of 2 * weight_decay * w, divided by the size, or halved.
+    the first matrix; a gradient of 2 * weight_decay * w, divided by the size, or halved;
+    a computation that works for matrices only (the cases include 1-D and 3-D weights);
+    changing the list or its arrays in place.
     """
 
     def case_for(weights, wd) -> Callable[[Case], None]:
@@ -208,6 +242,7 @@ def check_l2_penalty_and_gradient(
             exp_grads = [_decay_of_sgd(w, wd) for w in weights]
             out = case.call(l2_penalty_and_gradient, [w.copy() for w in weights], wd)
             penalty, grads = case.unpack(out, ("penalty", "grads"), what="l2_penalty_and_gradient")
+            penalty = case.array(penalty, what="the penalty", shape=())  # one number
             squares = [float(np.sum(w * w)) for w in weights]
             case.expect(
                 penalty,
@@ -222,11 +257,7 @@ def check_l2_penalty_and_gradient(
                 ],
                 hint="(weight_decay / 2) * (sum of the squares of every weight).",
             )
-            if not isinstance(grads, (list, tuple)) or len(grads) != len(weights):
-                case.fail(
-                    f"grads should be a list of {len(weights)} arrays, one per weight matrix.",
-                    given=grads,
-                )
+            _, grads = _penalty_and_grads(case, out, weights)
             for i, (g, w, exp) in enumerate(zip(grads, weights, exp_grads, strict=True)):
                 case.expect(
                     g,
@@ -237,8 +268,8 @@ def check_l2_penalty_and_gradient(
                         (_G_MEAN, wd * w / w.size),
                         (_G_HALF, wd * w / 2),
                     ],
-                    hint="the gradient of the penalty with respect to each weight matrix is "
-                    "weight_decay * w.",
+                    hint="differentiate the penalty with respect to each weight: only that "
+                    "weight's own square depends on it.",
                 )
 
         return run
@@ -249,21 +280,18 @@ def check_l2_penalty_and_gradient(
         wd = 0.3
         case.given(weights=weights, weight_decay=wd)
         out = case.call(l2_penalty_and_gradient, [w.copy() for w in weights], wd)
-        _, grads = case.unpack(out, ("penalty", "grads"), what="l2_penalty_and_gradient")
+        _, grads = _penalty_and_grads(case, out, weights)
         point = [w.copy() for w in weights]
         worst = 0.0
         for i in range(len(point)):
 
             def f() -> float:
-                value, _ = case.unpack(
-                    case.call(l2_penalty_and_gradient, point, wd),
-                    ("penalty", "grads"),
-                    what="l2_penalty_and_gradient",
-                )
+                out = case.call(l2_penalty_and_gradient, point, wd)
+                value, _ = _penalty_and_grads(case, out, weights)
                 return float(value)
 
             numerical = nc.numerical_gradient(f, point[i])
-            error = nc.relative_error(np.asarray(grads[i], dtype=float), numerical)
+            error = nc.relative_error(grads[i], numerical)
             worst = max(worst, error)
             if not error < 1e-7:
                 case.fail(
@@ -284,6 +312,10 @@ def check_l2_penalty_and_gradient(
         ),
         ("weight_decay = 0", case_for([rng.normal(size=(2, 2))], 0.0)),
         ("a single weight, w = 3, weight_decay 0.5", case_for([np.array([[3.0]])], 0.5)),
+        (
+            "a 1-D weight vector and a 3-D weight tensor (any shapes)",
+            case_for([rng.normal(size=4), rng.normal(size=(2, 3, 2))], 0.2),
+        ),
         ("gradient check of your penalty (float64)", consistency),
     ]
     return run_checks(

@@ -103,6 +103,21 @@ def test_no_code_cell_points_a_student_at_the_reference_solutions(chapter):
 
 
 @pytest.mark.parametrize("chapter", sorted(CHAPTERS))
+def test_every_checker_a_chapter_calls_is_registered_so_its_reference_is_checked(chapter):
+    # tests/bookcode/test_exercises_checkers.py runs every registered checker strictly on its
+    # reference solution: an exercise missing from EXERCISES would escape that check.
+    cells = nbformat.read(CHAPTERS[chapter], as_version=4).cells
+    called = {
+        name
+        for c in cells
+        if c.cell_type == "code"
+        for name in re.findall(r"^(check_\w+)\(", c.source, re.MULTILINE)
+    }
+    registered = {ex.checker.__name__ for ex in EXERCISES if ex.chapter == chapter}
+    assert called == registered, f"chapter {chapter}: calls {called}, registered {registered}"
+
+
+@pytest.mark.parametrize("chapter", sorted(CHAPTERS))
 def test_the_section_runs_with_the_stubs_unfilled_and_says_not_implemented_yet(chapter):
     cells = [
         c

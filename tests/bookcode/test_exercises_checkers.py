@@ -8,6 +8,7 @@ mistakes, the way a student would write them.
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -67,6 +68,29 @@ def sm_no_keepdims(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
+def sm_shift_min(z):
+    e = np.exp(z - z.min(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sm_shift_mean(z):
+    e = np.exp(z - z.mean(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sm_shift_first(z):
+    e = np.exp(z - z[:, :1])
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sm_float32(z):
+    return solutions.stable_softmax(z).astype(np.float32)
+
+
+def oh_float32(labels, n_classes):
+    return np.eye(n_classes, dtype=np.float32)[np.asarray(labels)]
+
+
 def fw_no_bias(x, W1, b1, W2, b2, W3, b3):
     z1 = x @ W1.T
     h1 = np.maximum(z1, 0)
@@ -107,6 +131,15 @@ def cp_bias_per_input(sizes):
     return sum((b + 1) * a for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
 
+def cp_pop(layer_sizes):  # right count, but the caller's list is empty afterwards
+    total, n_in = 0, layer_sizes.pop(0)
+    while layer_sizes:
+        n_out = layer_sizes.pop(0)
+        total += (n_in + 1) * n_out
+        n_in = n_out
+    return total
+
+
 def relu_ge(grad_output, z):
     return grad_output * (z >= 0)
 
@@ -134,6 +167,23 @@ def ug_ge(x, w, b, grad_h):
     return x.T @ grad_z, grad_z.sum()
 
 
+def ug_loop_overwrites(x, w, b, grad_h):  # = instead of +=: only the last active example
+    grad_w, grad_b = np.zeros(x.shape[1]), 0.0
+    for i in range(x.shape[0]):
+        if x[i] @ w + b > 0:
+            grad_w = grad_h[i] * x[i]
+            grad_b = grad_h[i]
+    return grad_w, grad_b
+
+
+def ug_largest_example(x, w, b, grad_h):  # only the example with the largest z
+    z = x @ w + b
+    i = int(np.argmax(z))
+    if z[i] <= 0:
+        return np.zeros(x.shape[1]), 0.0
+    return grad_h[i] * x[i], grad_h[i]
+
+
 def lk_relu(z, negative_slope=0.01):
     return (z > 0).astype(float)
 
@@ -148,6 +198,10 @@ def lk_fixed(z, negative_slope=0.01):
 
 def lk_value(z, negative_slope=0.01):
     return np.where(z > 0, z, negative_slope * z)
+
+
+def lk_float32(z, negative_slope=0.01):
+    return np.where(z > 0, 1.0, negative_slope).astype(np.float32)
 
 
 def st_test_own(x_train, x_test):
@@ -170,6 +224,12 @@ def st_global(x_train, x_test):
 
 def st_no_guard(x_train, x_test):
     mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
+def st_exact_zero_guard(x_train, x_test):  # a column of 0.1s has std 1e-17, not 0
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
     return (x_train - mean) / std, (x_test - mean) / std
 
 
@@ -206,34 +266,68 @@ def l2_double_gradient(weights, weight_decay):
     )
 
 
+def l2_frobenius(weights, weight_decay):  # the Frobenius norm exists for matrices only
+    return (
+        0.5 * weight_decay * sum(np.linalg.norm(w, "fro") ** 2 for w in weights),
+        [weight_decay * w for w in weights],
+    )
+
+
+def l2_empties_the_list(weights, weight_decay):
+    penalty, grads = 0.0, []
+    while weights:
+        w = weights.pop(0)
+        penalty += 0.5 * weight_decay * np.sum(w * w)
+        grads.append(weight_decay * w)
+    return penalty, grads
+
+
+def l2_shrinks_in_place(weights, weight_decay):
+    penalty = 0.5 * weight_decay * sum(np.sum(w * w) for w in weights)
+    grads = []
+    for w in weights:
+        w *= weight_decay  # the caller's weights, changed
+        grads.append(w)
+    return penalty, grads
+
+
 # (checker, wrong functions replacing the reference ones by position, words of the hint)
 WRONG_ANSWERS = [
     ("check_one_hot_targets", {0: oh_transposed}, "yours is transposed"),
     ("check_one_hot_targets", {0: oh_from_max}, "not labels.max() + 1"),
     ("check_one_hot_targets", {0: oh_int}, "make it a float array"),
     ("check_one_hot_targets", {0: oh_shifted}, "label d belongs in column d"),
+    ("check_one_hot_targets", {0: oh_float32}, "dtype float32"),
     ("check_stable_softmax", {0: sm_naive}, "subtract each row's maximum before np.exp"),
     ("check_stable_softmax", {0: sm_global_max}, "not the largest score of the whole batch"),
     ("check_stable_softmax", {0: sm_axis0}, "normalise along each row (axis=1)"),
     ("check_stable_softmax", {0: sm_no_keepdims}, "keepdims=True"),
+    ("check_stable_softmax", {0: sm_shift_min}, "each row's largest score"),
+    ("check_stable_softmax", {0: sm_shift_mean}, "each row's largest score"),
+    ("check_stable_softmax", {0: sm_shift_first}, "each row's largest score"),
+    ("check_stable_softmax", {0: sm_float32}, "dtype float32"),
     ("check_forward_4231", {0: fw_no_bias}, "add the layer's bias"),
     ("check_forward_4231", {0: fw_relu_output}, "the output layer is linear"),
-    ("check_forward_4231", {0: fw_missing_transpose}, "x @ W.T"),
-    ("check_forward_4231", {0: fw_no_relu}, "apply ReLU to the hidden layer"),
+    ("check_forward_4231", {0: fw_missing_transpose}, "the inner sizes agree"),
+    ("check_forward_4231", {0: fw_no_relu}, "apply ReLU to each hidden layer"),
     ("check_forward_4231", {0: fw_four_values}, "should return 5 values"),
     ("check_count_parameters", {0: cp_no_biases}, "each unit also has a bias"),
     ("check_count_parameters", {0: cp_input_bias}, "the input layer has no bias"),
     ("check_count_parameters", {0: cp_bias_per_input}, "not to each input"),
+    ("check_count_parameters", {0: cp_pop}, "changed its input layer_sizes in place"),
     ("check_relu", {1: relu_ge}, "use (z > 0), not (z >= 0)"),
     ("check_relu", {1: relu_mask_only}, "not the derivative alone"),
     ("check_relu", {0: relu_in_place}, "changed its input z in place"),
     ("check_unit_gradients", {0: ug_no_slope}, "multiply grad_h by ReLU's derivative"),
     ("check_unit_gradients", {0: ug_mean}, "sum over the examples, do not average"),
     ("check_unit_gradients", {0: ug_ge}, "not (z >= 0)"),
+    ("check_unit_gradients", {0: ug_loop_overwrites}, "every active example"),
+    ("check_unit_gradients", {0: ug_largest_example}, "every active example"),
     ("check_leaky_relu_derivative", {0: lk_relu}, "not 0: that small slope"),
     ("check_leaky_relu_derivative", {0: lk_ge}, "at z = 0 use the negative slope"),
     ("check_leaky_relu_derivative", {0: lk_fixed}, "not a fixed 0.01"),
     ("check_leaky_relu_derivative", {0: lk_value}, "that is the leaky ReLU's value"),
+    ("check_leaky_relu_derivative", {0: lk_float32}, "dtype float32"),
     ("check_standardize_train_test", {0: st_test_own}, "with the training set's mean"),
     ("check_standardize_train_test", {0: st_combined}, "on the training set only"),
     (
@@ -246,13 +340,236 @@ WRONG_ANSWERS = [
         {0: st_no_guard},
         "a constant feature has standard deviation 0",
     ),
+    ("check_standardize_train_test", {0: st_exact_zero_guard}, "within rounding of 0"),
     ("check_sgd_step_with_decay", {0: sgd_no_lr}, "the learning rate multiplies the decay"),
     ("check_sgd_step_with_decay", {0: sgd_decays_bias}, "do not decay the bias"),
     ("check_sgd_step_with_decay", {0: sgd_in_place}, "changed its input weight in place"),
     ("check_l2_penalty_and_gradient", {0: l2_no_half}, "keep the 1/2"),
     ("check_l2_penalty_and_gradient", {0: l2_mean}, "sum the squares, do not average"),
     ("check_l2_penalty_and_gradient", {0: l2_double_gradient}, "the 2 of the square cancels"),
+    ("check_l2_penalty_and_gradient", {0: l2_frobenius}, "l2_frobenius raised ValueError"),
+    ("check_l2_penalty_and_gradient", {0: l2_empties_the_list}, "changed its input weights"),
+    ("check_l2_penalty_and_gradient", {0: l2_shrinks_in_place}, "changed its input weights"),
 ]
+
+
+# --- odd answers the checkers must report case by case, never with a traceback ----------
+
+
+def relu_forward_transposed(z):
+    return np.maximum(z, 0.0).T
+
+
+def relu_forward_raveled(z):
+    return np.maximum(z, 0.0).ravel()
+
+
+def relu_forward_str(z):
+    return "max(0, z)"
+
+
+def relu_backward_str(grad_output, z):
+    return "grad_output where z > 0"
+
+
+def l2_grads_one_array(weights, weight_decay):
+    penalty, grads = solutions.l2_penalty_and_gradient(weights, weight_decay)
+    return penalty, np.concatenate([g.ravel() for g in grads])
+
+
+def l2_grads_generator(weights, weight_decay):
+    penalty = 0.5 * weight_decay * sum(np.sum(w * w) for w in weights)
+    return penalty, (weight_decay * w for w in weights)
+
+
+def l2_grads_too_short(weights, weight_decay):
+    penalty, grads = solutions.l2_penalty_and_gradient(weights, weight_decay)
+    return penalty, grads[:1]
+
+
+def l2_penalty_per_matrix(weights, weight_decay):
+    _, grads = solutions.l2_penalty_and_gradient(weights, weight_decay)
+    return 0.5 * weight_decay * np.array([np.sum(w * w) for w in weights]), grads
+
+
+# (checker, wrong functions by position, words in the report of the finite-difference case)
+ODD_ANSWERS = [
+    ("check_relu", {0: relu_forward_transposed}, "relu_forward(z) should have shape (4, 3)"),
+    ("check_relu", {0: relu_forward_raveled}, "should have shape (4, 3), not (12,)"),
+    ("check_relu", {0: relu_forward_str}, "relu_forward(z) should be a number or a numeric"),
+    ("check_relu", {1: relu_backward_str}, "relu_backward(grad_output, z) should be a number"),
+    (
+        "check_l2_penalty_and_gradient",
+        {0: l2_grads_one_array},
+        "grads should be a list of 2, one array",
+    ),
+    ("check_l2_penalty_and_gradient", {0: l2_grads_generator}, "it is a generator"),
+    ("check_l2_penalty_and_gradient", {0: l2_grads_too_short}, "it has 1"),
+    ("check_l2_penalty_and_gradient", {0: l2_penalty_per_matrix}, "penalty should be one number"),
+]
+
+
+@pytest.mark.parametrize(
+    ("checker", "wrong", "words"),
+    ODD_ANSWERS,
+    ids=[f"{c}-{next(iter(w.values())).__name__}" for c, w, _ in ODD_ANSWERS],
+)
+def test_an_odd_answer_gets_a_report_for_every_case_never_a_traceback(checker, wrong, words):
+    ex = BY_NAME[checker]
+    functions = _reference(ex)
+    for position, fn in wrong.items():
+        functions[position] = fn
+    result = ex.checker(*functions, verbose=False)  # must not raise
+    n_cases = len(ex.checker(*_reference(ex), verbose=False).cases)
+    assert result.implemented and not result.passed and len(result.cases) == n_cases
+    assert all("hint:" in case.message for case in result.failures), result.report
+    by_difference = next(c for c in result.cases if "gradient check" in c.name)
+    assert not by_difference.passed and words in by_difference.message, by_difference.message
+
+
+def test_an_answer_that_exits_is_reported_for_every_case():
+    import sys
+
+    def relu_backward(grad_output, z):
+        sys.exit()
+
+    result = BY_NAME["check_relu"].checker(solutions.relu_forward, relu_backward, verbose=False)
+    backward = [c for c in result.cases if not c.name.startswith("forward")]
+    assert backward and not any(c.passed for c in backward)
+    assert "relu_backward raised SystemExit" in backward[0].message
+
+
+def test_an_answer_that_patches_numpy_is_rejected_and_numpy_restored():
+    real = np.allclose, np.array_equal
+
+    def relu_backward(grad_output, z):  # wrong, and tries to make every comparison pass
+        np.allclose = lambda *args, **kwargs: True
+        np.array_equal = lambda *args, **kwargs: True
+        return grad_output
+
+    try:
+        result = BY_NAME["check_relu"].checker(solutions.relu_forward, relu_backward, verbose=False)
+    finally:
+        restored = (np.allclose, np.array_equal) == real
+        np.allclose, np.array_equal = real
+    assert restored, "the checker left numpy patched"
+    backward = [c for c in result.cases if not c.name.startswith("forward")]
+    assert not any(c.passed for c in backward), result.report
+    assert "numpy's allclose, array_equal were replaced" in backward[0].message
+
+
+def test_every_case_of_the_unit_exercise_with_several_active_examples_is_a_sum():
+    # The cases must include a batch where the unit is active on several examples.
+    ex = BY_NAME["check_unit_gradients"]
+    result = ex.checker(ug_loop_overwrites, verbose=False)
+    assert any("several" in c.name for c in result.failures), result.report
+
+
+def test_the_l2_checker_tries_weights_of_one_two_and_three_dimensions():
+    seen = set()
+
+    def spy(weights, weight_decay):
+        seen.update(np.ndim(w) for w in weights)
+        return solutions.l2_penalty_and_gradient(weights, weight_decay)
+
+    assert BY_NAME["check_l2_penalty_and_gradient"].checker(spy, verbose=False).passed
+    assert {1, 2, 3} <= seen
+
+
+def test_a_constant_feature_not_exact_in_binary_must_map_to_zero():
+    ex = BY_NAME["check_standardize_train_test"]
+    result = ex.checker(st_exact_zero_guard, verbose=False)
+    names = [c.name for c in result.failures]
+    assert any("0.1" in n for n in names) and any("1234.567" in n for n in names), names
+
+
+# The heart of each reference answer, and other spellings of it: no hint may hand it over.
+KEY_EXPRESSIONS = {
+    "one_hot_targets": ["[np.arange(labels.shape[0]), labels] = 1.0", "np.eye(n_classes)["],
+    "stable_softmax": ["z - z.max(axis=1, keepdims=True)", "z.max(axis=1, keepdims=True)"],
+    "forward_4231": ["x @ W1.T + b1", "h1 @ W2.T + b2", "@ W.T + b", "x @ W.T"],
+    "count_parameters_by_sizes": [
+        "(layer_sizes[i] + 1) * layer_sizes[i + 1]",
+        "(n_in + 1) * n_out",
+    ],
+    "relu_forward": ["np.maximum(z, 0.0)", "np.maximum(z, 0)", "np.maximum(0, z)"],
+    "relu_backward": ["grad_output * (z > 0)"],
+    "unit_gradients": ["x.T @ grad_z", "x.T @ (grad_h", "grad_h * (z > 0)"],
+    "leaky_relu_derivative": ["np.where(z > 0, 1.0, negative_slope)"],
+    "standardize_train_test": [
+        "(x_train - mean) / std",
+        "(x_test - mean) / std",
+        "np.where(std > 0, std, 1.0)",
+    ],
+    "sgd_step_with_decay": [
+        "(1.0 - lr * weight_decay) * weight - lr * grad_weight",
+        "(1 - lr * weight_decay) * weight",
+        "(1 - lr * weight_decay) * w - lr * g",
+        "bias - lr * grad_bias",
+        "w - lr * (g + weight_decay * w)",
+    ],
+    "l2_penalty_and_gradient": [
+        "0.5 * weight_decay * sum(np.sum(w * w)",
+        "[weight_decay * w for w in weights]",
+        "is weight_decay * w",
+    ],
+}
+
+
+def _squeezed(text: str) -> str:
+    return "".join(text.split())
+
+
+def _checker_texts() -> list[str]:
+    """Every string written in the checkers' modules: hints, messages and docstrings."""
+    import ast
+
+    import nnbook.exercises as package
+
+    texts = []
+    for name in ("_core", "ch1", "ch2", "ch3", "ch4", "ch5"):
+        source = (Path(package.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                texts.append(node.value)
+        # adjacent literals and f-strings joined, as the reader sees them
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.JoinedStr):
+                texts.append("".join(v.value for v in node.values if isinstance(v, ast.Constant)))
+    return texts
+
+
+def test_the_key_expressions_are_those_of_the_reference_solutions():
+    for name, keys in KEY_EXPRESSIONS.items():
+        source = _squeezed(inspect.getsource(getattr(solutions, name)))
+        assert any(_squeezed(k) in source for k in keys), name
+    assert set(KEY_EXPRESSIONS) == set(solutions.__all__)
+
+
+@pytest.mark.parametrize("name", sorted(KEY_EXPRESSIONS))
+def test_no_hint_hands_over_the_reference_answer(name):
+    texts = [_squeezed(t) for t in _checker_texts()]
+    for key in KEY_EXPRESSIONS[name]:
+        leaks = [t for t in texts if _squeezed(key) in t]
+        assert not leaks, f"{key!r} of {name} appears in {leaks}"
+
+
+def test_a_broadcast_error_gets_a_hint_of_its_own_exercise():
+    def leaky(z, negative_slope=0.01):
+        return np.where(z > 0, 1.0, negative_slope) + np.ones(7)
+
+    message = BY_NAME["check_leaky_relu_derivative"].checker(leaky, verbose=False)
+    message = message.failures[0].message
+    assert "could not be broadcast" in message
+    assert "softmax" not in message and "keepdims" not in message and "z.max" not in message
+
+
+def test_every_checker_is_registered_so_its_reference_is_checked_strictly():
+    import nnbook.exercises as package
+
+    exported = {n for n in package.__all__ if n.startswith("check_")}
+    assert exported == {ex.checker.__name__ for ex in EXERCISES}
+    assert len({ex.functions for ex in EXERCISES}) == len(EXERCISES)
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.checker.__name__)

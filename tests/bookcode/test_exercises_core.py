@@ -90,11 +90,6 @@ def test_a_raising_function_is_reported_with_type_message_and_line_not_raised(ca
     assert "Traceback" not in capsys.readouterr().out
 
 
-def test_broadcast_errors_get_the_keepdims_hint():
-    result = _double_checker(lambda x: x + np.ones(3), verbose=False)
-    assert "keepdims=True" in result.failures[0].message
-
-
 def test_a_function_changing_its_input_in_place_fails_even_if_it_returns_nothing():
     def double(x):
         x *= 2
@@ -145,3 +140,147 @@ def test_the_result_shows_nothing_more_in_a_notebook_and_a_short_repr_elsewhere(
     assert repr(result) == "CheckResult('double': 0 of 2 cases passed)"
     assert str(result) == result.report
     assert result._ipython_display_() is None
+
+
+def test_sys_exit_in_an_answer_is_reported_not_raised():
+    import sys
+
+    def double(x):
+        sys.exit("done")
+
+    result = _double_checker(double, verbose=False)  # must not raise SystemExit
+    assert result.implemented and not result.passed
+    message = result.failures[0].message
+    assert "double raised SystemExit: done" in message
+    assert "return the value instead" in message
+
+
+class _Unprintable:
+    def __repr__(self):
+        raise RuntimeError("no repr for you")
+
+    __str__ = __repr__
+
+
+class _UnprintableError(Exception):
+    def __str__(self):
+        raise RuntimeError("no message either")
+
+
+def test_an_answer_whose_repr_raises_is_reported():
+    result = _double_checker(lambda x: _Unprintable(), verbose=False)
+    assert result.implemented and not result.passed
+    message = result.failures[0].message
+    assert "should be a number or a numeric array" in message
+    assert "_Unprintable object (its repr raised RuntimeError)" in message
+
+
+def test_an_exception_whose_message_raises_is_reported():
+    def double(x):
+        raise _UnprintableError
+
+    message = _double_checker(double, verbose=False).failures[0].message
+    assert "double raised _UnprintableError: (its message raised RuntimeError)" in message
+
+
+def test_an_answer_that_patches_numpy_fails_and_numpy_is_restored():
+    real_allclose, real_array_equal = np.allclose, np.array_equal
+
+    def double(x):
+        np.allclose = lambda *args, **kwargs: True
+        np.array_equal = lambda *args, **kwargs: True
+        return 3 * x  # wrong, and the patched comparisons would call it right
+
+    try:
+        result = _double_checker(double, verbose=False)
+    finally:
+        patched = np.allclose is not real_allclose
+        np.allclose, np.array_equal = real_allclose, real_array_equal
+    assert not patched, "numpy was left patched"
+    assert not result.passed and len(result.failures) == 2
+    message = result.failures[0].message
+    assert "numpy's allclose, array_equal were replaced (by double" in message
+
+
+def test_numpy_patched_before_the_checker_runs_does_not_fool_it():
+    real_allclose = np.allclose
+    np.allclose = lambda *args, **kwargs: True
+    try:
+        result = _double_checker(lambda x: 3 * x, verbose=False)
+    finally:
+        np.allclose = real_allclose
+    assert not result.passed and len(result.failures) == 2
+
+
+def _list_checker(fn):
+    """``fn(sizes)`` must return ``sum(sizes)``."""
+
+    def run(case):
+        sizes = [1, 2, 3]
+        case.given(sizes=sizes)
+        out = case.call(fn, sizes)
+        case.expect(out, 6, what="total(sizes)", hint="add them.", exact=True)
+
+    return run_checks("total", {"total": fn}, [("three sizes", run)], verbose=False)
+
+
+def test_an_answer_that_empties_a_list_argument_fails():
+    def total(sizes):
+        n = 0
+        while sizes:
+            n += sizes.pop(0)
+        return n
+
+    result = _list_checker(total)
+    assert not result.passed
+    message = result.failures[0].message
+    assert "total changed its input sizes in place" in message
+    assert "input:    sizes = [1, 2, 3]" in message  # as it was before the call
+    assert "now:      []" in message
+
+
+def test_an_answer_that_changes_an_array_inside_a_list_fails():
+    def run(case):
+        weights = [np.ones(2), np.zeros(2)]
+        case.given(weights=weights)
+        case.call(lambda ws: ws[0].fill(5.0) or 1.0, weights, name="f")
+
+    result = run_checks("f", {"f": len}, [("list", run)], verbose=False)
+    assert "f changed its input weights in place" in result.failures[0].message
+
+
+def test_a_crash_of_the_checker_on_an_odd_answer_is_a_per_case_report():
+    def run(case):
+        out = case.call(lambda: "a string", name="f")
+        float(np.sum(np.asarray(out, dtype=float)))  # checker code that trusts the answer
+
+    result = run_checks("f", {"f": len}, [("odd", run), ("odd again", run)], verbose=False)
+    assert [c.passed for c in result.cases] == [False, False]
+    message = result.failures[0].message
+    assert "the checker could not use what f returned" in message
+    assert "ValueError" in message
+
+
+def test_the_default_broadcast_hint_speaks_of_no_particular_exercise():
+    result = _double_checker(lambda x: x + np.ones(3), verbose=False)
+    message = result.failures[0].message
+    assert "print the .shape of each array" in message
+    for word in ("softmax", "z.max", "keepdims", "x @ W.T"):
+        assert word not in message
+
+
+def test_a_float64_promise_refuses_float32_and_float16():
+    def check(fn):
+        def run(case):
+            out = case.call(fn, name="f")
+            case.expect(out, np.array([0.5, 0.25]), what="f()", hint="-", dtype=np.float64)
+
+        return run_checks("f", {"f": fn}, [("dtype", run)], verbose=False)
+
+    assert check(lambda: np.array([0.5, 0.25])).passed
+    for dtype in (np.float32, np.float16):
+        result = check(lambda dtype=dtype: np.array([0.5, 0.25], dtype=dtype))
+        assert not result.passed
+        message = result.failures[0].message
+        assert f"f() has the right values but dtype {np.dtype(dtype).name}" in message
+        assert "float64" in message
