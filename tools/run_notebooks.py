@@ -2,9 +2,8 @@
 
 Two environments, each kept in its own folder at the repository root:
 
-``colab``    Python 3.13 with the versions Google Colab ships: ``../shared/colab/runtime.txt``
-             when that folder sits beside the repository, else the committed copy
-             ``envs/colab-constraints.txt``; folder ``.venv-colab``.
+``colab``    Python 3.13 with the versions Google Colab ships, ``envs/colab-constraints.txt``
+             (its header names the published runtime it copies); folder ``.venv-colab``.
 ``minimum``  Python 3.10 (the oldest ``requires-python`` allows) with every dependency at the
              floor ``pyproject.toml`` declares, ``envs/minimum-constraints.txt``; folder
              ``.venv-minimum``.
@@ -79,10 +78,7 @@ ENVIRONMENTS = {
     "colab": Environment(
         "colab",
         "3.13",
-        (
-            REPO_ROOT.parent / "shared" / "colab" / "runtime.txt",
-            REPO_ROOT / "envs" / "colab-constraints.txt",
-        ),
+        (REPO_ROOT / "envs" / "colab-constraints.txt",),
         REPO_ROOT / ".venv-colab",
     ),
     "minimum": Environment(

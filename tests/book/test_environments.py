@@ -21,7 +21,6 @@ import tomllib
 from repo_root import REPO_ROOT
 
 RUNNER = REPO_ROOT / "tools" / "run_notebooks.py"
-SHARED_COLAB = REPO_ROOT.parent / "shared" / "colab" / "runtime.txt"
 COMMITTED_COLAB = REPO_ROOT / "envs" / "colab-constraints.txt"
 MINIMUM = REPO_ROOT / "envs" / "minimum-constraints.txt"
 NOTEBOOKS = sorted((REPO_ROOT / "chapters").glob("*.ipynb")) + sorted(
@@ -93,17 +92,6 @@ def test_versions_are_pinned_in_env(env_run):
 
 
 # ------------------------------------------------------------------ the constraint files
-def test_committed_colab_constraints_match_the_shared_copy():
-    if not SHARED_COLAB.is_file():
-        pytest.skip(f"{SHARED_COLAB} is not beside the repository")
-    assert COMMITTED_COLAB.read_text(encoding="utf-8") == SHARED_COLAB.read_text(
-        encoding="utf-8"
-    ), (
-        f"{COMMITTED_COLAB.relative_to(REPO_ROOT)} differs from {SHARED_COLAB}: copy the new "
-        f"runtime over it (cp {SHARED_COLAB} {COMMITTED_COLAB.relative_to(REPO_ROOT)})"
-    )
-
-
 def _floors() -> dict[str, str]:
     """Every ``name>=version`` in pyproject's dependencies and extras, name lower-cased."""
     project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
