@@ -1,8 +1,9 @@
 """Reference solutions of the coding exercises, one function per exercise.
 
 Each chapter shows its solutions folded under "Solution", with exactly this source (a test
-compares them), and its hidden cells run them through the checkers in strict mode, so the
-book build fails if a checker rejects a correct answer.
+compares them). The tests run each of them through its checker in strict mode
+(``tests/bookcode/test_exercises_checkers.py``), so they fail if a checker rejects a correct
+answer; no notebook cell names this module.
 """
 
 from __future__ import annotations
