@@ -320,6 +320,9 @@ class Case:
                 )
             lines.append(f"hint:     {hint}")
             raise _Failure(lines) from None
+        except BaseException:  # KeyboardInterrupt: the reader stops the check
+            _restore_numpy()
+            raise
         replaced = _restore_numpy()
         if replaced:
             self.fail(

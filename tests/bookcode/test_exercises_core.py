@@ -284,3 +284,19 @@ def test_a_float64_promise_refuses_float32_and_float16():
         message = result.failures[0].message
         assert f"f() has the right values but dtype {np.dtype(dtype).name}" in message
         assert "float64" in message
+
+
+def test_an_interrupt_stops_the_check_and_leaves_numpy_as_it_was():
+    real_exp = np.exp
+
+    def double(x):
+        np.exp = None
+        raise KeyboardInterrupt
+
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _double_checker(double, verbose=False)
+    finally:
+        restored = np.exp is real_exp
+        np.exp = real_exp
+    assert restored
