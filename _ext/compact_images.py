@@ -59,7 +59,9 @@ import functools
 import io
 import json
 import os
+import stat
 import sys
+import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -466,6 +468,8 @@ def compact_png(path: Path, write: bool = True) -> Verdict:
         When the file cannot be read (truncated, a wrong CRC, not an image).
     """
     size = path.stat().st_size
+    if path.is_symlink():  # its file is not this folder's to rewrite
+        return Verdict("skipped", "a symbolic link", size, size)
     if is_palette_png(path):
         return Verdict("skipped", "already a palette PNG", size, size)
     with open(path, "rb") as file:
@@ -511,10 +515,16 @@ def compact_png(path: Path, write: bool = True) -> Verdict:
     data = with_chunks(encode(indices, palette), chunks.before, chunks.after)
     if len(data) >= size:
         return Verdict("kept", "palette PNG not smaller", size, size, **measured)
-    if write:
-        partial = path.with_name(path.name + ".compact-tmp")
-        partial.write_bytes(data)
-        os.replace(partial, path)
+    if write:  # a new file of its own, renamed over the image: nothing else is written
+        handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.chmod(partial, stat.S_IMODE(path.stat().st_mode))
+            os.replace(partial, path)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     return Verdict("converted", f"{len(palette)} colours", size, len(data), **measured)
 
 

@@ -232,6 +232,12 @@ def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
     missing ``branch:`` line is added after ``url:``); comments and everything else stay.
     """
     path, _ = read_config(book_root)
+    elsewhere = outside_link(book_root, path)
+    if elsewhere is not None:
+        raise BookError(
+            f"{path} is a link to {elsewhere}, outside the book; --url/--branch would change "
+            f"that file. Copy it into the book in place of the link, or edit it by hand."
+        )
     values = {}
     if url is not None:
         values["url"] = check_url(url, "--url")
@@ -314,10 +320,21 @@ def install_lines(url: str, branch: str) -> dict[str, str]:
     return {key: f"{prefix}{python_text(values[key])}" for key, prefix in INSTALL_LINES.items()}
 
 
-def stamp(path: Path, url: str, branch: str, check: bool = False) -> bool:
+def outside_link(book_root: Path, path: Path) -> Path | None:
+    """The file a link ``path`` leads to, if it lies outside ``book_root``; else None."""
+    target = path.resolve()
+    if path.is_symlink() and book_root.resolve() not in target.parents:
+        return target
+    return None
+
+
+def stamp(
+    path: Path, url: str, branch: str, check: bool = False, book_root: Path | None = None
+) -> bool:
     """Make the install cell of ``path`` name ``url`` and ``branch``; return True if it changed.
 
-    Raises ValueError when the file is not a notebook or has no install cell. With
+    Raises ValueError when the file is not a notebook or has no install cell, or (given
+    ``book_root``) is a link to a file outside the book, which is not written. With
     ``check=True`` nothing is written and the return value says whether a change is due.
     """
     try:
@@ -349,6 +366,12 @@ def stamp(path: Path, url: str, branch: str, check: bool = False) -> bool:
             lines[i] = wanted[key] + ending
             changed = True
     if changed and not check:
+        elsewhere = None if book_root is None else outside_link(book_root, path)
+        if elsewhere is not None:
+            raise ValueError(
+                f"{path} is a link to {elsewhere}, outside the book, so its install cell is "
+                f"not rewritten. Copy the notebook into the book in place of the link."
+            )
         cell["source"] = lines if isinstance(source, list) else "".join(lines)
         text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
         path.write_text(text, encoding="utf-8")
@@ -378,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     status = 0
     for path in notebooks(args.book_root):
         try:
-            changed = stamp(path, url, branch, check=args.check)
+            changed = stamp(path, url, branch, check=args.check, book_root=args.book_root)
         except (ValueError, OSError) as error:
             print(f"set_repository_url: error: {error}", file=sys.stderr)
             status = 1

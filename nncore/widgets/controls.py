@@ -133,6 +133,7 @@ def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Cho
             )
         if not all(math.isfinite(v) for v in values):
             raise ValueError(f"{where}: Slider {name!r} needs finite numbers, got {values!r}.")
+        _check_texts(name, control, values, where)
         control = replace(control, values=tuple(values))
     else:
         if control.style not in ("buttons", "dropdown"):
@@ -140,6 +141,7 @@ def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Cho
                 f"{where}: Choice {name!r} has style {control.style!r}; use 'buttons' or "
                 f"'dropdown'."
             )
+        _check_texts(name, control, values, where)
         if control.labels is not None and len(control.labels) != len(values):
             raise ValueError(
                 f"{where}: Choice {name!r} has {len(values)} options but "
@@ -157,6 +159,44 @@ def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Cho
             f"{values!r}; pick one of the grid values."
         )
     return control
+
+
+def _check_texts(name: str, control: Slider | Choice, values: list[Any], where: str) -> None:
+    """Raise unless the control's label, a slider's format and a choice's labels can be shown."""
+    kind = type(control).__name__
+    if control.label is not None and not isinstance(control.label, str):
+        raise TypeError(
+            f"{where}: {kind} {name!r} has label {control.label!r}; a label is a str (the text "
+            f"before the control), or None for the control's name."
+        )
+    if control.label is not None and not control.label.strip():
+        raise ValueError(
+            f"{where}: {kind} {name!r} has label {control.label!r}; give a non-empty str, or "
+            f"None for the control's name."
+        )
+    if isinstance(control, Slider):
+        if not isinstance(control.fmt, str):
+            raise TypeError(
+                f"{where}: Slider {name!r} has fmt {control.fmt!r}; fmt is a str such as "
+                f"'{{:.3g}}' that writes a value."
+            )
+        for value in values:
+            try:
+                control.fmt.format(value)
+            except (ValueError, TypeError, IndexError, KeyError) as error:
+                raise ValueError(
+                    f"{where}: Slider {name!r} cannot write its value {value!r} with fmt "
+                    f"{control.fmt!r} ({error}); use a format such as '{{:.3g}}'."
+                ) from None
+    elif control.labels is not None and (
+        isinstance(control.labels, (str, bytes))
+        or not isinstance(control.labels, Sequence)
+        or not all(isinstance(label, str) for label in control.labels)
+    ):
+        raise TypeError(
+            f"{where}: Choice {name!r} has labels {control.labels!r}; labels are a sequence of "
+            f"str, one per option, e.g. {[str(v) for v in values]!r}."
+        )
 
 
 def _check_flat(name: str, grid: Any, where: str, *, choice: bool = False) -> None:

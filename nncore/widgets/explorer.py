@@ -545,6 +545,7 @@ class Explorer:
         missing = [n for n in self.names if n not in values]
         if missing:
             raise TypeError(f"Explorer.frame: missing the value of control(s) {missing}.")
+        self._grid_index({n: v for n, v in values.items() if n not in self.names}, "Explorer.frame")
         if self.mode != "frames":
             raise ValueError("Explorer.frame: a 'kernel' mode explorer precomputes no frames.")
         index = self._grid_index({n: values[n] for n in self.names}, "Explorer.frame")

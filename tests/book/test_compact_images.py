@@ -502,3 +502,28 @@ def test_the_palette_png_keeps_the_figure_resolution(tmp_path):
         assert round(image.info["dpi"][0]) == 150
     buffer = io.BytesIO(path.read_bytes())
     assert Image.open(buffer).size == (900, 450)
+
+
+def test_a_linked_png_is_left_alone_and_its_target_too(tmp_path):
+    target = line_plot(tmp_path / "target.png")
+    before = target.read_bytes()
+    (tmp_path / "folder").mkdir()
+    link = tmp_path / "folder" / "linked.png"
+    link.symlink_to(target)
+
+    verdict = compact_images.compact_png(link)
+
+    assert (verdict.action, verdict.reason) == ("skipped", "a symbolic link")
+    assert link.is_symlink() and target.read_bytes() == before
+
+
+def test_a_leftover_temporary_name_is_not_written_through(tmp_path):
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me", encoding="utf-8")
+    path = line_plot(tmp_path / "plot.png")
+    (tmp_path / "plot.png.compact-tmp").symlink_to(precious)
+
+    assert compact_images.compact_png(path).action == "converted"
+
+    assert precious.read_text(encoding="utf-8") == "keep me"
+    assert compact_images.is_palette_png(path)

@@ -482,3 +482,39 @@ def test_the_command_line_stamps_a_book(book):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith(f"install cell now installs branch main of {FORK}")
     assert installs(book / "chapters" / "one.ipynb") == (FORK, "main")
+
+
+def test_a_notebook_linked_from_outside_the_book_is_named_and_not_written(book, tmp_path):
+    outside = tmp_path / "elsewhere.ipynb"
+    write_notebook(outside, install_cell())
+    before = outside.read_bytes()
+    (book / "chapters" / "linked.ipynb").symlink_to(outside)
+
+    result = run(book)
+
+    assert_error(result, 1, "linked.ipynb", "link to", str(outside), "outside the book")
+    assert outside.read_bytes() == before
+    assert installs(book / "chapters" / "one.ipynb") == (FORK, "main")  # the others are done
+
+
+def test_a_notebook_linked_within_the_book_is_stamped_through_its_link(book):
+    (book / "appendix").mkdir()
+    (book / "appendix" / "same.ipynb").symlink_to(book / "chapters" / "one.ipynb")
+
+    result = run(book)
+
+    assert result.returncode == 0, result.stderr
+    assert (book / "appendix" / "same.ipynb").is_symlink()
+    assert installs(book / "chapters" / "one.ipynb") == (FORK, "main")
+
+
+def test_a_config_linked_from_outside_the_book_is_not_written(book, tmp_path):
+    outside = tmp_path / "shared_config.yml"
+    (book / "_config.yml").rename(outside)
+    (book / "_config.yml").symlink_to(outside)
+    before = outside.read_bytes()
+
+    result = run("--branch", "dev", book)
+
+    assert_error(result, 2, "_config.yml is a link to", "outside the book", "--branch")
+    assert outside.read_bytes() == before

@@ -577,3 +577,31 @@ def test_a_refresh_that_fails_keeps_the_frames_shown():
 def test_a_live_that_is_not_a_bool_is_refused(live):
     with raises_with(TypeError, "Explorer", "live", "True or False", repr(live)):
         line_explorer(live=live, mode="kernel")
+
+
+def test_frame_refuses_a_control_it_does_not_have():
+    ex = line_explorer(mode="frames" if FRAMES else "kernel")
+    with raises_with(TypeError, "Explorer.frame", "no control named 'tilt'"):
+        ex.frame(slope=1.0, colour="#0072B2", tilt=3)
+
+
+@pytest.mark.parametrize(
+    "control, error, words",
+    [
+        (Slider([0, 1], label=["a"]), TypeError, ["label", "['a']", "str"]),
+        (Slider([0, 1], label=""), ValueError, ["label", "''", "non-empty"]),
+        (Choice(["a", "b"], label=3), TypeError, ["label", "3", "str"]),
+        (Slider([0, 1], fmt=3), TypeError, ["fmt", "3", "str"]),
+        (Slider([0.5, 1], fmt="{:.3q}"), ValueError, ["fmt", "'{:.3q}'", "0.5"]),
+        (Choice(["a", "b"], labels="ab"), TypeError, ["labels", "'ab'", "sequence of str"]),
+        (Choice(["a", "b"], labels=[1, 2]), TypeError, ["labels", "[1, 2]", "str"]),
+    ],
+)
+def test_a_control_label_or_format_that_cannot_be_shown_is_refused(control, error, words):
+    with raises_with(error, "Explorer", "'w'", *words):
+        line_explorer(controls={"w": control}, mode="kernel")
+
+
+def test_choice_labels_that_are_not_a_sequence_are_refused():
+    with raises_with(TypeError, "Explorer", "'w'", "labels", "5", "sequence of str"):
+        line_explorer(controls={"w": Choice(["a", "b"], labels=5)}, mode="kernel")
