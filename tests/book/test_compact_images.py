@@ -527,3 +527,11 @@ def test_a_leftover_temporary_name_is_not_written_through(tmp_path):
 
     assert precious.read_text(encoding="utf-8") == "keep me"
     assert compact_images.is_palette_png(path)
+
+
+def test_a_converted_image_keeps_its_permissions(tmp_path):
+    path = line_plot(tmp_path / "plot.png")
+    path.chmod(0o640)
+    assert compact_images.compact_png(path).action == "converted"
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plot.png"]
