@@ -194,18 +194,13 @@ class DigitMorphView:
     def _regress(self, x: np.ndarray) -> float:
         return float(np.asarray(self.regressor(x[None, :])).reshape(-1)[0])
 
-    def update(self, t: float) -> DigitMorphView:
+    def update(self, t: float) -> None:
         """Blend with weight ``t``, run both models through nncore, and redraw in place.
 
         Parameters
         ----------
         t : float
             0 gives the first image, 1 the second.
-
-        Returns
-        -------
-        DigitMorphView
-            ``self``.
         """
         x = self._blend(float(t))
         self.t = float(t)
@@ -235,7 +230,6 @@ class DigitMorphView:
             bar.set_height(self.probabilities[c])
             bar.set_linewidth(2.2 if c == top else 0.6)
         ax_bars.set_title(f"B, softmax: answers {top} (p = {self.probabilities[top]:.2f})")
-        return self
 
     def describe(self) -> str:
         """Describe the frame drawn last in one sentence, for screen readers.

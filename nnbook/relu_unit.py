@@ -254,17 +254,14 @@ class ReluUnitView:
         ys = np.array([y0, y1])
         return -(b + w2 * ys) / w1, ys
 
-    def update(self, w1: float, w2: float, b: float) -> UnitState:
+    def update(self, w1: float, w2: float, b: float) -> None:
         """Set the unit's weights, run forward and backward through nncore, redraw in place.
+
+        What the passes computed is kept as :attr:`state`.
 
         Parameters
         ----------
         w1, w2, b : float
-
-        Returns
-        -------
-        UnitState
-            Also kept as ``self.state``.
         """
         unit = self.model[0]
         unit.weight.data[...] = [[w1, w2]]
@@ -309,7 +306,6 @@ class ReluUnitView:
             offset = 0.03 * limit
             text.set_y(shown + offset if shown >= 0 else shown - offset)
             text.set_va("bottom" if shown >= 0 else "top")
-        return state
 
     def describe(self) -> str:
         """Describe the last state drawn in one sentence, for screen readers.

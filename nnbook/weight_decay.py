@@ -150,7 +150,7 @@ class WeightPathView:
 
     def update(
         self, lr: float, weight_decay: float, w0: float, data_term: bool | None = None
-    ) -> WeightPathView:
+    ) -> None:
         """Recompute both paths through ``nncore.SGD`` and redraw.
 
         Parameters
@@ -160,11 +160,6 @@ class WeightPathView:
         data_term : bool, optional
             Add ``J_data = (a / 2) (w - w*)^2``; otherwise only the decay acts. Without
             this control, the view's ``data_term`` decides.
-
-        Returns
-        -------
-        WeightPathView
-            ``self``.
         """
         data_term = self.data_term if data_term is None else data_term
         self.settings = dict(lr=lr, weight_decay=weight_decay, w0=w0, data_term=data_term)
@@ -227,7 +222,6 @@ class WeightPathView:
         else:
             self.regime_text.set_text(f"decay regime:\n{self.regime}")
         self.regime_text.set_color(colour)
-        return self
 
     def describe(self) -> str:
         """Describe the path drawn last in one sentence, for screen readers.

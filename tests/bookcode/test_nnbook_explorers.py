@@ -38,7 +38,8 @@ def positive() -> tuple[np.ndarray, np.ndarray]:
 def test_relu_view_shades_where_z_is_positive_and_marks_the_active_examples(positive):
     x, y = positive
     view = ReluUnitView(x, y, grad_limit=1.0)
-    state = view.update(1.0, -1.0, 0.5)
+    assert view.update(1.0, -1.0, 0.5) is None  # what it computed is kept on the view
+    state = view.state
     grid = view.grid
     np.testing.assert_array_equal(view.active_grid.ravel(), grid[:, 0] - grid[:, 1] + 0.5 > 0)
     np.testing.assert_array_equal(state.active, x[:, 0] - x[:, 1] + 0.5 > 0)
