@@ -1,11 +1,14 @@
-"""Chapter 5's overfitting experiment: weight decay chosen on a validation split.
+"""Chapter 5's overfitting experiment: weight decay chosen on a validation split, over runs.
 
-A 64-256-10 ReLU network is trained on a small subset of the digits once for every weight
-decay strength ``lambda`` (:func:`train_with_decay`, always from the same initial weights
-and with the same shuffling, so that ``lambda`` is the only difference). The strength is
-chosen by the accuracy on validation images carved from the training images
-(:func:`choose_lambda`); the test images are used once, for the chosen network and the
-network without decay. Nothing here draws.
+:func:`decay_run` is one run: a 64-256-10 ReLU network is trained on a small subset of the
+digits once for every weight decay strength ``lambda`` (:func:`train_with_decay`, always
+from the same initial weights and with the same batches, so that within a run ``lambda``
+is the only difference), on the correct labels and on a copy with a quarter of them wrong.
+The strength is chosen by the accuracy on validation images carved from the training
+images (:func:`choose_lambda`); the test images are used once, for the chosen network and
+the network without decay. Every random choice of a run comes from its seed, so
+``nnbook.evidence.repeat(decay_run, 5, base=...)`` gives five independent runs. Nothing
+here draws.
 """
 
 from __future__ import annotations
