@@ -36,14 +36,6 @@ SCREENSHOT_MAX_HEIGHT = 30_000
 # that page (the function in tests/browser/js/<check>.js, true when nothing was lost).
 KNOWN_NOISE = (
     (
-        # sphinx-thebe 0.3.1 adds its inline configuration script ("const THEBE_JS_URL = ...")
-        # each time Sphinx's env-before-read-docs event fires, and a Jupyter Book build fires
-        # it twice: the second, identical copy cannot redeclare the constants. The first copy
-        # defined them, which is all the "Live Code" button needs.
-        re.compile(r"^Identifier 'THEBE_JS_URL' has already been declared$"),
-        "thebe_config_defined",
-    ),
-    (
         # @jupyter-widgets/controls 5 (inside html-manager 1.0.6) typesets a widget's label
         # with the MathJax 2 call MathJax.Hub.Queue(...); the book loads MathJax 3, which has
         # no Hub. The label's text is written before that call, so only TeX inside widget

@@ -1,0 +1,95 @@
+"""_ext/page_assets.py: a page's scripts wait for its text; icons come from CSS, not a script."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pydata_sphinx_theme
+import pytest
+from repo_root import REPO_ROOT
+from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
+
+_spec = importlib.util.spec_from_file_location("page_assets", REPO_ROOT / "_ext" / "page_assets.py")
+page_assets = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(page_assets)
+
+FONTAWESOME = (
+    Path(pydata_sphinx_theme.__file__).parent
+    / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js"
+)
+
+
+def adjusted(scripts, styles=()):
+    context = {"script_files": list(scripts), "css_files": list(styles)}
+    page_assets.adjust_assets(None, "page", "page.html", context, None)
+    return context
+
+
+def test_every_script_file_is_deferred_unless_it_is_async_or_deferred_already():
+    scripts = [_JavaScript("a.js"), _JavaScript("b.js", defer="defer"), _JavaScript("c.js")]
+    scripts[2].attributes["async"] = "async"
+    kept = adjusted(scripts)["script_files"]
+    assert [s.attributes.get("defer") for s in kept] == ["defer", "defer", None]
+    assert kept[2].attributes["async"] == "async"
+
+
+def test_inline_scripts_using_documentation_options_wait_for_the_deferred_scripts():
+    kept = adjusted(
+        [
+            _JavaScript("documentation_options.js"),
+            _JavaScript(None, body="DOCUMENTATION_OPTIONS.pagename = 'intro';"),
+            _JavaScript(None, body="let toggleHintShow = 'Click to show';"),
+        ]
+    )["script_files"]
+    assert kept[1].attributes["body"] == (
+        "document.addEventListener('DOMContentLoaded', () => { "
+        "DOCUMENTATION_OPTIONS.pagename = 'intro'; });"
+    )
+    assert kept[2].attributes["body"] == "let toggleHintShow = 'Click to show';"
+
+
+def test_unused_features_and_repeated_inline_scripts_are_dropped():
+    thebe_config = 'const THEBE_JS_URL = "https://unpkg.com/thebe"; const thebe_selector = ".x"'
+    context = adjusted(
+        [
+            _JavaScript("_static/sphinx-thebe.js?v=1"),
+            _JavaScript(None, body=thebe_config),
+            _JavaScript(None, body="var togglebuttonSelector = '.toggle';"),
+            _JavaScript(None, body=thebe_config),
+            _JavaScript(None, body="var togglebuttonSelector = '.toggle';"),
+            _JavaScript("_static/design-tabs.js"),
+            _JavaScript("_static/copybutton.js"),
+        ],
+        [
+            _CascadingStyleSheet("_static/sphinx-thebe.css"),
+            _CascadingStyleSheet("_static/book.css"),
+        ],
+    )
+    names = [s.filename or s.attributes["body"] for s in context["script_files"]]
+    assert names == ["var togglebuttonSelector = '.toggle';", "_static/copybutton.js"]
+    assert [s.filename for s in context["css_files"]] == ["_static/book.css"]
+
+
+def test_an_icon_is_cut_out_of_the_themes_font_awesome_with_its_proportions():
+    rules = page_assets.icon_rules(
+        FONTAWESOME.read_text(encoding="utf-8"), (("solid", "bars"), ("brands", "github"))
+    )
+    bars, github = rules.splitlines()
+    assert bars.startswith(".fa-solid.fa-bars{width:0.875em;")  # 448 x 512
+    assert "viewBox='0 0 448 512'" in bars and "<path d='M0 96C0 78.3" in bars
+    assert github.startswith(".fa-brands.fa-github{width:0.9688em;")  # 496 x 512
+
+
+def test_the_solid_style_is_not_taken_for_the_regular_one():
+    source = FONTAWESOME.read_text(encoding="utf-8")
+    solid = page_assets.icon_rules(source, (("solid", "sun"),))
+    regular = page_assets.icon_rules(source, (("regular", "sun"),))
+    assert solid.split("{")[1] != regular.split("{")[1]
+
+
+def test_an_icon_the_theme_does_not_have_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"the icon solid 'no-such-icon' is not in the theme's"):
+        page_assets.icon_rules(
+            FONTAWESOME.read_text(encoding="utf-8"), (("solid", "no-such-icon"),)
+        )
