@@ -1,16 +1,18 @@
-"""The shared machinery of the coding exercises: run a reader's function on cases, report.
+"""Run a reader's function on cases and report: the crash-proof core of every exercise check.
 
-A checker is a list of *cases*. Each case calls the reader's function through
-:meth:`Case.call` (which turns ``NotImplementedError``, a ``None`` result and any other
-exception into a report, never a traceback) and compares the answer with the expected
-value through :meth:`Case.expect`, which knows the typical wrong answers of that exercise:
-when the answer equals one of them, the hint names that mistake.
+A check is a list of *cases*. Each case is run with a :class:`Trial`, which calls the
+reader's function through :meth:`Trial.call` (turning ``NotImplementedError``, a ``None``
+result and any other exception into a report, never a traceback) and compares the answer
+with the expected value through :meth:`Trial.expect`, which knows the typical wrong answers
+of that case: when the answer equals one of them, the hint names that mistake.
 
 :func:`run_checks` runs the cases, prints what passed and, for a failure, the input, the
 expected value, the value given and a hint, and returns a :class:`CheckResult`. It never
 raises on a wrong answer, so the reader's notebook keeps running; with ``strict=True`` (the
 tests that run the reference solutions) it raises :class:`ExerciseCheckError` instead, so a
-checker that rejects a correct answer fails the tests.
+checker that rejects a correct answer fails the tests. The exercises describe their cases
+as tables (:mod:`nnbook.exercises.table`), which :func:`~nnbook.exercises.table.run_exercise`
+turns into cases for :func:`run_checks`.
 
 Whatever the reader's function does, each case ends in a report: an exception (even
 ``SystemExit``), an argument changed in place (an array, or a list emptied), numpy's
@@ -20,39 +22,45 @@ at import), or a value the checker cannot use (a str, a generator, a wrong shape
 
 from __future__ import annotations
 
-import copy
-import traceback
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from ._guard import (
+    UNTRACKED,
+    allclose,
+    array_equal,
+    asarray,
+    copy_or_same,
+    errstate,
+    isfinite,
+    reader_line,
+    restore_numpy,
+    same,
+    snapshot,
+    unchanged,
+)
+from ._report import (
+    NOT_IMPLEMENTED,
+    CaseResult,
+    CheckResult,
+    ExerciseCheckError,
+    kind,
+    report_text,
+    safe_message,
+    show,
+)
+
 __all__ = [
     "NOT_IMPLEMENTED",
-    "Case",
     "CaseResult",
     "CheckResult",
     "ExerciseCheckError",
+    "Trial",
     "run_checks",
     "show",
 ]
-
-#: The words a reader sees for a stub not yet filled in.
-NOT_IMPLEMENTED = "not implemented yet"
-
-PASS_MARK, FAIL_MARK = "✓", "✗"
-
-# Private copies of the numpy functions the harness judges with, taken at import: an answer
-# (or a notebook cell) that replaces np.allclose, say, does not change how answers are judged.
-_allclose = np.allclose
-_array_equal = np.array_equal
-_asarray = np.asarray
-_isfinite = np.isfinite
-_errstate = np.errstate
-_array2string = np.array2string
-# numpy's namespace at import: an attribute replaced since then is put back after each call.
-_NUMPY_AT_IMPORT = dict(vars(np))
 
 #: Hints for errors of any exercise; a checker adds its own through ``error_hints``.
 DEFAULT_ERROR_HINTS = {
@@ -78,10 +86,6 @@ _EXIT_HINT = (
 )
 
 
-class ExerciseCheckError(AssertionError):
-    """A checker rejected a function in strict mode (used to check reference solutions)."""
-
-
 class _NotImplemented(Exception):
     """The reader's function is still the stub."""
 
@@ -94,118 +98,7 @@ class _Failure(Exception):
         self.lines = lines
 
 
-@dataclass(frozen=True)
-class CaseResult:
-    """The outcome of one case.
-
-    Attributes
-    ----------
-    name : str
-        What the case tries, e.g. ``"z exactly 0"``.
-    passed : bool
-    message : str
-        For a failure: the input, the expected value, the value given and a hint.
-    note : str
-        For a pass: an optional measured figure, e.g. a gradient check's relative error.
-    """
-
-    name: str
-    passed: bool
-    message: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    """What a checker found.
-
-    Attributes
-    ----------
-    exercise : str
-        The exercise's title.
-    passed : bool
-        True when every case passed.
-    implemented : bool
-        False while the function is still the stub (then ``cases`` is empty).
-    cases : tuple of CaseResult
-    report : str
-        The text the checker printed.
-    """
-
-    exercise: str
-    passed: bool
-    implemented: bool
-    cases: tuple[CaseResult, ...]
-    report: str
-
-    def __bool__(self) -> bool:
-        return self.passed
-
-    @property
-    def failures(self) -> list[CaseResult]:
-        """The cases that failed."""
-        return [c for c in self.cases if not c.passed]
-
-    def __str__(self) -> str:
-        return self.report
-
-    def __repr__(self) -> str:
-        state = (
-            NOT_IMPLEMENTED
-            if not self.implemented
-            else (f"{sum(c.passed for c in self.cases)} of {len(self.cases)} cases passed")
-        )
-        return f"CheckResult({self.exercise!r}: {state})"
-
-    def _ipython_display_(self) -> None:
-        """Show nothing more in a notebook: the checker has printed the report already."""
-
-
-def show(value: Any) -> str:
-    """A short, readable text for a value in a report (arrays with their shape).
-
-    Never raises: a value whose ``repr`` raises is named by its type.
-    """
-    try:
-        text = _show(value)
-    except Exception as exc:  # a reader's object may break anything, even its repr
-        return f"<{type(value).__name__} object (its repr raised {type(exc).__name__})>"
-    return text if len(text) <= 2000 else text[:2000] + " ..."
-
-
-def _safe_message(exc: BaseException) -> str:
-    """``str(exc)``, or a note when even that raises."""
-    try:
-        return str(exc)
-    except Exception as inner:
-        return f"(its message raised {type(inner).__name__})"
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return _show(value.item())
-    if isinstance(value, np.ndarray):
-        body = _array2string(
-            value,
-            precision=4,
-            threshold=60,
-            edgeitems=3,
-            max_line_width=90,
-            suppress_small=True,
-            separator=", ",
-        )
-        body = body.replace("\n", "\n" + " " * 10)  # under the first row, after "expected: "
-        return f"{body}  (shape {value.shape}, dtype {value.dtype})"
-    if isinstance(value, (list, tuple)) and any(isinstance(v, np.ndarray) for v in value):
-        inner = ", ".join(_show(v) for v in value)
-        return f"{type(value).__name__} of {len(value)}: {inner}"
-    if isinstance(value, (float, np.floating)):
-        text = repr(float(value))
-        return text if len(text) <= 12 else f"{float(value):.8g}"
-    return repr(value)
-
-
-class Case:
+class Trial:
     """Call the reader's function and compare its answer, for one case.
 
     Parameters
@@ -229,7 +122,7 @@ class Case:
         place is named by its position when it is a copy of a recorded input.
         """
         self._objects.update(inputs)
-        self.inputs.update({k: _copy_or_same(v) for k, v in inputs.items()})
+        self.inputs.update({k: copy_or_same(v) for k, v in inputs.items()})
 
     def _input_lines(self) -> list[str]:
         return [f"input:    {name} = {show(v)}" for name, v in self.inputs.items()]
@@ -273,7 +166,7 @@ class Case:
 
     def _numeric(self, given: Any, *, what: str, shape: tuple[int, ...]) -> np.ndarray:
         try:
-            arr = _asarray(given)
+            arr = asarray(given)
             numeric = arr.dtype.kind in "biuf"
         except Exception:  # ragged lists, objects whose __array__ raises, and the like
             numeric = False
@@ -281,7 +174,7 @@ class Case:
             wanted = (
                 "one number" if shape == () else f"a number or a numeric array of shape {shape}"
             )
-            self.fail(f"{what} should be {wanted}, but it is {_kind(given)}.", given=given)
+            self.fail(f"{what} should be {wanted}, but it is {kind(given)}.", given=given)
         return arr
 
     def call(self, fn: Callable, *args: Any, name: str | None = None) -> Any:
@@ -296,19 +189,19 @@ class Case:
         """
         name = name or getattr(fn, "__name__", "your function")
         self.last_called = name
-        before = [_snapshot(a) for a in args]
+        before = [snapshot(a) for a in args]
         try:
-            with _errstate(all="ignore"):  # overflows are reported through the values
+            with errstate(all="ignore"):  # overflows are reported through the values
                 out = fn(*args)
         except NotImplementedError:
-            _restore_numpy()
+            restore_numpy()
             raise _NotImplemented(name) from None
         except (Exception, SystemExit) as exc:  # the reader's code may raise anything
-            _restore_numpy()
+            restore_numpy()
             lines = self._input_lines()
-            message = _safe_message(exc)
+            message = safe_message(exc)
             lines.append(f"error:    {name} raised {type(exc).__name__}: {message}")
-            where = _reader_line(exc, fn)
+            where = reader_line(exc, fn)
             if where:
                 lines.append(f"at:       {where}")
             if isinstance(exc, SystemExit):
@@ -321,9 +214,9 @@ class Case:
             lines.append(f"hint:     {hint}")
             raise _Failure(lines) from None
         except BaseException:  # KeyboardInterrupt: the reader stops the check
-            _restore_numpy()
+            restore_numpy()
             raise
-        replaced = _restore_numpy()
+        replaced = restore_numpy()
         if replaced:
             self.fail(
                 f"numpy's {', '.join(replaced)} "
@@ -334,7 +227,7 @@ class Case:
         changed = [
             i
             for i, (arg, copy_) in enumerate(zip(args, before, strict=True))
-            if copy_ is not _UNTRACKED and not _unchanged(arg, copy_)
+            if copy_ is not UNTRACKED and not unchanged(arg, copy_)
         ]
         if (out is None or out is Ellipsis) and not changed:
             raise _NotImplemented(name)
@@ -354,6 +247,30 @@ class Case:
         if label is None and len(self.inputs) == len(args):
             label = list(self.inputs)[i]  # a copy of the input recorded at that position
         return label or f"argument {i + 1}"
+
+    def promised_dtype(self, arr: np.ndarray, expected: Any, *, what: str, dtype: Any) -> None:
+        """Fail the case when ``arr`` has about the expected values but not ``dtype``.
+
+        A dtype other than the one the exercise's docstring promises (e.g. ``np.float64``)
+        fails even with values right to that dtype's precision; with values far off, the
+        values are what the report is about, and this passes.
+        """
+        wanted = np.dtype(dtype)
+        if arr.dtype == wanted or not allclose(
+            arr.astype(np.float64), expected, rtol=1e-2, atol=1e-3
+        ):
+            return
+        advice = (
+            "make it a float array (np.zeros, np.ones and np.eye give float64 by default)"
+            if arr.dtype.kind in "biu"
+            else f"keep numpy's {wanted} and do not convert the result (astype, dtype=...)"
+        )
+        self.fail(
+            f"{what} has the right values but dtype {arr.dtype}; its docstring promises "
+            f"{wanted}: {advice}.",
+            expected=expected,
+            given=arr,
+        )
 
     def expect(
         self,
@@ -386,42 +303,25 @@ class Case:
             The dtype the exercise's docstring promises (e.g. ``np.float64``): another
             dtype fails the case, even with values right to that dtype's precision.
         """
-        expected = _asarray(expected)
+        expected = asarray(expected)
         arr = self._numeric(given, what=what, shape=expected.shape)
-        matched = next((h for h, wrong in mistakes if _same(arr, _asarray(wrong), exact)), None)
+        matched = next((h for h, wrong in mistakes if same(arr, asarray(wrong), exact)), None)
         if arr.shape != expected.shape:
             self.fail(
                 matched or _shape_hint(what, expected.shape, arr.shape),
                 expected=expected,
                 given=arr,
             )
-        wanted = None if dtype is None else np.dtype(dtype)
-        if (
-            wanted is not None
-            and arr.dtype != wanted
-            and _allclose(arr.astype(np.float64), expected, rtol=1e-2, atol=1e-3)
-        ):
-            advice = (
-                "make it a float array (np.zeros, np.ones and np.eye give float64 by default)"
-                if arr.dtype.kind in "biu"
-                else f"keep numpy's {wanted} and do not convert the result (astype, dtype=...)"
-            )
-            self.fail(
-                f"{what} has the right values but dtype {arr.dtype}; its docstring promises "
-                f"{wanted}: {advice}.",
-                expected=expected,
-                given=arr,
-            )
-        ok = (
-            _array_equal(arr, expected) if exact else _allclose(arr, expected, rtol=rtol, atol=atol)
-        )
+        if dtype is not None:
+            self.promised_dtype(arr, expected, what=what, dtype=dtype)
+        ok = array_equal(arr, expected) if exact else allclose(arr, expected, rtol=rtol, atol=atol)
         if not ok:
-            if matched is None and not np.all(_isfinite(arr)) and np.all(_isfinite(expected)):
+            if matched is None and not np.all(isfinite(arr)) and np.all(isfinite(expected)):
                 matched = (
                     f"{what} contains nan or inf where every value should be finite: "
                     f"look for an overflow (exp of a large number) or a division by 0."
                 )
-            if matched is None and exact and _allclose(arr, expected, rtol=rtol, atol=atol):
+            if matched is None and exact and allclose(arr, expected, rtol=rtol, atol=atol):
                 matched = (
                     f"{what} is close but not exactly equal to the expected value; "
                     f"here it must be exact (a product with 0 is exactly 0)."
@@ -438,106 +338,12 @@ def _shape_hint(what: str, wanted: tuple[int, ...], got: tuple[int, ...]) -> str
     )
 
 
-def _kind(value: Any) -> str:
-    """``'a str'``, ``'a generator'``: what a value is, for a report."""
-    name = type(value).__name__
-    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
-
-
-_UNTRACKED = object()  # an argument the harness cannot copy and compare
-
-
-def _copy_or_same(value: Any) -> Any:
-    """A deep copy of ``value`` (to show it as it was), or ``value`` if it cannot be copied."""
-    try:
-        return copy.deepcopy(value)
-    except Exception:
-        return value
-
-
-def _snapshot(value: Any) -> Any:
-    """A deep copy of an argument, to see afterwards whether the call changed it."""
-    try:
-        return copy.deepcopy(value)
-    except Exception:
-        return _UNTRACKED
-
-
-def _unchanged(now: Any, before: Any) -> bool:
-    """Whether ``now`` still equals its snapshot ``before``, at any depth.
-
-    Arrays, lists, tuples, dicts and sets are compared item by item, numbers and strings by
-    value (nan equals nan); any other object is taken as unchanged.
-    """
-    if isinstance(before, np.ndarray):
-        if not isinstance(now, np.ndarray) or now.shape != before.shape:
-            return False
-        if now.dtype != before.dtype:
-            return False
-        try:
-            return bool(_array_equal(now, before, equal_nan=before.dtype.kind in "fc"))
-        except Exception:
-            return False
-    if isinstance(before, (list, tuple)):
-        return (
-            type(now) is type(before)
-            and len(now) == len(before)
-            and all(_unchanged(a, b) for a, b in zip(now, before, strict=True))
-        )
-    if isinstance(before, dict):
-        return (
-            type(now) is type(before)
-            and now.keys() == before.keys()
-            and all(_unchanged(now[k], before[k]) for k in before)
-        )
-    if isinstance(before, (set, frozenset, bool, int, float, complex, str, bytes, np.generic)):
-        try:
-            same = bool(now == before)
-            both_nan = bool(now != now) and bool(before != before)
-        except Exception:
-            return False
-        return type(now) is type(before) and (same or both_nan)
-    return True
-
-
-def _restore_numpy() -> list[str]:
-    """Put back numpy's functions replaced since import; return their names."""
-    current = vars(np)
-    replaced = [
-        k
-        for k, v in _NUMPY_AT_IMPORT.items()
-        if (callable(v) or isinstance(v, type(np))) and current.get(k, _UNTRACKED) is not v
-    ]
-    for k in replaced:
-        setattr(np, k, _NUMPY_AT_IMPORT[k])
-    return replaced
-
-
-def _same(a: np.ndarray, b: np.ndarray, exact: bool) -> bool:
-    if a.shape != b.shape or a.dtype.kind not in "biuf":
-        return False
-    if exact:
-        return bool(_array_equal(a, b, equal_nan=True))
-    return bool(_allclose(a, b, rtol=1e-7, atol=1e-10, equal_nan=True))
-
-
-def _reader_line(exc: BaseException, fn: Callable) -> str:
-    """The last line of the reader's own function in the exception's traceback, if any."""
-    code = getattr(fn, "__code__", None)
-    frames = traceback.extract_tb(exc.__traceback__)
-    mine = [f for f in frames if code is not None and f.filename == code.co_filename]
-    if not mine:
-        return ""
-    frame = mine[-1]
-    return f"line {frame.lineno - code.co_firstlineno + 1} of {fn.__name__}: {frame.line}"
-
-
-def _crash_report(case: Case, exc: Exception) -> str:
+def _crash_report(trial: Trial, exc: Exception) -> str:
     """The report of a case whose checking code raised on the value the reader returned."""
-    whose = f"what {case.last_called} returned" if case.last_called else "the answer"
-    lines = case._input_lines()
+    whose = f"what {trial.last_called} returned" if trial.last_called else "the answer"
+    lines = trial._input_lines()
     lines.append(
-        f"error:    the checker could not use {whose}: {type(exc).__name__}: {_safe_message(exc)}"
+        f"error:    the checker could not use {whose}: {type(exc).__name__}: {safe_message(exc)}"
     )
     lines.append(
         "hint:     compare the type and shape of what your function returns with its "
@@ -549,7 +355,7 @@ def _crash_report(case: Case, exc: Exception) -> str:
 def run_checks(
     exercise: str,
     functions: Mapping[str, Any],
-    cases: Sequence[tuple[str, Callable[[Case], None]]],
+    cases: Sequence[tuple[str, Callable[[Trial], None]]],
     *,
     strict: bool = False,
     verbose: bool = True,
@@ -564,76 +370,56 @@ def run_checks(
     functions : mapping of str to callable
         The reader's functions by name, checked to be callable before any case runs.
     cases : sequence of (str, callable)
-        Each case's name and a function taking a :class:`Case`; it raises through the case's
-        methods when the answer is wrong.
+        Each case's name and a function taking a :class:`Trial`; it raises through the
+        trial's methods when the answer is wrong.
     strict : bool, default False
         Raise :class:`ExerciseCheckError` (with the report) unless every case passes.
     verbose : bool, default True
         Print the report.
     error_hints : mapping of str to str, optional
-        See :class:`Case`; they add to (or replace) :data:`DEFAULT_ERROR_HINTS`.
+        See :class:`Trial`; they add to (or replace) :data:`DEFAULT_ERROR_HINTS`.
 
     Returns
     -------
     CheckResult
     """
     hints = {**DEFAULT_ERROR_HINTS, **(error_hints or {})}
-    results: list[CaseResult] = []
-    implemented, missing = True, ""
     not_callable = [name for name, f in functions.items() if not callable(f)]
     if not_callable:
         name = not_callable[0]
-        results.append(
-            CaseResult(
-                "a function to check",
-                False,
-                f"hint:     expected a function for {name}, got "
-                f"{type(functions[name]).__name__}. Pass the function itself: "
-                f"the name without parentheses.",
-            )
+        message = (
+            f"hint:     expected a function for {name}, got {type(functions[name]).__name__}. "
+            f"Pass the function itself: the name without parentheses."
         )
+        results, missing = [CaseResult("a function to check", False, message)], ""
     else:
-        for case_name, run in cases:
-            case = Case(hints)
-            try:
-                run(case)
-            except _NotImplemented as stub:
-                implemented, missing = False, str(stub)
-                results = []
-                break
-            except _Failure as failure:
-                results.append(CaseResult(case_name, False, "\n".join(failure.lines)))
-            except Exception as exc:  # the checker's own code, on a value it cannot use
-                results.append(CaseResult(case_name, False, _crash_report(case, exc)))
-            else:
-                results.append(CaseResult(case_name, True, note=case.note))
-    names = ", ".join(functions)
-    if not implemented:
-        report = (
-            f"{exercise}: {NOT_IMPLEMENTED}. Write the body of {missing} in place of "
-            f"`raise NotImplementedError`, ending with `return ...`, and run the cell "
-            f"again."
-        )
-    else:
-        n_ok = sum(r.passed for r in results)
-        verdict = "all passed" if n_ok == len(results) else f"{n_ok} of {len(results)} cases passed"
-        lines = [f"{exercise}: {verdict}."]
-        hints_shown: set[str] = set()
-        for r in results:
-            note = f" ({r.note})" if r.note else ""
-            lines.append(f"  {PASS_MARK if r.passed else FAIL_MARK} {r.name}{note}")
-            if not r.passed:
-                hint = r.message.rsplit("\nhint:", 1)[-1]
-                if hint in hints_shown:  # the same mistake again: say so in one line
-                    lines.append("      (the same hint as above)")
-                    continue
-                hints_shown.add(hint)
-                lines += ["      " + line for line in r.message.split("\n")]
-        report = "\n".join(lines)
+        results, missing = _run_cases(cases, hints)
+    implemented = not missing
+    report = report_text(exercise, results, implemented, missing)
     passed = implemented and bool(results) and all(r.passed for r in results)
     result = CheckResult(exercise, passed, implemented, tuple(results), report)
     if verbose:
         print(report)
     if strict and not passed:
-        raise ExerciseCheckError(f"the checker rejected {names}:\n{report}")
+        raise ExerciseCheckError(f"the checker rejected {', '.join(functions)}:\n{report}")
     return result
+
+
+def _run_cases(
+    cases: Sequence[tuple[str, Callable[[Trial], None]]], hints: Mapping[str, str]
+) -> tuple[list[CaseResult], str]:
+    """Each case's result, and the stub still to write ("" once every function is written)."""
+    results: list[CaseResult] = []
+    for case_name, run in cases:
+        trial = Trial(hints)
+        try:
+            run(trial)
+        except _NotImplemented as stub:
+            return [], str(stub)
+        except _Failure as failure:
+            results.append(CaseResult(case_name, False, "\n".join(failure.lines)))
+        except Exception as exc:  # the checker's own code, on a value it cannot use
+            results.append(CaseResult(case_name, False, _crash_report(trial, exc)))
+        else:
+            results.append(CaseResult(case_name, True, note=trial.note))
+    return results, ""

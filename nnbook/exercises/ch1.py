@@ -1,6 +1,8 @@
 """Chapter 1's coding exercises: one-hot targets for design B, and a stable softmax.
 
-Expected values come from nncore (``nc.one_hot``, ``nncore.functional.softmax``).
+Each exercise is a table (:mod:`nnbook.exercises.table`): its cases, and the typical wrong
+answers with the hint each one gets. Expected values come from nncore (``nc.one_hot``,
+``nncore.functional.softmax``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import numpy as np
 import nncore as nc
 from nncore.functional import softmax as _softmax
 
-from ._core import Case, CheckResult, run_checks
+from .table import Case, ExerciseTable, Function, Mistake, Output
 
 __all__ = ["check_one_hot_targets", "check_stable_softmax", "train_design_b"]
+
+# --- one_hot_targets -------------------------------------------------------------------
 
 _TRANSPOSED = (
     "one row per label: the result has shape (number of labels, n_classes); yours is transposed."
@@ -32,77 +36,64 @@ _FLAT = (
 )
 
 
-def check_one_hot_targets(
-    one_hot_targets: Callable, *, strict: bool = False, verbose: bool = True
-) -> CheckResult:
-    """Check ``one_hot_targets(labels, n_classes)`` against ``nc.one_hot``.
+def _one_hot(labels, n_classes: int) -> np.ndarray:
+    return nc.one_hot(np.asarray(labels), n_classes)
 
-    Parameters
-    ----------
-    one_hot_targets : callable
-        ``labels`` (int array of shape (n,)), ``n_classes`` -> float64 array (n, n_classes).
-    strict : bool, default False
-        Raise ``ExerciseCheckError`` unless every case passes.
-    verbose : bool, default True
-        Print the report.
 
-    Returns
-    -------
-    CheckResult
-
-    Notes
-    -----
-    Recognised mistakes: a transposed result, labels shifted by one column, as many
-    columns as ``labels.max() + 1``, a flat row for a batch of one, an integer or float32
-    array (the notebook's docstring promises float64).
-    """
-
-    def case_for(labels, n_classes: int, extra=()) -> Callable[[Case], None]:
-        def run(case: Case) -> None:
-            case.given(labels=labels, n_classes=n_classes)
-            out = case.call(one_hot_targets, labels, n_classes)
-            expected = nc.one_hot(np.asarray(labels), n_classes)
-            mistakes = [
-                (_TRANSPOSED, expected.T),
-                (_OFF_BY_ONE, np.roll(expected, -1, axis=1)),
-                (_OFF_BY_ONE, np.roll(expected, 1, axis=1)),
-                *extra,
-            ]
-            case.expect(
-                out,
-                expected,
-                what="one_hot_targets(labels, n_classes)",
+ONE_HOT_TARGETS = ExerciseTable(
+    title="one_hot_targets",
+    summary="Check ``one_hot_targets(labels, n_classes)`` against ``nc.one_hot``.",
+    functions=[
+        Function(
+            "one_hot_targets",
+            "``labels`` (int array of shape (n,)), ``n_classes`` -> float64 array (n, n_classes).",
+            reference=_one_hot,
+            returns=Output(
+                "targets",
+                "one_hot_targets(labels, n_classes)",
                 hint="each row must hold a single 1.0, in the column of its label.",
-                mistakes=mistakes,
                 exact=True,
                 dtype=np.float64,
-            )
-
-        return run
-
-    many = np.random.default_rng(1).integers(0, 10, size=40)
-    few = np.array([1, 2, 1])
-    cases = [
-        ("three labels, ten classes", case_for(np.array([3, 0, 9]), 10)),
-        ("forty random digits", case_for(many, 10)),
-        (
-            "a batch of one",
-            case_for(np.array([7]), 10, [(_FLAT, nc.one_hot(np.array([7]), 10)[0])]),
+            ),
+        )
+    ],
+    cases=[
+        Case("three labels, ten classes", {"labels": np.array([3, 0, 9]), "n_classes": 10}),
+        Case(
+            "forty random digits",
+            {"labels": np.random.default_rng(1).integers(0, 10, size=40), "n_classes": 10},
         ),
-        (
-            "a batch without the digit 9",
-            case_for(few, 10, [(_FROM_MAX, nc.one_hot(few, 10)[:, :3])]),
+        Case("a batch of one", {"labels": np.array([7]), "n_classes": 10}),
+        Case("a batch without the digit 9", {"labels": np.array([1, 2, 1]), "n_classes": 10}),
+        Case("labels as a Python list, five classes", {"labels": [0, 4], "n_classes": 5}),
+    ],
+    mistakes=[
+        Mistake("a transposed result", lambda labels, n: _one_hot(labels, n).T, _TRANSPOSED),
+        Mistake(
+            "label d in column d + 1",
+            lambda labels, n: np.roll(_one_hot(labels, n), -1, axis=1),
+            _OFF_BY_ONE,
         ),
-        ("labels as a Python list, five classes", case_for([0, 4], 5)),
-    ]
-    return run_checks(
-        "one_hot_targets",
-        {"one_hot_targets": one_hot_targets},
-        cases,
-        strict=strict,
-        verbose=verbose,
-    )
+        Mistake(
+            "label d in column d - 1",
+            lambda labels, n: np.roll(_one_hot(labels, n), 1, axis=1),
+            _OFF_BY_ONE,
+        ),
+        Mistake(
+            "a flat row for a batch of one", lambda labels, n: _one_hot(labels, n).squeeze(), _FLAT
+        ),
+        Mistake(
+            "as many columns as labels.max() + 1",
+            lambda labels, n: _one_hot(labels, n)[:, : np.max(labels) + 1],
+            _FROM_MAX,
+        ),
+    ],
+    notes="The result must be float64, as the notebook's docstring promises: an integer or "
+    "float32 array is refused.",
+)
+check_one_hot_targets = ONE_HOT_TARGETS.checker("check_one_hot_targets")
 
+# --- stable_softmax --------------------------------------------------------------------
 
 _NAIVE = (
     "np.exp overflows for large scores (exp(1000) is inf, and inf / inf is nan) or "
@@ -134,132 +125,93 @@ _BROADCAST = (
 )
 
 
-def _naive(z):
-    with np.errstate(all="ignore"):
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+def _shifted_by(z: np.ndarray, shift) -> np.ndarray:
+    """Softmax of each row, ``shift`` subtracted first (only the row's maximum is safe)."""
+    e = np.exp(z - shift)
+    return e / e.sum(axis=1, keepdims=True)
 
 
-def _global_max(z):
-    with np.errstate(all="ignore"):
-        e = np.exp(z - z.max())
-        return e / e.sum(axis=1, keepdims=True)
-
-
-def _shifted_by(z, shift):
-    with np.errstate(all="ignore"):
-        e = np.exp(z - shift)
-        return e / e.sum(axis=1, keepdims=True)
-
-
-def _wrong_axis(z):
+def _wrong_axis(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=0, keepdims=True))
     return e / e.sum(axis=0, keepdims=True)
 
 
-def _no_keepdims(z):
+def _no_keepdims(z: np.ndarray) -> np.ndarray:
     shifted = z - z.max(axis=1)  # subtracted along the columns for a square batch
     e = np.exp(shifted - shifted.max())
     return e / e.sum(axis=1, keepdims=True)
 
 
-def _no_keepdims_sum(z):
+def _no_keepdims_in_the_sum(z: np.ndarray) -> np.ndarray:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1)
 
 
-def check_stable_softmax(
-    stable_softmax: Callable, *, strict: bool = False, verbose: bool = True
-) -> CheckResult:
-    """Check ``stable_softmax(z)`` against ``nncore.functional.softmax``.
-
-    Parameters
-    ----------
-    stable_softmax : callable
-        ``z`` (float64 array of shape (n, k), one row of scores per example) -> float64
-        array (n, k).
-    strict : bool, default False
-        Raise ``ExerciseCheckError`` unless every case passes.
-    verbose : bool, default True
-        Print the report.
-
-    Returns
-    -------
-    CheckResult
-
-    Notes
-    -----
-    Recognised mistakes: no shift (overflow to nan), a shift by the row's minimum, mean or
-    first score (overflow in a row whose scores spread widely), one maximum for the whole
-    batch, normalising over the wrong axis, a missing ``keepdims=True``, a flat batch of
-    one, a float32 result.
-    """
-
-    def case_for(z, extra=()) -> Callable[[Case], None]:
-        def run(case: Case) -> None:
-            case.given(z=z)
-            expected = _softmax(z, axis=1)
-            out = case.call(stable_softmax, z)
-            mistakes = [
-                (_NAIVE, _naive(z)),
-                (_SHIFT_NOT_MAX, _shifted_by(z, z.min(axis=1, keepdims=True))),
-                (_SHIFT_NOT_MAX, _shifted_by(z, z.mean(axis=1, keepdims=True))),
-                (_SHIFT_NOT_MAX, _shifted_by(z, z[:, :1])),
-                (_GLOBAL_MAX, _global_max(z)),
-                (_AXIS, _wrong_axis(z)),
-                *extra,
-            ]
-            case.expect(
-                out,
-                expected,
-                what="stable_softmax(z)",
-                mistakes=mistakes,
+STABLE_SOFTMAX = ExerciseTable(
+    title="stable_softmax",
+    summary="Check ``stable_softmax(z)`` against ``nncore.functional.softmax``.",
+    functions=[
+        Function(
+            "stable_softmax",
+            "``z`` (float64 array of shape (n, k), one row of scores per example) -> float64 "
+            "array (n, k).",
+            reference=lambda z: _softmax(z, axis=1),
+            returns=Output(
+                "probabilities",
+                "stable_softmax(z)",
                 hint="each row should be exp(z) of that row divided by its sum.",
                 dtype=np.float64,
-            )
-
-        return run
-
-    square = np.random.default_rng(2).normal(0.0, 3.0, size=(3, 3))
-    one = np.array([[2.0, -1.0, 0.5, 0.0]])
-    cases = [
-        ("two examples, small scores", case_for(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]))),
-        (
-            "a batch of one",
-            case_for(one, [(_AXIS, np.ones_like(one)), (_FLAT_ROW, _softmax(one, axis=1)[0])]),
-        ),
-        (
-            "scores of 1000 and more",
-            case_for(np.array([[1000.0, 1001.0, 1002.0], [-5.0, 0.0, 5.0]])),
-        ),
-        ("very negative scores", case_for(np.array([[-1000.0, -1001.0, -1003.0]]))),
-        (
-            "rows of very different sizes",
-            case_for(np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])),
-        ),
-        (
-            "rows [0, 1000] and [-1000, 1000]",
-            case_for(np.array([[0.0, 1000.0], [-1000.0, 1000.0]])),
-        ),
-        (
-            "scores spread widely within each row",
-            case_for(np.array([[0.0, 500.0, 1000.0], [-1000.0, 0.0, 1000.0]])),
-        ),
-        (
-            "a square batch (3 examples, 3 classes)",
-            case_for(
-                square, [(_KEEPDIMS, _no_keepdims(square)), (_KEEPDIMS, _no_keepdims_sum(square))]
             ),
+        )
+    ],
+    cases=[
+        Case("two examples, small scores", {"z": np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]])}),
+        Case("a batch of one", {"z": np.array([[2.0, -1.0, 0.5, 0.0]])}),
+        Case(
+            "scores of 1000 and more", {"z": np.array([[1000.0, 1001.0, 1002.0], [-5.0, 0.0, 5.0]])}
         ),
-    ]
-    return run_checks(
-        "stable_softmax",
-        {"stable_softmax": stable_softmax},
-        cases,
-        strict=strict,
-        verbose=verbose,
-        error_hints={"could not be broadcast": _BROADCAST},
-    )
+        Case("very negative scores", {"z": np.array([[-1000.0, -1001.0, -1003.0]])}),
+        Case(
+            "rows of very different sizes",
+            {"z": np.array([[0.0, 1.0, 2.0], [1000.0, 1001.0, 1002.0]])},
+        ),
+        Case(
+            "rows [0, 1000] and [-1000, 1000]", {"z": np.array([[0.0, 1000.0], [-1000.0, 1000.0]])}
+        ),
+        Case(
+            "scores spread widely within each row",
+            {"z": np.array([[0.0, 500.0, 1000.0], [-1000.0, 0.0, 1000.0]])},
+        ),
+        Case(
+            "a square batch (3 examples, 3 classes)",
+            {"z": np.random.default_rng(2).normal(0.0, 3.0, size=(3, 3))},
+        ),
+    ],
+    mistakes=[
+        Mistake("no shift (overflow to nan)", lambda z: _shifted_by(z, 0.0), _NAIVE),
+        Mistake(
+            "a shift by the row's minimum",
+            lambda z: _shifted_by(z, z.min(axis=1, keepdims=True)),
+            _SHIFT_NOT_MAX,
+        ),
+        Mistake(
+            "a shift by the row's mean",
+            lambda z: _shifted_by(z, z.mean(axis=1, keepdims=True)),
+            _SHIFT_NOT_MAX,
+        ),
+        Mistake(
+            "a shift by the row's first score", lambda z: _shifted_by(z, z[:, :1]), _SHIFT_NOT_MAX
+        ),
+        Mistake("one maximum for the whole batch", lambda z: _shifted_by(z, z.max()), _GLOBAL_MAX),
+        Mistake("normalising over the wrong axis", _wrong_axis, _AXIS),
+        Mistake("a flat batch of one", lambda z: _softmax(z, axis=1).squeeze(), _FLAT_ROW),
+        Mistake("no keepdims=True on the maximum", _no_keepdims, _KEEPDIMS),
+        Mistake("no keepdims=True on the sum", _no_keepdims_in_the_sum, _KEEPDIMS),
+    ],
+    error_hints={"could not be broadcast": _BROADCAST},
+    notes="The result must be float64, as the notebook's docstring promises: float32 is refused.",
+)
+check_stable_softmax = STABLE_SOFTMAX.checker("check_stable_softmax")
 
 
 def train_design_b(

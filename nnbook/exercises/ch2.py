@@ -1,22 +1,23 @@
 """Chapter 2's coding exercises: the 4-2-3-1 forward pass in numpy, and counting parameters.
 
-Expected values come from nncore: a ``nc.mlp([4, 2, 3, 1])`` model's
-:meth:`~nncore.Sequential.forward_trace` and ``nc.count_parameters``.
+Each exercise is a table (:mod:`nnbook.exercises.table`): its cases, and the typical wrong
+answers with the hint each one gets. Expected values come from nncore: a
+``nc.mlp([4, 2, 3, 1])`` model's :meth:`~nncore.Sequential.forward_trace` and
+``nc.count_parameters``.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable, Sequence
 
 import numpy as np
 
 import nncore as nc
 
-from ._core import Case, CheckResult, run_checks
+from .table import Case, ExerciseTable, Function, Mistake, Output
 
 __all__ = ["check_forward_4231", "check_count_parameters"]
 
-_NAMES = ("z1", "h1", "z2", "h2", "z3")
+# --- forward_4231 ----------------------------------------------------------------------
+
 _NO_BIAS = (
     "add the layer's bias: each unit's pre-activation z is its weighted sum of the "
     "layer's inputs plus its own bias."
@@ -44,125 +45,127 @@ _TRANSPOSED = (
 )
 
 
-def _model(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> nc.Sequential:
+def _trace(x, W1, b1, W2, b2, W3, b3) -> tuple[np.ndarray, ...]:
+    """``(z1, h1, z2, h2, z3)`` from a ``nc.mlp([4, 2, 3, 1])`` given these parameters."""
     net = nc.mlp([4, 2, 3, 1], rng=0)
-    for layer, w, b in zip(net[::2], weights, biases, strict=True):
+    for layer, w, b in zip(net[::2], (W1, W2, W3), (b1, b2, b3), strict=True):
         layer.weight.data[...] = w
         layer.bias.data[...] = b
-    return net
+    net(x)
+    trace = net.forward_trace()
+    return trace[0].z, trace[0].h, trace[1].z, trace[1].h, trace[2].z
 
 
-def check_forward_4231(
-    forward_4231: Callable, *, strict: bool = False, verbose: bool = True
-) -> CheckResult:
-    """Check ``forward_4231(x, W1, b1, W2, b2, W3, b3)`` against nncore's forward trace.
+def _forward(x, W1, b1, W2, b2, W3, b3, *, z_of=None, h_of=None, feed_z=False, relu_out=False):
+    """The forward pass with one mistake made in every layer, as a student would repeat it.
 
-    Parameters
-    ----------
-    forward_4231 : callable
-        ``x`` of shape (n, 4), weights ``W1`` (2, 4), ``W2`` (3, 2), ``W3`` (1, 3) and biases
-        ``b1`` (2,), ``b2`` (3,), ``b3`` (1,) -> ``(z1, h1, z2, h2, z3)`` of shapes (n, 2),
-        (n, 2), (n, 3), (n, 3), (n, 1).
-    strict : bool, default False
-        Raise ``ExerciseCheckError`` unless every case passes.
-    verbose : bool, default True
-        Print the report.
-
-    Returns
-    -------
-    CheckResult
-
-    Notes
-    -----
-    Recognised mistakes: a missing bias, the bias added after the ReLU, no ReLU on a hidden
-    layer, a layer fed with z instead of h, a ReLU on the output, a transposed product,
-    changing the inputs in place.
+    ``z_of(a, W, b)`` and ``h_of(a, W, b, z)`` compute a layer's z and h from its input
+    ``a``; ``feed_z`` feeds z instead of h to the next layer; ``relu_out`` adds a ReLU on
+    the output. Without any of them it is the right pass.
     """
+    z_of = z_of or (lambda a, W, b: a @ W.T + b)
+    h_of = h_of or (lambda a, W, b, z: np.maximum(z, 0.0))
+    values, a = [], x
+    for W, b in ((W1, b1), (W2, b2)):
+        z = z_of(a, W, b)
+        h = h_of(a, W, b, z)
+        values += [z, h]
+        a = z if feed_z else h
+    z3 = z_of(a, W3, b3)
+    return (*values, np.maximum(z3, 0.0) if relu_out else z3)
 
-    def case_for(x, weights, biases) -> Callable[[Case], None]:
-        def run(case: Case) -> None:
-            args = [x]
-            for w, b in zip(weights, biases, strict=True):
-                args += [w, b]
-            case.given(
-                x=x,
-                **{
-                    f"{k}{i + 1}": a
-                    for i, (w, b) in enumerate(zip(weights, biases, strict=True))
-                    for k, a in (("W", w), ("b", b))
-                },
-            )
-            net = _model(weights, biases)
-            net(x)
-            trace = net.forward_trace()
-            expected = (trace[0].z, trace[0].h, trace[1].z, trace[1].h, trace[2].z)
-            out = case.call(forward_4231, *[a.copy() for a in args])  # named by position
-            given = case.unpack(out, _NAMES, what="forward_4231")
-            for i, name in enumerate(_NAMES):  # stops at the first wrong array
-                w, b = weights[i // 2], biases[i // 2]
-                before = expected[i - 1] if i else x  # what this layer receives
-                if name.startswith("z"):
-                    mistakes = [
-                        (_NO_BIAS, before @ w.T),
-                        (_TRANSPOSED, w @ before.T + b[:, None]),
-                        (_TRANSPOSED, w @ before.T),
-                    ]
-                    if i:
-                        mistakes.append((_FROM_Z, expected[i - 2] @ w.T + b))
-                    if name == "z3":
-                        mistakes.append((_RELU_OUT, np.maximum(expected[i], 0.0)))
-                else:
-                    layer_input = expected[i - 2] if i > 1 else x
-                    mistakes = [
-                        (_NO_RELU, expected[i - 1]),
-                        (_BIAS_AFTER, np.maximum(layer_input @ w.T, 0.0) + b),
-                    ]
-                case.expect(
-                    given[i],
-                    expected[i],
-                    what=f"{name}, the {_ORDINAL[i]} value returned,",
-                    mistakes=mistakes,
-                    hint=f"compare with {name} computed by hand for the first example: "
-                    f"each unit's z is the weighted sum of the previous layer's outputs "
-                    f"plus its bias, and each hidden h is ReLU of z.",
-                )
 
-        return run
-
-    ones = [np.ones((2, 4)), np.ones((3, 2)), np.ones((1, 3))]
-    zeros = [np.zeros(2), np.zeros(3), np.zeros(1)]
-    rng = np.random.default_rng(4231)
-    rand_w = [rng.normal(0.0, 1.0, size=s) for s in ((2, 4), (3, 2), (1, 3))]
-    rand_b = [rng.normal(0.0, 0.5, size=s) for s in (2, 3, 1)]
-    x5 = rng.normal(0.0, 1.5, size=(5, 4))
-    off_b = [np.array([-20.0, 0.3]), np.array([0.1, -0.2, 0.4]), np.array([-3.0])]
-    neg_w = [rand_w[0], np.abs(rand_w[1]), np.array([[1.0, -2.0, 0.5]])]
-    cases = [
-        (
-            "the worked example: x = (1, 1, 1, 1), weights 1, biases 0 (a batch of one)",
-            case_for(np.ones((1, 4)), ones, zeros),
-        ),
-        (
-            "random weights and biases, five inputs with negative values",
-            case_for(x5, rand_w, rand_b),
-        ),
-        (
-            "a first-layer unit off on every example, and a negative output",
-            case_for(np.abs(x5), neg_w, off_b),
-        ),
-        ("one example with random weights", case_for(x5[:1], rand_w, rand_b)),
-    ]
-    return run_checks(
-        "forward_4231",
-        {"forward_4231": forward_4231},
-        cases,
-        strict=strict,
-        verbose=verbose,
-        error_hints={"matmul": _TRANSPOSED, "could not be broadcast": _TRANSPOSED},
+def _by_hand(name: str) -> str:
+    return (
+        f"compare with {name} computed by hand for the first example: each unit's z is the "
+        f"weighted sum of the previous layer's outputs plus its bias, and each hidden h is "
+        f"ReLU of z."
     )
 
 
+def _network(x, weights, biases) -> dict[str, np.ndarray]:
+    """The inputs of one case: ``x``, then ``W1, b1, W2, b2, W3, b3``."""
+    inputs = {"x": x}
+    for i, (w, b) in enumerate(zip(weights, biases, strict=True)):
+        inputs |= {f"W{i + 1}": w, f"b{i + 1}": b}
+    return inputs
+
+
+_rng = np.random.default_rng(4231)
+_ONES = [np.ones((2, 4)), np.ones((3, 2)), np.ones((1, 3))]
+_ZEROS = [np.zeros(2), np.zeros(3), np.zeros(1)]
+_W = [_rng.normal(0.0, 1.0, size=s) for s in ((2, 4), (3, 2), (1, 3))]
+_B = [_rng.normal(0.0, 0.5, size=s) for s in (2, 3, 1)]
+_X5 = _rng.normal(0.0, 1.5, size=(5, 4))
+_OFF_B = [np.array([-20.0, 0.3]), np.array([0.1, -0.2, 0.4]), np.array([-3.0])]
+_NEG_W = [_W[0], np.abs(_W[1]), np.array([[1.0, -2.0, 0.5]])]
 _ORDINAL = ("first", "second", "third", "fourth", "fifth")
+
+FORWARD_4231 = ExerciseTable(
+    title="forward_4231",
+    summary="Check ``forward_4231(x, W1, b1, W2, b2, W3, b3)`` against nncore's forward trace.",
+    functions=[
+        Function(
+            "forward_4231",
+            "``x`` of shape (n, 4), weights ``W1`` (2, 4), ``W2`` (3, 2), ``W3`` (1, 3) and "
+            "biases ``b1`` (2,), ``b2`` (3,), ``b3`` (1,) -> ``(z1, h1, z2, h2, z3)`` of "
+            "shapes (n, 2), (n, 2), (n, 3), (n, 3), (n, 1).",
+            reference=_trace,
+            returns=[
+                Output(name, f"{name}, the {ordinal} value returned,", hint=_by_hand(name))
+                for name, ordinal in zip(("z1", "h1", "z2", "h2", "z3"), _ORDINAL, strict=True)
+            ],
+        )
+    ],
+    cases=[
+        Case(
+            "the worked example: x = (1, 1, 1, 1), weights 1, biases 0 (a batch of one)",
+            _network(np.ones((1, 4)), _ONES, _ZEROS),
+        ),
+        Case(
+            "random weights and biases, five inputs with negative values",
+            _network(_X5, _W, _B),
+        ),
+        Case(
+            "a first-layer unit off on every example, and a negative output",
+            _network(np.abs(_X5), _NEG_W, _OFF_B),
+        ),
+        Case("one example with random weights", _network(_X5[:1], _W, _B)),
+    ],
+    mistakes=[
+        Mistake(
+            "a missing bias",
+            lambda *args: _forward(*args, z_of=lambda a, W, b: a @ W.T),
+            _NO_BIAS,
+        ),
+        Mistake(
+            "a transposed product (the batch as columns)",
+            lambda *args: tuple(v.T for v in _trace(*args)),
+            _TRANSPOSED,
+        ),
+        Mistake(
+            "a transposed product without the bias",
+            lambda *args: tuple(v.T for v in _forward(*args, z_of=lambda a, W, b: a @ W.T)),
+            _TRANSPOSED,
+        ),
+        Mistake("a layer fed with z instead of h", lambda *a: _forward(*a, feed_z=True), _FROM_Z),
+        Mistake("a ReLU on the output", lambda *a: _forward(*a, relu_out=True), _RELU_OUT),
+        Mistake(
+            "no ReLU on a hidden layer",
+            lambda *args: _forward(*args, h_of=lambda a, W, b, z: z),
+            _NO_RELU,
+        ),
+        Mistake(
+            "the bias added after the ReLU",
+            lambda *args: _forward(*args, h_of=lambda a, W, b, z: np.maximum(a @ W.T, 0.0) + b),
+            _BIAS_AFTER,
+        ),
+    ],
+    error_hints={"matmul": _TRANSPOSED, "could not be broadcast": _TRANSPOSED},
+)
+check_forward_4231 = FORWARD_4231.checker("check_forward_4231")
+
+# --- count_parameters_by_sizes ---------------------------------------------------------
 
 _NO_BIASES = (
     "each unit also has a bias: every unit of a receiving layer has one weight per input "
@@ -179,68 +182,37 @@ _UNITS = "that counts the units; count the weights (one per edge) and the biases
 _ONE_BIAS = "every unit has its own bias, not one per layer: n_out biases in a layer."
 
 
-def check_count_parameters(
-    count_parameters_by_sizes: Callable, *, strict: bool = False, verbose: bool = True
-) -> CheckResult:
-    """Check ``count_parameters_by_sizes(layer_sizes)`` against ``nc.count_parameters``.
+def _pairs(sizes) -> list[tuple[int, int]]:
+    """``(n_in, n_out)`` of each pair of consecutive layers."""
+    return list(zip(sizes[:-1], sizes[1:], strict=True))
 
-    Parameters
-    ----------
-    count_parameters_by_sizes : callable
-        ``layer_sizes`` (list of int, e.g. ``[4, 2, 3, 1]``) -> int.
-    strict : bool, default False
-        Raise ``ExerciseCheckError`` unless every case passes.
-    verbose : bool, default True
-        Print the report.
 
-    Returns
-    -------
-    CheckResult
+def _edges(sizes) -> int:
+    return sum(a * b for a, b in _pairs(sizes))
 
-    Notes
-    -----
-    Recognised mistakes: no biases, one bias per input, a bias for the input units too, one
-    bias per layer, counting units instead of parameters, changing (e.g. emptying) the
-    list ``layer_sizes``.
-    """
 
-    def case_for(sizes: list[int]) -> Callable[[Case], None]:
-        def run(case: Case) -> None:
-            layer_sizes = list(sizes)  # the reader's function must leave it as it is
-            case.given(layer_sizes=layer_sizes)
-            out = case.call(count_parameters_by_sizes, layer_sizes)
-            expected = nc.count_parameters(nc.mlp(sizes, rng=0))
-            pairs = list(zip(sizes[:-1], sizes[1:], strict=True))
-            edges = sum(a * b for a, b in pairs)
-            mistakes = [
-                (_NO_BIASES, edges),
-                (_BIAS_PER_INPUT, sum((b + 1) * a for a, b in pairs)),
-                (_INPUT_BIAS, edges + sum(sizes)),
-                (_ONE_BIAS, edges + len(pairs)),
-                (_UNITS, sum(sizes)),
-            ]
-            case.expect(
-                out,
-                expected,
-                what=f"count_parameters_by_sizes({sizes})",
-                mistakes=mistakes,
-                exact=True,
+COUNT_PARAMETERS = ExerciseTable(
+    title="count_parameters_by_sizes",
+    summary="Check ``count_parameters_by_sizes(layer_sizes)`` against ``nc.count_parameters``.",
+    functions=[
+        Function(
+            "count_parameters_by_sizes",
+            "``layer_sizes`` (list of int, e.g. ``[4, 2, 3, 1]``) -> int.",
+            reference=lambda sizes: nc.count_parameters(nc.mlp(list(sizes), rng=0)),
+            returns=Output(
+                "count",
+                "count_parameters_by_sizes(layer_sizes)",
                 hint="go from layer to layer: between two consecutive layers, count one "
                 "weight per pair of connected units and one bias per receiving unit, then "
                 "add up over the pairs of layers.",
-            )
-            if not isinstance(out, (int, np.integer)):
-                case.fail(
-                    "a count is a whole number: return an int (sum of ints is one).",
-                    expected=expected,
-                    given=out,
-                )
-
-        return run
-
-    cases = [
-        (f"layer sizes {s}", case_for(s))
-        for s in (
+                exact=True,
+                whole=True,
+            ),
+        )
+    ],
+    cases=[
+        Case(f"layer sizes {sizes}", {"layer_sizes": sizes})
+        for sizes in (
             [4, 2, 3, 1],
             [64, 32, 10],
             [64, 32, 1],
@@ -248,11 +220,17 @@ def check_count_parameters(
             [3, 1],
             [5, 5, 5, 5, 5],
         )
-    ]
-    return run_checks(
-        "count_parameters_by_sizes",
-        {"count_parameters_by_sizes": count_parameters_by_sizes},
-        cases,
-        strict=strict,
-        verbose=verbose,
-    )
+    ],
+    mistakes=[
+        Mistake("no biases", _edges, _NO_BIASES),
+        Mistake(
+            "one bias per input",
+            lambda sizes: sum((b + 1) * a for a, b in _pairs(sizes)),
+            _BIAS_PER_INPUT,
+        ),
+        Mistake("a bias for the input units too", lambda s: _edges(s) + sum(s), _INPUT_BIAS),
+        Mistake("one bias per layer", lambda s: _edges(s) + len(s) - 1, _ONE_BIAS),
+        Mistake("counting units instead of parameters", sum, _UNITS),
+    ],
+)
+check_count_parameters = COUNT_PARAMETERS.checker("check_count_parameters")

@@ -1,20 +1,22 @@
 """Chapter 4's coding exercises: leaky ReLU's derivative, and standardising train and test.
 
-Expected values come from nncore (``nc.LeakyReLU``'s backward pass, ``nc.Standardizer``)
-and from centred finite differences of ``nc.LeakyReLU``'s forward pass.
+Each exercise is a table (:mod:`nnbook.exercises.table`): its cases, and the typical wrong
+answers with the hint each one gets. Expected values come from nncore (``nc.LeakyReLU``'s
+backward pass, ``nc.Standardizer``) and from centred finite differences of
+``nc.LeakyReLU``'s forward pass.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import numpy as np
 
 import nncore as nc
 
-from ._core import Case, CheckResult, run_checks
+from .table import Case, ExerciseTable, Function, GradientCheck, Mistake, Output
 
 __all__ = ["check_leaky_relu_derivative", "check_standardize_train_test"]
+
+# --- leaky_relu_derivative -------------------------------------------------------------
 
 _RELU_SLOPE = (
     "for z <= 0 the derivative is the negative slope, not 0: that small slope is "
@@ -31,105 +33,72 @@ _AT_ZERO = (
 _FIXED = "use the negative_slope argument, not a fixed 0.01."
 
 
-def _leaky_reference(z: np.ndarray, slope: float) -> np.ndarray:
-    layer = nc.LeakyReLU(slope)
+def _leaky_reference(z: np.ndarray, negative_slope: float) -> np.ndarray:
+    layer = nc.LeakyReLU(negative_slope)
     layer(z)
     return layer.backward(np.ones_like(z))
 
 
-def check_leaky_relu_derivative(
-    leaky_relu_derivative: Callable, *, strict: bool = False, verbose: bool = True
-) -> CheckResult:
-    """Check ``leaky_relu_derivative(z, negative_slope)`` against ``nc.LeakyReLU``.
+_rng = np.random.default_rng(40)
+_Z_AWAY = _rng.uniform(0.1, 3.0, size=(3, 4)) * _rng.choice([-1.0, 1.0], size=(3, 4))
 
-    Parameters
-    ----------
-    leaky_relu_derivative : callable
-        ``z`` (float64 array, any shape), ``negative_slope`` (float) -> the derivative
-        f'(z), a float64 array of the shape of ``z``.
-    strict : bool, default False
-        Raise ``ExerciseCheckError`` unless every case passes.
-    verbose : bool, default True
-        Print the report.
-
-    Returns
-    -------
-    CheckResult
-
-    Notes
-    -----
-    Recognised mistakes: plain ReLU's derivative (0 for z < 0), the function's value instead
-    of its derivative, slope 1 at z = 0, a hard-coded slope of 0.01, a dtype other than the
-    float64 the notebook's docstring promises.
-    """
-
-    def case_for(z, slope) -> Callable[[Case], None]:
-        def run(case: Case) -> None:
-            case.given(z=z, negative_slope=slope)
-            expected = _leaky_reference(z, slope)
-            out = case.call(leaky_relu_derivative, z, slope)
-            mistakes = [
-                (_AT_ZERO, np.where(z >= 0, 1.0, slope)),
-                (_RELU_SLOPE, (z > 0) * 1.0),
-                (_RELU_SLOPE, z > 0),
-                (_VALUE, np.where(z > 0, z, slope * z)),
-            ]
-            if slope != 0.01:
-                mistakes.append((_FIXED, np.where(z > 0, 1.0, 0.01)))
-            case.expect(
-                out,
-                expected,
-                what="leaky_relu_derivative(z, negative_slope)",
-                mistakes=mistakes,
+LEAKY_RELU_DERIVATIVE = ExerciseTable(
+    title="leaky_relu_derivative",
+    summary="Check ``leaky_relu_derivative(z, negative_slope)`` against ``nc.LeakyReLU``.",
+    functions=[
+        Function(
+            "leaky_relu_derivative",
+            "``z`` (float64 array, any shape), ``negative_slope`` (float) -> the derivative "
+            "f'(z), a float64 array of the shape of ``z``.",
+            reference=_leaky_reference,
+            returns=Output(
+                "derivative",
+                "leaky_relu_derivative(z, negative_slope)",
                 hint="1 where z > 0 and negative_slope where z <= 0, the shape of z.",
                 dtype=np.float64,
-            )
-
-        return run
-
-    def finite_differences(case: Case) -> None:
-        rng = np.random.default_rng(40)
-        z = rng.uniform(0.1, 3.0, size=(3, 4)) * rng.choice([-1.0, 1.0], size=(3, 4))
-        slope = 0.1
-        case.given(z=z, negative_slope=slope)
-        layer = nc.LeakyReLU(slope)
-        point = z.copy()
-        # The derivative of each value's own output: the gradient of sum(leaky(z)).
-        numerical = nc.numerical_gradient(lambda: float(np.sum(layer(point))), point)
-        out = case.call(leaky_relu_derivative, z, slope)
-        case.expect(
-            out,
-            numerical,
-            what="leaky_relu_derivative(z, negative_slope)",
-            rtol=1e-7,
-            atol=1e-9,
-            dtype=np.float64,
-            hint="your derivative disagrees with the slope measured by finite "
-            "differences, (f(z + h) - f(z - h)) / 2h.",
+            ),
         )
-        error = nc.relative_error(np.asarray(out, dtype=float), numerical)
-        case.note = f"largest relative error {error:.1e}"
-
-    rng = np.random.default_rng(41)
-    cases = [
-        ("mixed signs, slope 0.01", case_for(np.array([[-2.0, -0.5, 0.5, 3.0]]), 0.01)),
-        ("z exactly 0", case_for(np.array([[0.0, 0.0, 1.0]]), 0.01)),
-        ("another slope, 0.3, on a batch", case_for(rng.normal(size=(3, 4)), 0.3)),
-        ("a batch of one: z = -4", case_for(np.array([[-4.0]]), 0.01)),
-        (
-            "negative inputs only, from -1000 to -1e-8",
-            case_for(np.array([[-1000.0, -1.0, -1e-8]]), 0.05),
+    ],
+    cases=[
+        Case(
+            "mixed signs, slope 0.01",
+            {"z": np.array([[-2.0, -0.5, 0.5, 3.0]]), "negative_slope": 0.01},
         ),
-        ("finite differences of nc.LeakyReLU(0.1), float64", finite_differences),
-    ]
-    return run_checks(
-        "leaky_relu_derivative",
-        {"leaky_relu_derivative": leaky_relu_derivative},
-        cases,
-        strict=strict,
-        verbose=verbose,
-    )
+        Case("z exactly 0", {"z": np.array([[0.0, 0.0, 1.0]]), "negative_slope": 0.01}),
+        Case(
+            "another slope, 0.3, on a batch",
+            {"z": np.random.default_rng(41).normal(size=(3, 4)), "negative_slope": 0.3},
+        ),
+        Case("a batch of one: z = -4", {"z": np.array([[-4.0]]), "negative_slope": 0.01}),
+        Case(
+            "negative inputs only, from -1000 to -1e-8",
+            {"z": np.array([[-1000.0, -1.0, -1e-8]]), "negative_slope": 0.05},
+        ),
+        GradientCheck(
+            "finite differences of nc.LeakyReLU(0.1), float64",
+            {"z": _Z_AWAY, "negative_slope": 0.1},
+            wrt="z",
+            # each value's derivative is the gradient of the sum of the outputs
+            loss=lambda answer, z, negative_slope: np.sum(nc.LeakyReLU(negative_slope)(z)),
+            gradient=lambda answer, z, negative_slope: answer(
+                "leaky_relu_derivative", z, negative_slope
+            ),
+            hint="your derivative disagrees with the slope measured by finite differences, "
+            "(f(z + h) - f(z - h)) / 2h (largest relative error {error:.1e}).",
+        ),
+    ],
+    mistakes=[
+        Mistake("slope 1 at z = 0", lambda z, s: np.where(z >= 0, 1.0, s), _AT_ZERO),
+        Mistake("plain ReLU's derivative", lambda z, s: (z > 0) * 1.0, _RELU_SLOPE),
+        Mistake("plain ReLU's derivative as a bool mask", lambda z, s: z > 0, _RELU_SLOPE),
+        Mistake("the function's value", lambda z, s: np.where(z > 0, z, s * z), _VALUE),
+        Mistake("a hard-coded slope of 0.01", lambda z, s: np.where(z > 0, 1.0, 0.01), _FIXED),
+    ],
+    notes="The result must be float64, as the notebook's docstring promises.",
+)
+check_leaky_relu_derivative = LEAKY_RELU_DERIVATIVE.checker("check_leaky_relu_derivative")
 
+# --- standardize_train_test ------------------------------------------------------------
 
 _TEST_OWN = (
     "standardise the test set with the training set's mean and standard deviation: "
@@ -165,116 +134,144 @@ _NEAR_CONSTANT = (
 )
 
 
+def _standardized(x_train: np.ndarray, x_test: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scaler = nc.Standardizer().fit(x_train)
+    return scaler.transform(x_train), scaler.transform(x_test)
+
+
 def _scaled(x, mean, std, guard=True):
     """``(x - mean) / std``; with ``guard``, a std of exactly 0 taken as 1."""
-    with np.errstate(all="ignore"):
-        if guard:
-            std = np.where(std > 0, std, 1.0)
-        return (x - mean) / std
+    if guard:
+        std = np.where(std > 0, std, 1.0)
+    return (x - mean) / std
 
 
-def check_standardize_train_test(
-    standardize_train_test: Callable, *, strict: bool = False, verbose: bool = True
-) -> CheckResult:
-    """Check ``standardize_train_test(x_train, x_test)`` against ``nc.Standardizer``.
+def _both_with(stats, guard=True):
+    """Wrong ``standardize_train_test``: both sets scaled with ``stats(x_train, x_test)``."""
 
-    Parameters
-    ----------
-    standardize_train_test : callable
-        ``x_train`` (n, d), ``x_test`` (m, d) -> ``(train, test)`` of the same shapes, both
-        standardised with the training set's statistics.
-    strict : bool, default False
-        Raise ``ExerciseCheckError`` unless every case passes.
-    verbose : bool, default True
-        Print the report.
+    def standardize_train_test(x_train, x_test):
+        mean, std = stats(x_train, x_test)
+        return _scaled(x_train, mean, std, guard), _scaled(x_test, mean, std, guard)
 
-    Returns
-    -------
-    CheckResult
+    return standardize_train_test
 
-    Notes
-    -----
-    Recognised mistakes: the test set standardised with its own statistics, statistics of
-    train and test together, one mean for the whole array, statistics along the rows,
-    ``ddof=1``, no mean subtracted, 0 / 0 on a constant feature, dividing by the rounding
-    error of a constant feature's standard deviation (a column of 0.1s or of 1234.567s
-    becomes +-1 instead of 0), changing the inputs in place.
-    """
 
-    def case_for(x_train, x_test) -> Callable[[Case], None]:
-        def run(case: Case) -> None:
-            case.given(x_train=x_train, x_test=x_test)
-            scaler = nc.Standardizer().fit(x_train)
-            exp_train, exp_test = scaler.transform(x_train), scaler.transform(x_test)
-            out = case.call(standardize_train_test, x_train, x_test)
-            train, test = case.unpack(
-                out, ("x_train_std", "x_test_std"), what="standardize_train_test"
-            )
-            mean, std = x_train.mean(axis=0), x_train.std(axis=0)
-            both = np.vstack([x_train, x_test])
-            row_m = x_train.mean(axis=1, keepdims=True)
-            row_s = x_train.std(axis=1, keepdims=True)
-            wrong_train = [
-                (_COMBINED, _scaled(x_train, both.mean(axis=0), both.std(axis=0))),
-                (_GLOBAL, _scaled(x_train, x_train.mean(), x_train.std())),
-                (_PER_ROW, _scaled(x_train, row_m, row_s)),
-                (_DDOF, _scaled(x_train, mean, x_train.std(axis=0, ddof=1))),
-                (_NO_SHIFT, _scaled(x_train, 0.0, std)),
-                (_NEAR_CONSTANT, _scaled(x_train, mean, std)),  # before: both give +-1 there
-                (_CONSTANT, _scaled(x_train, mean, std, guard=False)),
-            ]
-            case.expect(
-                train,
-                exp_train,
-                what="the standardised training set",
-                mistakes=wrong_train,
-                hint="subtract each column's mean over x_train and divide by that column's "
-                "standard deviation over x_train.",
-            )
-            wrong_test = [
-                (_TEST_OWN, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0))),
-                (_TEST_OWN, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0), guard=False)),
-                (_COMBINED, _scaled(x_test, both.mean(axis=0), both.std(axis=0))),
-                (_NEAR_CONSTANT, _scaled(x_test, mean, std)),  # before: both give +-1 there
-                (_CONSTANT, _scaled(x_test, mean, std, guard=False)),
-            ]
-            case.expect(
-                test,
-                exp_test,
-                what="the standardised test set",
-                mistakes=wrong_test,
-                hint="shift and scale x_test with the training set's column means and "
-                "standard deviations.",
-            )
+def _test_own(guard):
+    """Wrong ``standardize_train_test``: the test set scaled with its own statistics."""
 
-        return run
+    def standardize_train_test(x_train, x_test):
+        train, _ = _standardized(x_train, x_test)
+        return train, _scaled(x_test, x_test.mean(axis=0), x_test.std(axis=0), guard)
 
-    x, _ = nc.make_positive_features(60, scale=1000.0, rng=4)
-    x_small, _ = nc.make_positive_features(30, scale=0.01, rng=5)
-    constant = np.column_stack([x_small[:20, 0], np.full(20, 5.0)])
-    constant_test = np.column_stack([x_small[20:, 0], np.full(10, 6.0)])
+    return standardize_train_test
 
-    def with_constant(value: float) -> Callable[[Case], None]:
-        # a constant column whose computed std is rounding, not 0 (1e-17 for 0.1s)
-        train = np.column_stack([x[:20, 0], np.full(20, value)])
-        test = np.column_stack([x[20:25, 0], np.full(5, value)])
-        return case_for(train, test)
 
-    cases = [
-        (
-            "the case study's positive features, scale 1000 (40 train, 20 test)",
-            case_for(x[:40], x[40:]),
-        ),
-        ("a test set of one example", case_for(x[:40], x[40:41])),
-        ("a constant feature in the training set", case_for(constant, constant_test)),
-        ("a constant feature of 0.1s, a number not exact in binary", with_constant(0.1)),
-        ("a constant feature of 1234.567s", with_constant(1234.567)),
-        ("tiny features, scale 0.01", case_for(x_small[:20], x_small[20:])),
-    ]
-    return run_checks(
-        "standardize_train_test",
-        {"standardize_train_test": standardize_train_test},
-        cases,
-        strict=strict,
-        verbose=verbose,
+def _per_row(x_train, x_test):
+    """Wrong ``standardize_train_test``: each example scaled with its own statistics."""
+    return tuple(
+        _scaled(x, x.mean(axis=1, keepdims=True), x.std(axis=1, keepdims=True))
+        for x in (x_train, x_test)
     )
+
+
+def _columns(x):
+    return x.mean(axis=0), x.std(axis=0)
+
+
+_X, _ = nc.make_positive_features(60, scale=1000.0, rng=4)
+_X_SMALL, _ = nc.make_positive_features(30, scale=0.01, rng=5)
+
+
+def _with_constant(value: float) -> dict[str, np.ndarray]:
+    """A case with a constant column whose computed std is rounding, not 0 (1e-17 for 0.1s)."""
+    return {
+        "x_train": np.column_stack([_X[:20, 0], np.full(20, value)]),
+        "x_test": np.column_stack([_X[20:25, 0], np.full(5, value)]),
+    }
+
+
+STANDARDIZE_TRAIN_TEST = ExerciseTable(
+    title="standardize_train_test",
+    summary="Check ``standardize_train_test(x_train, x_test)`` against ``nc.Standardizer``.",
+    functions=[
+        Function(
+            "standardize_train_test",
+            "``x_train`` (n, d), ``x_test`` (m, d) -> ``(train, test)`` of the same shapes, "
+            "both standardised with the training set's statistics.",
+            reference=_standardized,
+            returns=[
+                Output(
+                    "x_train_std",
+                    "the standardised training set",
+                    hint="subtract each column's mean over x_train and divide by that "
+                    "column's standard deviation over x_train.",
+                ),
+                Output(
+                    "x_test_std",
+                    "the standardised test set",
+                    hint="shift and scale x_test with the training set's column means and "
+                    "standard deviations.",
+                ),
+            ],
+        )
+    ],
+    cases=[
+        Case(
+            "the case study's positive features, scale 1000 (40 train, 20 test)",
+            {"x_train": _X[:40], "x_test": _X[40:]},
+        ),
+        Case("a test set of one example", {"x_train": _X[:40], "x_test": _X[40:41]}),
+        Case(
+            "a constant feature in the training set",
+            {
+                "x_train": np.column_stack([_X_SMALL[:20, 0], np.full(20, 5.0)]),
+                "x_test": np.column_stack([_X_SMALL[20:, 0], np.full(10, 6.0)]),
+            },
+        ),
+        Case("a constant feature of 0.1s, a number not exact in binary", _with_constant(0.1)),
+        Case("a constant feature of 1234.567s", _with_constant(1234.567)),
+        Case("tiny features, scale 0.01", {"x_train": _X_SMALL[:20], "x_test": _X_SMALL[20:]}),
+    ],
+    mistakes=[
+        Mistake("the test set with its own statistics", _test_own(guard=True), _TEST_OWN),
+        Mistake(
+            "the test set with its own statistics, 0 / 0 for one example",
+            _test_own(guard=False),
+            _TEST_OWN,
+        ),
+        Mistake(
+            "statistics of train and test together",
+            _both_with(lambda train, test: _columns(np.vstack([train, test]))),
+            _COMBINED,
+        ),
+        Mistake(
+            "one mean for the whole array",
+            _both_with(lambda train, test: (train.mean(), train.std())),
+            _GLOBAL,
+        ),
+        Mistake("statistics along the rows", _per_row, _PER_ROW),
+        Mistake(
+            "ddof=1",
+            _both_with(lambda train, test: (train.mean(axis=0), train.std(axis=0, ddof=1))),
+            _DDOF,
+        ),
+        Mistake(
+            "no mean subtracted",
+            _both_with(lambda train, test: (0.0, train.std(axis=0))),
+            _NO_SHIFT,
+        ),
+        Mistake(
+            "dividing by the rounding error of a constant feature's standard deviation",
+            _both_with(lambda train, test: _columns(train)),
+            _NEAR_CONSTANT,
+        ),
+        Mistake(
+            "0 / 0 on a constant feature",
+            _both_with(lambda train, test: _columns(train), guard=False),
+            _CONSTANT,
+        ),
+    ],
+    notes="A column of 0.1s or of 1234.567s is constant, though its computed standard "
+    "deviation is rounding rather than 0: it must become 0, not +-1.",
+)
+check_standardize_train_test = STANDARDIZE_TRAIN_TEST.checker("check_standardize_train_test")

@@ -521,14 +521,18 @@ def _squeezed(text: str) -> str:
 
 
 def _checker_texts() -> list[str]:
-    """Every string written in the checkers' modules: hints, messages and docstrings."""
+    """Every string of the checkers' modules, all but the solutions: hints, names, docstrings."""
     import ast
 
     import nnbook.exercises as package
 
     texts = []
-    for name in ("_core", "ch1", "ch2", "ch3", "ch4", "ch5"):
-        source = (Path(package.__file__).parent / f"{name}.py").read_text(encoding="utf-8")
+    modules = sorted(Path(package.__file__).parent.glob("*.py"))
+    assert {"_core.py", "table.py", "ch1.py", "ch5.py"} <= {m.name for m in modules}
+    for module in modules:
+        if module.name == "solutions.py":
+            continue
+        source = module.read_text(encoding="utf-8")
         for node in ast.walk(ast.parse(source)):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 texts.append(node.value)

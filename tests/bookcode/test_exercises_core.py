@@ -1,4 +1,4 @@
-"""The exercise checkers' shared machinery: reports, not-implemented stubs, errors, strict mode."""
+"""The checkers' crash-proof core, run_checks and its Trial: reports, stubs, errors, strict."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ def _double_checker(fn, *, strict=False, verbose=True):
     """A small checker: ``fn(x)`` must return ``2 * x``; ``x + x + 1`` is a known mistake."""
 
     def case_for(x):
-        def run(case):
-            case.given(x=x)
-            out = case.call(fn, x)
-            case.expect(
+        def run(trial):
+            trial.given(x=x)
+            out = trial.call(fn, x)
+            trial.expect(
                 out,
                 2 * x,
                 what="double(x)",
@@ -103,8 +103,8 @@ def test_a_function_changing_its_input_in_place_fails_even_if_it_returns_nothing
 
 def test_a_wrong_shape_says_so_and_suggests_a_transpose():
     def check(fn):
-        def run(case):
-            case.expect(fn(), np.zeros((2, 3)), what="f()", hint="-")
+        def run(trial):
+            trial.expect(fn(), np.zeros((2, 3)), what="f()", hint="-")
 
         return run_checks("f", {"f": fn}, [("shape", run)], verbose=False)
 
@@ -215,11 +215,11 @@ def test_numpy_patched_before_the_checker_runs_does_not_fool_it():
 def _list_checker(fn):
     """``fn(sizes)`` must return ``sum(sizes)``."""
 
-    def run(case):
+    def run(trial):
         sizes = [1, 2, 3]
-        case.given(sizes=sizes)
-        out = case.call(fn, sizes)
-        case.expect(out, 6, what="total(sizes)", hint="add them.", exact=True)
+        trial.given(sizes=sizes)
+        out = trial.call(fn, sizes)
+        trial.expect(out, 6, what="total(sizes)", hint="add them.", exact=True)
 
     return run_checks("total", {"total": fn}, [("three sizes", run)], verbose=False)
 
@@ -240,18 +240,18 @@ def test_an_answer_that_empties_a_list_argument_fails():
 
 
 def test_an_answer_that_changes_an_array_inside_a_list_fails():
-    def run(case):
+    def run(trial):
         weights = [np.ones(2), np.zeros(2)]
-        case.given(weights=weights)
-        case.call(lambda ws: ws[0].fill(5.0) or 1.0, weights, name="f")
+        trial.given(weights=weights)
+        trial.call(lambda ws: ws[0].fill(5.0) or 1.0, weights, name="f")
 
     result = run_checks("f", {"f": len}, [("list", run)], verbose=False)
     assert "f changed its input weights in place" in result.failures[0].message
 
 
 def test_a_crash_of_the_checker_on_an_odd_answer_is_a_per_case_report():
-    def run(case):
-        out = case.call(lambda: "a string", name="f")
+    def run(trial):
+        out = trial.call(lambda: "a string", name="f")
         float(np.sum(np.asarray(out, dtype=float)))  # checker code that trusts the answer
 
     result = run_checks("f", {"f": len}, [("odd", run), ("odd again", run)], verbose=False)
@@ -271,9 +271,9 @@ def test_the_default_broadcast_hint_speaks_of_no_particular_exercise():
 
 def test_a_float64_promise_refuses_float32_and_float16():
     def check(fn):
-        def run(case):
-            out = case.call(fn, name="f")
-            case.expect(out, np.array([0.5, 0.25]), what="f()", hint="-", dtype=np.float64)
+        def run(trial):
+            out = trial.call(fn, name="f")
+            trial.expect(out, np.array([0.5, 0.25]), what="f()", hint="-", dtype=np.float64)
 
         return run_checks("f", {"f": fn}, [("dtype", run)], verbose=False)
 

@@ -1,0 +1,115 @@
+"""What protects a check from the reader's function: numpy's own functions, arguments' copies.
+
+The harness judges with private copies of numpy's functions, taken when this module is
+imported, so an answer (or a notebook cell) that replaces ``np.allclose``, say, does not
+change how answers are judged; :func:`restore_numpy` puts back whatever was replaced.
+:func:`snapshot` and :func:`unchanged` tell whether a call changed an argument in place.
+"""
+
+from __future__ import annotations
+
+import copy
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+# Private copies of the numpy functions the harness judges with, taken at import.
+allclose = np.allclose
+array_equal = np.array_equal
+asarray = np.asarray
+isfinite = np.isfinite
+errstate = np.errstate
+array2string = np.array2string
+# numpy's namespace at import: an attribute replaced since then is put back after each call.
+_NUMPY_AT_IMPORT = dict(vars(np))
+
+#: Stands for an argument the harness cannot copy, so cannot compare after the call.
+UNTRACKED = object()
+
+
+def restore_numpy() -> list[str]:
+    """Put back numpy's functions replaced since import; return their names."""
+    current = vars(np)
+    replaced = [
+        k
+        for k, v in _NUMPY_AT_IMPORT.items()
+        if (callable(v) or isinstance(v, type(np))) and current.get(k, UNTRACKED) is not v
+    ]
+    for k in replaced:
+        setattr(np, k, _NUMPY_AT_IMPORT[k])
+    return replaced
+
+
+def copy_or_same(value: Any) -> Any:
+    """A deep copy of ``value`` (to show it as it was), or ``value`` if it cannot be copied."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        return value
+
+
+def snapshot(value: Any) -> Any:
+    """A deep copy of an argument, to see afterwards whether the call changed it."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        return UNTRACKED
+
+
+def unchanged(now: Any, before: Any) -> bool:
+    """Whether ``now`` still equals its snapshot ``before``, at any depth.
+
+    Arrays, lists, tuples, dicts and sets are compared item by item, numbers and strings by
+    value (nan equals nan); any other object is taken as unchanged.
+    """
+    if isinstance(before, np.ndarray):
+        if not isinstance(now, np.ndarray) or now.shape != before.shape:
+            return False
+        if now.dtype != before.dtype:
+            return False
+        try:
+            return bool(array_equal(now, before, equal_nan=before.dtype.kind in "fc"))
+        except Exception:
+            return False
+    if isinstance(before, (list, tuple)):
+        return (
+            type(now) is type(before)
+            and len(now) == len(before)
+            and all(unchanged(a, b) for a, b in zip(now, before, strict=True))
+        )
+    if isinstance(before, dict):
+        return (
+            type(now) is type(before)
+            and now.keys() == before.keys()
+            and all(unchanged(now[k], before[k]) for k in before)
+        )
+    if isinstance(before, (set, frozenset, bool, int, float, complex, str, bytes, np.generic)):
+        try:
+            same = bool(now == before)
+            both_nan = bool(now != now) and bool(before != before)
+        except Exception:
+            return False
+        return type(now) is type(before) and (same or both_nan)
+    return True
+
+
+def same(a: np.ndarray, b: np.ndarray, exact: bool) -> bool:
+    """Whether the numeric arrays ``a`` and ``b`` agree (bit for bit with ``exact``)."""
+    if a.shape != b.shape or a.dtype.kind not in "biuf":
+        return False
+    if exact:
+        return bool(array_equal(a, b, equal_nan=True))
+    return bool(allclose(a, b, rtol=1e-7, atol=1e-10, equal_nan=True))
+
+
+def reader_line(exc: BaseException, fn: Callable) -> str:
+    """The last line of the reader's own function in the exception's traceback, if any."""
+    code = getattr(fn, "__code__", None)
+    frames = traceback.extract_tb(exc.__traceback__)
+    mine = [f for f in frames if code is not None and f.filename == code.co_filename]
+    if not mine:
+        return ""
+    frame = mine[-1]
+    return f"line {frame.lineno - code.co_firstlineno + 1} of {fn.__name__}: {frame.line}"
