@@ -126,7 +126,8 @@ def _added_negation(block: str, start: int, end: int) -> str | None:
     sentence_start = 0
     for match in _SENTENCE_END.finditer(block, 0, start):
         sentence_start = match.end()
-    following = _SENTENCE_END.search(block, end)
+    # A claim that ends its sentence (its last character a full stop) ends the search there.
+    following = _SENTENCE_END.search(block, end - 1 if end and block[end - 1] in ".!?;" else end)
     sentence_end = following.start() if following else len(block)
     for part in (block[sentence_start:start], block[end:sentence_end]):
         found = NEGATIONS.search(part)

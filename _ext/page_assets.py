@@ -18,6 +18,13 @@ sphinx-design add their files although no page uses them. This extension, at eac
 The theme's search scripts (its 0.3 MB search index on every page) leave every page but the
 search page through the template override ``_templates/layout.html``; the search box
 submits to that page, which loads them.
+
+It also mends two pieces of markup for assistive technology (:func:`mend_body`): a
+signature too long for one line lists its parameters as ``<dd>`` items of a ``<dl>`` with
+no ``<dt>`` (an empty term list, which screen readers announce as a definition list), which
+:func:`signature_lines` makes plain blocks; and myst-nb names each folded cell's
+"Show code cell source" summary "Toggle hidden content", a name that differs from its
+visible label (WCAG 2.5.3), so the label becomes its name.
 """
 
 from __future__ import annotations
@@ -107,6 +114,47 @@ def adjust_assets(
         styles[:] = [style for style in styles if _name(style) not in UNUSED]
 
 
+_SIGNATURE_LIST = re.compile(r"<dl>(\s*<dd><em class=\"sig-param\">.*?)</dl>", re.S)
+_SIGNATURE_ITEM = re.compile(r"<dd>(.*?)</dd>", re.S)
+
+
+def signature_lines(body: str) -> str:
+    """Signatures' one-parameter-per-line lists as ``<div>`` blocks instead of term-less ``<dl>``.
+
+    Parameters
+    ----------
+    body : str
+        A page's rendered body.
+
+    Returns
+    -------
+    str
+        The body with each such list as ``<div class="sig-param-lines">`` holding one
+        ``<div class="sig-param-line">`` per parameter.
+    """
+
+    def lines(match: re.Match) -> str:
+        items = _SIGNATURE_ITEM.sub(r'<div class="sig-param-line">\1</div>', match.group(1))
+        return f'<div class="sig-param-lines">{items}</div>'
+
+    return _SIGNATURE_LIST.sub(lines, body)
+
+
+def mend_body(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """At html-page-context: parameter lists as blocks, folded cells named by their label."""
+    body = context.get("body")
+    if not isinstance(body, str):
+        return
+    if "sig-param" in body:
+        body = signature_lines(body)
+    context["body"] = body.replace(_UNLABELLED_SUMMARY, "<summary>")
+
+
+_UNLABELLED_SUMMARY = '<summary aria-label="Toggle hidden content">'
+
+
 def icon_rules(source: str, icons: tuple[tuple[str, str], ...] = ICONS) -> str:
     """CSS that draws each icon of ``icons`` as a mask, cut out of Font Awesome's script.
 
@@ -184,5 +232,6 @@ def write_icons(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", adjust_assets, priority=900)
+    app.connect("html-page-context", mend_body, priority=900)
     app.connect("build-finished", write_icons)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

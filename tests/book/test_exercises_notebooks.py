@@ -28,6 +28,15 @@ BOOK_ONLY = re.compile(
 )
 
 
+def _opens_section(source: str) -> bool:
+    """Whether a markdown cell starts the section: its heading first, or after its anchor line
+    (``<a id="coding-exercises"></a>``, which other chapters' links point at)."""
+    lines = [line for line in source.splitlines() if line.strip()]
+    if lines and re.fullmatch(r'<a id="[\w-]+"></a>', lines[0].strip()):
+        lines = lines[1:]
+    return bool(lines) and lines[0].startswith(SECTION)
+
+
 def _section(path: Path) -> list:
     """The cells of the chapter's "Coding exercises" section, up to the next ``## `` heading."""
     cells = nbformat.read(path, as_version=4).cells
@@ -35,7 +44,7 @@ def _section(path: Path) -> list:
         (
             i
             for i, c in enumerate(cells)
-            if c.cell_type == "markdown" and c.source.startswith(SECTION)
+            if c.cell_type == "markdown" and _opens_section(c.source)
         ),
         None,
     )

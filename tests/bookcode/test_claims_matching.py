@@ -84,6 +84,14 @@ def test_a_negation_in_the_next_sentence_does_not_count():
     assert stated("B beats A", "This is no accident; B beats A.") == (True, None)
 
 
+def test_a_claim_ending_with_its_full_stop_is_not_judged_by_the_next_sentence():
+    assert stated("B beats A.", "B beats A. Not by much, though.") == (True, None)
+    assert stated("B beats A in 5 of 5 runs.", "B beats A in 5 of 5 runs. No run failed.") == (
+        True,
+        None,
+    )
+
+
 def test_a_sentence_absent_from_the_prose_has_no_problem_to_report():
     assert stated("B beats A", "A beats B.") == (False, None)
 

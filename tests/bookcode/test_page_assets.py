@@ -93,3 +93,33 @@ def test_an_icon_the_theme_does_not_have_is_named_in_the_error():
         page_assets.icon_rules(
             FONTAWESOME.read_text(encoding="utf-8"), (("solid", "no-such-icon"),)
         )
+
+
+def test_a_signatures_parameter_lines_become_blocks_not_a_list_without_terms():
+    body = (
+        '<dt class="sig sig-object py"><span class="sig-name">Linear</span>('
+        '<dl>\n<dd><em class="sig-param">in_features: int</em>,</dd>\n'
+        '<dd><em class="sig-param">out_features: int</em>,</dd>\n</dl>)</dt>'
+        "<dd><dl class='field-list'><dt>Parameters</dt><dd>kept</dd></dl></dd>"
+    )
+    mended = page_assets.signature_lines(body)
+    assert mended == (
+        '<dt class="sig sig-object py"><span class="sig-name">Linear</span>('
+        '<div class="sig-param-lines">\n<div class="sig-param-line">'
+        '<em class="sig-param">in_features: int</em>,</div>\n'
+        '<div class="sig-param-line"><em class="sig-param">out_features: int</em>,</div>\n'
+        "</div>)</dt>"
+        "<dd><dl class='field-list'><dt>Parameters</dt><dd>kept</dd></dl></dd>"
+    )
+
+
+def test_a_folded_cells_summary_is_named_by_its_visible_label():
+    context = {
+        "body": '<details class="hide above-input"><summary aria-label="Toggle hidden content">'
+        '\n<p class="collapsed">Show code cell source</p></summary></details>'
+    }
+    page_assets.mend_body(None, "page", "page.html", context, None)
+    assert context["body"] == (
+        '<details class="hide above-input"><summary>'
+        '\n<p class="collapsed">Show code cell source</p></summary></details>'
+    )
