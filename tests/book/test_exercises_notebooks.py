@@ -41,11 +41,7 @@ def _section(path: Path) -> list:
     """The cells of the chapter's "Coding exercises" section, up to the next ``## `` heading."""
     cells = nbformat.read(path, as_version=4).cells
     start = next(
-        (
-            i
-            for i, c in enumerate(cells)
-            if c.cell_type == "markdown" and _opens_section(c.source)
-        ),
+        (i for i, c in enumerate(cells) if c.cell_type == "markdown" and _opens_section(c.source)),
         None,
     )
     assert start is not None, f"{path.name}: no '{SECTION}' section"
