@@ -40,7 +40,7 @@ book-offline: book $(JS_PACKAGES)
 	$(PYTHON) tools/make_offline_book.py _build/html _build/html-offline
 
 $(JS_PACKAGES): js/package.json js/package-lock.json
-	npm ci --prefix js --no-audit --no-fund --ignore-scripts
+	npm ci --prefix js --omit=dev --no-audit --no-fund --ignore-scripts
 
 # Every notebook in Colab's versions (Python 3.13) or at the declared minimum versions (Python 3.10),
 # in .venv-colab / .venv-minimum (`make test` runs both through tests/book/test_environments.py).
