@@ -1,6 +1,6 @@
 """One digit image blended into another, read by two models (chapter 1).
 
-A slider moves ``t`` from 0 to 1 and shows the blend ``(1 - t) * first + t * second`` pixel
+A slider moves ``s`` from 0 to 1 and shows the blend ``(1 - s) * first + s * second`` pixel
 by pixel, next to what two trained models make of it: a *regressor* with one output (its
 number on a 0..k-1 number line, and that number rounded to a digit) and a *classifier* with
 ``k`` outputs (the softmax probabilities of the ``k`` classes as bars). Every frame runs
@@ -41,14 +41,14 @@ class DigitMorphView:
         The two images to blend.
     first_name, second_name : str
         What the images show; a class number colours that class's bar.
-    path_t : numpy.ndarray, shape (steps,)
+    path_s : numpy.ndarray, shape (steps,)
         Blend weights whose regression outputs are marked on the number line.
 
     Attributes
     ----------
     figure : matplotlib.figure.Figure
     image : matplotlib.image.AxesImage
-        The blended image; its data is ``(1 - t) * first + t * second``, shape (side, side).
+        The blended image; its data is ``(1 - s) * first + s * second``, shape (side, side).
     marker : matplotlib.lines.Line2D
         The regressor's output on the number line (clamped to the drawn range).
     answer_band : matplotlib.patches.Rectangle
@@ -56,11 +56,11 @@ class DigitMorphView:
     bars : matplotlib.container.BarContainer
         One bar per class; heights are the classifier's softmax probabilities.
     value : float
-        The regressor's output for the last ``t`` drawn.
+        The regressor's output for the last ``s`` drawn.
     answer : int
         That output rounded to the nearest class and clipped to ``0..k-1``.
     probabilities : numpy.ndarray, shape (k,)
-        The classifier's softmax output for the last ``t`` drawn.
+        The classifier's softmax output for the last ``s`` drawn.
     blend : numpy.ndarray, shape (n_inputs,)
         The last blended input.
     """
@@ -74,7 +74,7 @@ class DigitMorphView:
         *,
         first_name: str,
         second_name: str,
-        path_t: np.ndarray,
+        path_s: np.ndarray,
     ) -> None:
         from matplotlib.figure import Figure
         from matplotlib.patches import Rectangle
@@ -102,12 +102,12 @@ class DigitMorphView:
         ax_img.set_yticks([])
         ax_img.set_title("", fontsize=11, color=INK)
         ax_img.set_xlabel(
-            f"(1 \N{MINUS SIGN} t) \N{MIDDLE DOT} {first_name}  +  t \N{MIDDLE DOT} {second_name}",
+            f"(1 \N{MINUS SIGN} s) \N{MIDDLE DOT} {first_name}  +  s \N{MIDDLE DOT} {second_name}",
             fontsize=10,
             color=INK,
         )
 
-        # The regressor's number line, with the path its output takes over all t.
+        # The regressor's number line, with the path its output takes over all s.
         lo, hi = -0.5, k - 0.5
         self._range = (lo, hi)
         self.answer_band = Rectangle(
@@ -115,7 +115,7 @@ class DigitMorphView:
         )
         ax_line.add_patch(self.answer_band)
         ax_line.axhline(0.0, color=INK, linewidth=1.2, zorder=1)
-        path = np.array([self._regress(self._blend(t)) for t in path_t])
+        path = np.array([self._regress(self._blend(s)) for s in path_s])
         ax_line.plot(
             np.clip(path, lo, hi),
             np.zeros_like(path),
@@ -123,7 +123,7 @@ class DigitMorphView:
             color=MUTED,
             markersize=3.5,
             zorder=2,
-            label="output, all t",
+            label="output, all s",
         )
         (self.marker,) = ax_line.plot(
             [0.0],
@@ -134,7 +134,7 @@ class DigitMorphView:
             markeredgecolor=INK,
             linestyle="none",
             zorder=4,
-            label="output at this t",
+            label="output at this s",
         )
         self.value_text = ax_line.text(
             0.0, 0.32, "", ha="center", va="bottom", fontsize=10, color=INK, zorder=5
@@ -175,7 +175,7 @@ class DigitMorphView:
         ax_bars.grid(axis="y", alpha=0.3)
         ax_bars.set_title("", fontsize=11, color=INK)
 
-        self.t = 0.0
+        self.s = 0.0
         self.value = float("nan")
         self.answer = -1
         self.probabilities = np.zeros(k)
@@ -188,22 +188,22 @@ class DigitMorphView:
             return None
         return index if 0 <= index < self.k else None
 
-    def _blend(self, t: float) -> np.ndarray:
-        return (1.0 - t) * self.first + t * self.second
+    def _blend(self, s: float) -> np.ndarray:
+        return (1.0 - s) * self.first + s * self.second
 
     def _regress(self, x: np.ndarray) -> float:
         return float(np.asarray(self.regressor(x[None, :])).reshape(-1)[0])
 
-    def update(self, t: float) -> None:
-        """Blend with weight ``t``, run both models through nncore, and redraw in place.
+    def update(self, s: float) -> None:
+        """Blend with weight ``s``, run both models through nncore, and redraw in place.
 
         Parameters
         ----------
-        t : float
+        s : float
             0 gives the first image, 1 the second.
         """
-        x = self._blend(float(t))
-        self.t = float(t)
+        x = self._blend(float(s))
+        self.s = float(s)
         self.blend = x
         self.value = self._regress(x)
         self.answer = int(np.clip(np.rint(self.value), 0, self.k - 1))
@@ -212,7 +212,7 @@ class DigitMorphView:
 
         ax_img, ax_line, ax_bars = self.axes
         self.image.set_data(x.reshape(self.shape))
-        ax_img.set_title(f"blend, t = {t:.2f}")
+        ax_img.set_title(f"blend, s = {s:.2f}")
 
         lo, hi = self._range
         shown = min(max(self.value, lo), hi)
@@ -239,11 +239,11 @@ class DigitMorphView:
         str
             The text alternative of the figure.
         """
-        t = self.t
+        s = self.s
         order = np.argsort(-self.probabilities)
         first, second = int(order[0]), int(order[1])
         return (
-            f"Blend of a {self.first_name} and a {self.second_name} at t = {t:.2f}. Regression "
+            f"Blend of a {self.first_name} and a {self.second_name} at s = {s:.2f}. Regression "
             f"output {self.value:.2f}, rounded to {self.answer}. Classifier probabilities: {first} "
             f"{self.probabilities[first]:.2f}, {second} {self.probabilities[second]:.2f}."
         )
@@ -265,8 +265,8 @@ def digit_morph_explorer(
 ) -> Explorer:
     """A slider that morphs one digit into another while two trained models read it.
 
-    For each ``t`` on an evenly spaced grid from 0 to 1, the input is the pixelwise
-    blend ``(1 - t) * first_image + t * second_image``. The frame shows the blend, the
+    For each ``s`` on an evenly spaced grid from 0 to 1, the input is the pixelwise
+    blend ``(1 - s) * first_image + s * second_image``. The frame shows the blend, the
     regressor's output on a number line with its rounded answer, and the classifier's
     softmax probabilities as bars; both models are run forward through nncore. The
     models are used as they are (not copied): with a kernel, a moved slider shows
@@ -288,7 +288,7 @@ def digit_morph_explorer(
         What the images show, e.g. ``"1"`` and ``"7"``; a name that is a class number
         colours that class's bar.
     steps : int, default 21
-        Number of values of ``t`` (frames), at least 2.
+        Number of values of ``s`` (frames), at least 2.
     title, instruction : str, optional
         Shown above the slider; the defaults name the two images and say what to try.
     dpi : float, default 80
@@ -299,7 +299,7 @@ def digit_morph_explorer(
     Returns
     -------
     Explorer
-        One ``Slider`` named ``t``; ``explorer.view`` is the :class:`DigitMorphView`.
+        One ``Slider`` named ``s``; ``explorer.view`` is the :class:`DigitMorphView`.
 
     Examples
     --------
@@ -313,7 +313,7 @@ def digit_morph_explorer(
 
     first = np.asarray(first_image, dtype=np.float64).reshape(-1)
     second = np.asarray(second_image, dtype=np.float64).reshape(-1)
-    t_values = tuple(round(float(t), 6) for t in np.linspace(0.0, 1.0, int(steps)))
+    s_values = tuple(round(float(s), 6) for s in np.linspace(0.0, 1.0, int(steps)))
     view = DigitMorphView(
         regressor,
         classifier,
@@ -321,15 +321,15 @@ def digit_morph_explorer(
         second,
         first_name=first_name,
         second_name=second_name,
-        path_t=np.array(t_values),
+        path_s=np.array(s_values),
     )
     return Explorer(
         view,
-        {"t": Slider(t_values, label="blend t", fmt="{:.2f}")},
+        {"s": Slider(s_values, label="blend s", fmt="{:.2f}")},
         title=title or f"Morph a {first_name} into a {second_name}",
         instruction=instruction
         or (
-            f"Drag t from 0 (the {first_name}) to 1 (the {second_name}) and compare the two "
+            f"Drag s from 0 (the {first_name}) to 1 (the {second_name}) and compare the two "
             f"models' answers."
         ),
         dpi=dpi,

@@ -266,27 +266,27 @@ def probabilities(logits: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
-@pytest.mark.parametrize("t", [0.0, 0.25, 1.0])
-def test_morph_view_shows_the_blend_and_both_models(models, images, t):
+@pytest.mark.parametrize("s", [0.0, 0.25, 1.0])
+def test_morph_view_shows_the_blend_and_both_models(models, images, s):
     regressor, classifier = models
     view = DigitMorphView(
-        regressor, classifier, *images, first_name="1", second_name="7", path_t=np.linspace(0, 1, 3)
+        regressor, classifier, *images, first_name="1", second_name="7", path_s=np.linspace(0, 1, 3)
     )
-    view.update(t)
-    blend = (1 - t) * images[0] + t * images[1]
+    view.update(s)
+    blend = (1 - s) * images[0] + s * images[1]
     np.testing.assert_allclose(np.asarray(view.image.get_array()), blend.reshape(8, 8))
     value = forward(regressor, blend)[0]
     assert view.value == pytest.approx(value, rel=1e-12, abs=1e-12)
     assert view.answer == int(np.clip(round(value), 0, 9))
     p = probabilities(forward(classifier, blend))
     np.testing.assert_allclose([bar.get_height() for bar in view.bars], p, rtol=1e-12, atol=1e-15)
-    assert f"t = {t:.2f}" in view.describe() and f"rounded to {view.answer}" in view.describe()
+    assert f"s = {s:.2f}" in view.describe() and f"rounded to {view.answer}" in view.describe()
 
 
 def test_morph_view_follows_a_changed_model(models, images):
     regressor, classifier = models
     view = DigitMorphView(
-        regressor, classifier, *images, first_name="1", second_name="7", path_t=np.linspace(0, 1, 3)
+        regressor, classifier, *images, first_name="1", second_name="7", path_s=np.linspace(0, 1, 3)
     )
     classifier[-1].bias.data[3] = 60.0  # class 3 now dominates every input
     regressor[-1].bias.data[0] = 100.0  # far beyond the last digit
@@ -306,11 +306,11 @@ def test_morph_explorer_grid_and_end_colours(models, images):
         budget=PageBudget(),
         **KERNEL,
     )
-    assert ex.grid["t"] == [0.0, 0.25, 0.5, 0.75, 1.0] and ex.values == {"t": 0.5}
+    assert ex.grid["s"] == [0.0, 0.25, 0.5, 0.75, 1.0] and ex.values == {"s": 0.5}
     colours = [bar.get_facecolor() for bar in ex.view.bars]
     assert colours[1] != colours[7] and colours[0] == colours[2] == colours[9] != colours[1]
     before = [p.data.copy() for model in models for p in model.parameters()]
-    ex.set(t=1.0)
+    ex.set(s=1.0)
     assert all(
         np.array_equal(a, p.data)
         for a, p in zip(before, (p for m in models for p in m.parameters()), strict=True)
