@@ -3,7 +3,11 @@
 Expected values come from formulas written here with plain numpy, independent of nncore's
 layers and losses: z = x @ w + b, h = max(0, z), logit = v h + c, and the gradient of the
 mean binary cross-entropy, dL/dw_i = mean over n of (sigmoid(logit) - y) v 1[z > 0] x_i.
-Batched training is compared with separate runs of one network each, the plain way.
+Batched training is compared with separate runs of one network each, the plain way. The
+repeated experiments (a dead start trained with ReLU and leaky ReLU; units A, B, C of a
+second layer) are checked against gradient descent written out in numpy and against what
+holds by construction: a unit whose weights and bias are non-positive behind ReLU outputs
+is never active.
 """
 
 from __future__ import annotations
@@ -12,7 +16,16 @@ import numpy as np
 import pytest
 
 import nncore as nc
-from nnbook.case_study import case_study_network, train_starts, unit_state
+from nnbook.case_study import (
+    SECOND_LAYER,
+    case_data,
+    case_study_network,
+    dead_start_run,
+    second_layer_run,
+    thread_network,
+    train_starts,
+    unit_state,
+)
 
 
 @pytest.fixture(scope="module")
@@ -125,3 +138,86 @@ def test_verdicts_name_what_happened(data):
     assert died.dead_end and died.verdict == "died during training"
     model = separate_run(x, y, -0.04, 0.02, 0.02, epochs=300)
     assert np.all(x @ model[0].weight.data[0] + model[0].bias.data[0] <= 0)
+
+
+def test_thread_network_draws_from_the_threads_uniform_initialisation():
+    a, b = thread_network(np.random.default_rng(7)), thread_network(np.random.default_rng(7))
+    for (name, p), (_, q) in zip(a.named_parameters(), b.named_parameters(), strict=True):
+        np.testing.assert_array_equal(p.data, q.data)
+        assert np.all(np.abs(p.data) < 0.05), name
+    leaky = thread_network(0, slope=0.1)
+    assert isinstance(leaky[1], nc.LeakyReLU) and isinstance(thread_network(0)[1], nc.ReLU)
+    np.testing.assert_allclose(leaky[1](np.array([-2.0, 3.0])), [-0.2, 3.0])
+
+
+def test_case_data_is_make_positive_features_with_seventy_percent_in_class_1():
+    x, y = case_data([4, 0])
+    x_ref, y_ref = nc.make_positive_features(
+        200, positive_fraction=0.7, rng=np.random.default_rng([4, 0])
+    )
+    np.testing.assert_array_equal(x, x_ref)
+    np.testing.assert_array_equal(y, y_ref)
+    assert y.sum() == 140 and (x > 0).all()
+
+
+def leaky_steps_by_hand(x, y, start, slope, lr=0.5, steps=400):
+    """First full-batch step after which the leaky unit is active on some example (numpy)."""
+    w = start["0.weight"][0].copy()
+    b, v, c = start["0.bias"][0], start["2.weight"][0, 0], start["2.bias"][0]
+    for step in range(1, steps + 1):
+        z = x @ w + b
+        h = np.where(z > 0, z, slope * z)
+        p = 1.0 / (1.0 + np.exp(-(v * h + c)))
+        g_logit = (p - y) / len(y)  # mean binary cross-entropy
+        g_z = g_logit * v * np.where(z > 0, 1.0, slope)
+        w, b, v, c = (
+            w - lr * (x.T @ g_z),
+            b - lr * g_z.sum(),
+            v - lr * (g_logit @ h),
+            c - lr * g_logit.sum(),
+        )
+        if np.any(x @ w + b > 0):
+            return step
+    return None
+
+
+def test_dead_start_run_finds_a_dead_start_and_trains_it():
+    run = dead_start_run([4, 2], epochs=300, slopes=(0.3,))
+    # The draws, counted again: data first, then starts until both weights and the bias
+    # are negative.
+    gen = np.random.default_rng([4, 2])
+    x, y = case_data(gen)
+    draws = 1
+    while not ((net := thread_network(gen))[0].weight.data.max() < 0 and net[0].bias.data[0] < 0):
+        draws += 1
+    assert run.draws == draws
+    for name, p in net.named_parameters():
+        np.testing.assert_array_equal(run.start[name], p.data)
+    assert run.frozen and run.dead_throughout and run.prior == 0.7
+    # With h = 0 the output bias follows gradient descent on sigma(c) - p: it tends to
+    # the log-odds of the prior, and every accuracy is p or 1 - p.
+    np.testing.assert_allclose(run.output_bias[-1], np.log(0.7 / 0.3), rtol=1e-9)
+    assert set(np.round(run.accuracy, 12)) <= {0.3, 0.7}
+    assert len(run.output_bias) == len(run.accuracy) == 301
+    assert run.revived_after[0.3] == leaky_steps_by_hand(x, y, run.start, 0.3)
+    assert run.leaky_steps[0.3] == 300 and 0.7 < run.leaky_accuracy[0.3] <= 1.0
+    xs = (x - x.mean(axis=0)) / x.std(axis=0)
+    w, b = run.start["0.weight"][0], run.start["0.bias"][0]
+    assert run.dead_on_standardised == bool(np.all(xs @ w + b <= 0))
+    np.testing.assert_allclose(run.log_odds, np.log(0.7 / 0.3))
+
+
+def test_second_layer_run_keeps_b_dead_and_c_frozen_while_dead():
+    for seed in ([4, 0], [4, 1]):
+        run = second_layer_run(seed, epochs=400)
+        assert run.n_active.shape == (400, 3) and run.n == 200
+        # B has non-positive weights and bias behind ReLU outputs: never active, never moved.
+        assert run.n_active[:, 1].max() == 0 and run.b_frozen
+        assert run.c_frozen_while_dead
+        back = run.c_back
+        if back is None:
+            assert run.n_active[:, 2].max() == 0
+        else:
+            assert run.n_active[back - 1, 2] > 0 and run.n_active[: back - 1, 2].max() == 0
+    assert second_layer_run([4, 1], epochs=400).c_back is not None  # C comes back here
+    assert SECOND_LAYER["B"] == ((-0.03, -0.02), -0.01)

@@ -1,9 +1,10 @@
-"""Tests of nnbook.dead_units_experiments: chapter 3's digit runs and their table cells.
+"""Tests of nnbook.dead_units_experiments: chapter 3's runs on the digits, over seeds.
 
 Expected values come from facts fixed by construction, not from the code under test: a
 unit whose bias is far below anything its weights can reach on inputs in [0, 1] is off on
-every example and never receives a gradient; an all-zero image meets zero biases exactly
-at z = 0.0; a format of three known numbers is written out by hand.
+every example and never receives a gradient; the split of a run is the one
+``nncore.load_digits`` draws from the run's seed; a hand-built record has a known largest
+fall.
 """
 
 from __future__ import annotations
@@ -13,109 +14,116 @@ import pytest
 from nncore_fixtures import raises_with
 
 import nncore as nc
-from nnbook.dead_units_experiments import (
-    DigitData,
-    DigitRun,
-    count_correct,
-    mean_and_range,
-    train_digits,
-)
+from nnbook.dead_units_experiments import DyingRun, by_setting, dying_run, dying_runs
+from nnbook.evidence import Runs
+
+SMALL = dict(hidden=6, epochs=2)  # a few hundred milliseconds per run
 
 
-@pytest.fixture(scope="module")
-def small_digits() -> DigitData:
-    """120 digits to fit (pixels in [0, 1]) and 60 held out."""
-    x_train, x_test, y_train, y_test = nc.load_digits(rng=0)
-    return DigitData(x_train[:120], y_train[:120], x_test[:60], y_test[:60])
+def test_records_before_training_and_after_every_epoch():
+    run = dying_run([3, 0], lr=0.1, **SMALL)
+    assert len(run.off) == len(run.accuracy) == 3  # epoch 0 (before training) and two epochs
+    assert len(run.loss) == 2
+    assert (run.n_train, run.n_val, run.n_hidden) == (1347, 450, 6)
+    assert run.n_preact == 3 * 1347 * 6  # every hidden pre-activation, three times
+    assert np.all((0 <= run.off) & (run.off <= 1)) and np.all(run.accuracy <= 1)
 
 
-def test_records_before_training_and_after_every_epoch(small_digits):
-    run = train_digits(small_digits, 0.1, hidden=(8,), epochs=3, curves=True)
-    for series in (run.off, run.exact_zeros, run.n_preact, run.accuracy):
-        assert len(series) == 4  # epoch 0 (before training) and three epochs
-    assert run.n_preact == [120 * 8] * 4
+def test_the_split_is_the_one_load_digits_draws_from_the_seed():
+    x_train, _, _, _ = nc.load_digits(rng=np.random.default_rng([5, 2]))
+    run = dying_run([5, 2], lr=0.1, **SMALL)
+    assert run.always_zero_pixels == int(np.sum(np.all(x_train == 0.0, axis=0)))
 
 
-def test_without_curves_records_only_before_and_after(small_digits):
-    run = train_digits(small_digits, 0.1, hidden=(8,), epochs=3)
-    assert len(run.off) == 2 and len(run.accuracy) == 2
-
-
-def test_units_below_every_image_are_off_and_never_move(small_digits):
+def test_units_below_every_image_are_off_and_never_move():
     # Default weights are at most 1/sqrt(64) = 0.125 in size and pixels at most 1, so
     # w . x <= 64 * 0.125 = 8 < 10: with b = -10 every hidden unit is off on every image.
-    bias_init = nc.init.constant(-10.0)
-    run = train_digits(small_digits, 0.5, hidden=(6,), bias_init=bias_init, epochs=4, curves=True)
-    assert run.off == [1.0] * 5
-    np.testing.assert_array_equal(run.model[0].weight.data, run.start["0.weight"])
-    np.testing.assert_array_equal(run.model[0].bias.data, run.start["0.bias"])
+    run = dying_run([3, 1], lr=0.5, bias=-10.0, hidden=6, epochs=3)
+    np.testing.assert_array_equal(run.off, np.ones(4))
+    assert run.n_dead == 6 and run.off_never_drops and run.matches_dead_fraction
+    np.testing.assert_array_equal(run.dead_bias_start, np.full(6, -10.0))
+    np.testing.assert_array_equal(run.dead_bias_end, np.full(6, -10.0))  # zero gradient
+    assert np.all(run.dead_max_z < -10.0 + 8.0)
+    assert run.zero_outputs == 1.0 and len(run.live_bias_end) == 0
+    assert run.dead_awake_on_val == 0  # validation pixels lie in [0, 1] as well
 
 
-def test_an_all_zero_image_meets_zero_biases_exactly_at_zero(small_digits):
-    x_fit = small_digits.x_fit.copy()
-    x_fit[0] = 0.0  # a blank image: z = W @ 0 + 0 = 0.0 exactly for every unit
-    data = DigitData(x_fit, small_digits.y_fit, small_digits.x_held, small_digits.y_held)
-    run = train_digits(data, 0.1, hidden=(5,), bias_init=nc.init.zeros(), epochs=1)
-    assert run.exact_zeros[0] == 5
+def test_leaky_units_below_every_image_are_off_but_output_no_exact_zero():
+    run = dying_run([3, 1], lr=0.1, activation="leaky", bias=-10.0, hidden=6, epochs=1)
+    np.testing.assert_array_equal(run.off, [1.0, 1.0])
+    assert run.zero_outputs == 0.0  # leaky ReLU gives 0.0 only where z is exactly 0
 
 
-def test_the_same_seed_gives_the_same_run_and_another_seed_does_not(small_digits):
-    a = train_digits(small_digits, 0.5, hidden=(8,), epochs=2, seed=[3, 100])
-    b = train_digits(small_digits, 0.5, hidden=(8,), epochs=2, seed=[3, 100])
-    c = train_digits(small_digits, 0.5, hidden=(8,), epochs=2, seed=[3, 101])
-    np.testing.assert_array_equal(a.model[0].weight.data, b.model[0].weight.data)
-    assert not np.array_equal(a.model[0].weight.data, c.model[0].weight.data)
+def test_the_same_seed_gives_the_same_run_and_another_seed_does_not():
+    a = dying_run([3, 0], lr=0.5, **SMALL)
+    b = dying_run([3, 0], lr=0.5, **SMALL)
+    c = dying_run([3, 1], lr=0.5, **SMALL)
+    np.testing.assert_array_equal(a.loss, b.loss)
+    np.testing.assert_array_equal(a.accuracy, b.accuracy)
+    assert not np.array_equal(a.loss, c.loss)
 
 
-def test_accuracy_is_measured_on_the_held_out_images(small_digits):
-    run = train_digits(small_digits, 0.5, hidden=(16,), epochs=5)
-    predicted = run.model(small_digits.x_held).argmax(axis=1)
-    assert run.accuracy[-1] == np.mean(predicted == small_digits.y_held)
-    assert run.n_held == 60
+def test_settings_change_the_run():
+    plain = dying_run([3, 0], lr=0.5, **SMALL)
+    for other in (
+        dict(weight_init="he"),
+        dict(standardise=True),
+        dict(activation="leaky"),
+        dict(bias=0.1),
+    ):
+        assert not np.array_equal(dying_run([3, 0], lr=0.5, **SMALL, **other).loss, plain.loss)
 
 
-def test_leaky_relu_units_are_counted_as_off():
-    # nc.inactive_fraction counts z <= 0 on every example for any activation.
-    x = np.array([[1.0, 2.0], [0.5, 0.25]])
-    data = DigitData(x, np.array([0, 1]), x, np.array([0, 1]))
-    run = train_digits(
-        data, 0.1, hidden=(3,), activation=nc.LeakyReLU, bias_init=nc.init.constant(-10.0), epochs=1
+def test_dying_runs_runs_each_setting_from_the_same_seed():
+    settings = (dict(lr=0.1, **SMALL), dict(lr=0.5, **SMALL))
+    first, second = dying_runs([3, 2], settings=settings)
+    np.testing.assert_array_equal(first.loss, dying_run([3, 2], **settings[0]).loss)
+    np.testing.assert_array_equal(second.loss, dying_run([3, 2], **settings[1]).loss)
+    # The same seed gives the same split and the same initial weights: the same start.
+    assert first.off[0] == second.off[0] and first.accuracy[0] == second.accuracy[0]
+
+
+def test_by_setting_splits_the_runs_per_setting():
+    runs = Runs(seeds=((1, 0), (1, 1)), results=(("a0", "b0"), ("a1", "b1")))
+    split = by_setting(runs, ["a", "b"])
+    assert list(split) == ["a", "b"]
+    assert split["b"].results == ("b0", "b1") and split["b"].seeds == runs.seeds
+    with raises_with(ValueError, "by_setting", "3 names", "[2]"):
+        by_setting(runs, ["a", "b", "c"])
+
+
+def _record(accuracy):
+    empty = np.zeros(0)
+    return DyingRun(
+        off=np.zeros(len(accuracy)),
+        accuracy=np.array(accuracy),
+        loss=empty,
+        exact_zeros=0,
+        n_preact=0,
+        dead_max_z=np.array([-0.5, -0.1]),
+        dead_bias_start=empty,
+        dead_bias_end=empty,
+        live_bias_end=empty,
+        dead_awake_on_val=0,
+        off_never_drops=True,
+        matches_dead_fraction=True,
+        zero_outputs=0.0,
+        always_zero_pixels=0,
+        n_train=0,
+        n_val=0,
+        n_hidden=2,
     )
-    assert run.off == [1.0, 1.0]
 
 
-def test_mean_and_range_written_out():
-    assert mean_and_range([0.1, 0.2, 0.3], ".0%") == "20% (10% to 30%)"
-    assert mean_and_range([0.969, 0.969], ".1%") == "96.9% (96.9% to 96.9%)"
+def test_largest_fall_and_dead_count_of_a_hand_built_record():
+    record = _record([0.1, 0.5, 0.2, 0.9, 0.85])
+    assert record.largest_fall == pytest.approx(0.3)
+    assert record.n_dead == 2
+    assert _record([0.1, 0.5, 0.9]).largest_fall == 0.0  # never fell
 
 
-def test_count_correct_shows_the_counts():
-    model = nc.mlp([2, 1], rng=0)
-    runs = [DigitRun(model, {}, accuracy=[0.1, 436 / 450], n_held=450) for _ in range(3)]
-    assert count_correct(runs) == "436, 436, 436 of 450"
-
-
-def test_count_correct_refuses_runs_on_different_held_out_sets():
-    model = nc.mlp([2, 1], rng=0)
-    runs = [
-        DigitRun(model, {}, accuracy=[0.5], n_held=450),
-        DigitRun(model, {}, accuracy=[0.5], n_held=269),
-    ]
-    with raises_with(ValueError, "different sizes", "[269, 450]"):
-        count_correct(runs)
-
-
-def test_empty_inputs_are_refused():
-    with raises_with(ValueError, "mean_and_range", "at least one value"):
-        mean_and_range([], ".1%")
-    with raises_with(ValueError, "count_correct", "at least one run"):
-        count_correct([])
-
-
-def test_bad_data_is_refused_with_the_shapes():
-    with raises_with(ValueError, "x_fit", "2-d array", "(64,)"):
-        DigitData(np.zeros(64), np.zeros(1), np.zeros((2, 64)), np.zeros(2))
-    with raises_with(ValueError, "one label per image", "3 fit images with 2 labels"):
-        DigitData(np.zeros((3, 64)), np.zeros(2), np.zeros((2, 64)), np.zeros(2))
-    with raises_with(TypeError, "train_digits", "DigitData", "tuple"):
-        train_digits((1, 2, 3, 4), 0.1)
+def test_unknown_settings_are_refused():
+    with raises_with(ValueError, "activation", "'tanh'", "relu"):
+        dying_run([0, 0], lr=0.1, activation="tanh")
+    with raises_with(ValueError, "weight_init", "'xavier'", "he"):
+        dying_run([0, 0], lr=0.1, weight_init="xavier")
