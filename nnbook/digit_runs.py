@@ -400,6 +400,10 @@ def compare_designs(
         x_test, y_test = data.x_test, data.y_test
         predictions = {name: designs[name].answer(models[name], x_test) for name in "ABC"}
         blends = blend_stats(designs, models, x_test, y_test, n_pairs=n_pairs, rng=seeds.pairs)
+        for model in models.values():
+            # a model keeps its last forward pass for a backward pass; one image keeps the
+            # stored result small (the runs are sent between processes and cached on disk)
+            model(x_test[:1])
     return DesignRun(
         seed=tuple(np.atleast_1d(seed).tolist()),
         x_test=x_test,

@@ -135,3 +135,11 @@ def test_a_run_is_fixed_by_its_seed(tiny_run):
     for name in "ABC":
         np.testing.assert_array_equal(again.predictions[name], tiny_run.predictions[name])
     assert again.blends == tiny_run.blends
+
+
+def test_a_run_stays_small_when_stored():
+    import pickle
+
+    run = dr.compare_designs([11, 3], widths=(8,), rates=(0.01,), epochs=2, n_pairs=400)
+    # the test images (n x 64 floats) dominate; the chosen models keep no batch of inputs
+    assert len(pickle.dumps(run)) < 1.5 * run.x_test.nbytes + 100_000
