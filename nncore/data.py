@@ -1,4 +1,4 @@
-"""Data sets the chapters use, and standardisation.
+"""Small synthetic and classic data sets to train networks on, and standardisation.
 
 Everything random takes an explicit seed or ``numpy.random.Generator``.
 scikit-learn is imported only when the digits are asked for.
@@ -33,8 +33,9 @@ def make_positive_features(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Two features that are positive for every example, and binary labels.
 
-    The case study's data: class 1 tends to have ``x1 > x2``, class 0
-    ``x1 < x2``, with overlap. Each feature is ``scale * exp(N(mu, 0.35))``,
+    Data on which a ReLU unit whose weights are both negative is inactive on
+    every example: class 1 tends to have ``x1 > x2``, class 0 ``x1 < x2``,
+    with overlap. Each feature is ``scale * exp(N(mu, 0.35))``,
     so it is always strictly positive and its typical size is ``scale``.
 
     Parameters

@@ -10,6 +10,11 @@ and :func:`decision_regions`, return an object with an ``update`` method that
 changes the existing artists (edge widths and colours, texts, images) for a new
 model state, instead of drawing a new figure.
 
+The shared look is exported here too: the colours (:data:`OKABE_ITO`, :data:`PALETTE`,
+:data:`INK`, :data:`MUTED`...), the class markers (:data:`MARKERS`), and how numbers and
+activations are written (:func:`format_number`, :func:`activation_name`), for figures
+drawn outside this package that should match.
+
 Modules: :mod:`~nncore.plot.style` (colours, number format), ``network``
 (:func:`draw_network`), ``gradients`` (:func:`draw_gradients`), ``regions``
 (:func:`decision_regions`) and ``training`` (curves, confusion matrix,
@@ -19,17 +24,31 @@ pre-activation histograms).
 from .gradients import GradientDiagram, draw_gradients
 from .network import NetworkDiagram, draw_network
 from .regions import DecisionRegions, decision_regions
-from .style import DEAD, INK, MUTED, NEGATIVE, OKABE_ITO, PALETTE, POSITIVE
+from .style import (
+    DEAD,
+    INK,
+    MARKERS,
+    MUTED,
+    NEGATIVE,
+    OKABE_ITO,
+    PALETTE,
+    POSITIVE,
+    activation_name,
+    format_number,
+)
 from .training import confusion_matrix, preactivation_histogram, training_curves
 
 __all__ = [
     "DEAD",
     "INK",
+    "MARKERS",
     "MUTED",
     "NEGATIVE",
     "OKABE_ITO",
     "PALETTE",
     "POSITIVE",
+    "activation_name",
+    "format_number",
     "DecisionRegions",
     "GradientDiagram",
     "NetworkDiagram",

@@ -73,7 +73,7 @@ _MINUS = "\N{MINUS SIGN}"
 
 
 def format_number(value: float) -> str:
-    """A short, readable number: 3 significant digits and a true minus sign.
+    """Write a number short and readable: 3 significant digits and a true minus sign.
 
     Parameters
     ----------
@@ -109,7 +109,7 @@ _ACTIVATION_NAMES = {
 
 
 def activation_name(layer: Any) -> str:
-    """How a figure names an activation layer (``None``: no activation, ``"linear"``).
+    """Name an activation layer as a figure writes it (``None``, no activation: ``"linear"``).
 
     Parameters
     ----------

@@ -4,21 +4,33 @@ A control is a grid of values and how to show it. :func:`as_control` is the one 
 every grid an explorer receives: it turns a plain sequence into a :class:`Slider` (numbers)
 or a :class:`Choice` (anything else, booleans included) and rejects what cannot become one
 with a message that names the control. Values keep their type: an ``int`` grid gives
-``update`` ints, a ``bool`` grid bools.
+``update`` ints, a ``bool`` grid bools. :func:`control_info` gives a checked control as plain
+data (:class:`ControlInfo`), which is all a page needs to draw it. Nothing here imports
+ipywidgets.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-import ipywidgets as widgets
 import numpy as np
 
-__all__ = ["Slider", "Choice", "as_control", "control_values", "initial_index", "make_widget"]
+__all__ = [
+    "Choice",
+    "ControlInfo",
+    "Slider",
+    "as_control",
+    "check_controls",
+    "control_info",
+    "control_values",
+    "grid_position",
+    "initial_index",
+    "label_of",
+]
 
 _MINUS = "\N{MINUS SIGN}"
 
@@ -153,12 +165,38 @@ def as_control(name: str, spec: Any, *, where: str = "Explorer") -> Slider | Cho
             f"{where}: {kind} {name!r} has repeated values {values!r}; each grid value must "
             f"appear once."
         )
-    if control.initial is not None and _position(values, control.initial) is None:
+    if control.initial is not None and grid_position(values, control.initial) is None:
         raise ValueError(
             f"{where}: {kind} {name!r} starts at {control.initial!r}, which is not on its grid "
             f"{values!r}; pick one of the grid values."
         )
     return control
+
+
+def check_controls(controls: Any) -> dict[str, Slider | Choice]:
+    """Check an explorer's controls: a mapping of identifiers to grids or controls.
+
+    Parameters
+    ----------
+    controls : mapping of str to Slider, Choice or sequence
+
+    Returns
+    -------
+    dict of str to Slider or Choice
+        Each control checked by :func:`as_control`, by name, in order.
+    """
+    if not isinstance(controls, Mapping) or not controls:
+        raise ValueError(
+            f"Explorer: controls must be a non-empty mapping of name to values, got "
+            f"{controls!r}; for example {{'w': [-1, 0, 1]}}."
+        )
+    for name in controls:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(
+                f"Explorer: control names are passed to update as keywords, so they must be "
+                f"Python identifiers; got {name!r}."
+            )
+    return {name: as_control(name, spec) for name, spec in controls.items()}
 
 
 def _check_texts(name: str, control: Slider | Choice, values: list[Any], where: str) -> None:
@@ -230,7 +268,20 @@ def _check_flat(name: str, grid: Any, where: str, *, choice: bool = False) -> No
             )
 
 
-def _position(values: Sequence[Any], value: Any) -> int | None:
+def grid_position(values: Sequence[Any], value: Any) -> int | None:
+    """Find ``value`` on a grid: ``True`` is not ``1``, ``np.float64(0.5)`` is ``0.5``.
+
+    Parameters
+    ----------
+    values : sequence
+        A control's grid.
+    value : object
+
+    Returns
+    -------
+    int or None
+        Its index, or ``None`` if it is not on the grid.
+    """
     for i, v in enumerate(values):
         if v == value and isinstance(v, bool) == isinstance(value, (bool, np.bool_)):
             return i
@@ -238,56 +289,111 @@ def _position(values: Sequence[Any], value: Any) -> int | None:
 
 
 def control_values(control: Slider | Choice) -> list[Any]:
-    """The grid of ``control``, in display order."""
+    """List the grid of ``control``, in display order.
+
+    Parameters
+    ----------
+    control : Slider or Choice
+
+    Returns
+    -------
+    list
+    """
     return list(control.values if isinstance(control, Slider) else control.options)
 
 
 def initial_index(control: Slider | Choice) -> int:
-    """Grid index the control starts at: ``initial``, else a slider's middle, a choice's first."""
+    """Find the grid index the control starts at.
+
+    Parameters
+    ----------
+    control : Slider or Choice
+        Checked by :func:`as_control`.
+
+    Returns
+    -------
+    int
+        The index of ``initial``, else a slider's middle value or a choice's first option.
+    """
     values = control_values(control)
     if control.initial is not None:
-        return _position(values, control.initial)
+        start = grid_position(values, control.initial)
+        assert start is not None, "as_control keeps initial on the grid"
+        return start
     return (len(values) - 1) // 2 if isinstance(control, Slider) else 0
 
 
-def label_of(control: Slider | Choice, name: str, value: Any) -> str:
-    """How ``control`` writes ``value``: the slider's format or the choice's button label."""
+def label_of(control: Slider | Choice, value: Any) -> str:
+    """Write ``value`` as ``control`` shows it: the slider's format or the choice's label.
+
+    Parameters
+    ----------
+    control : Slider or Choice
+        Checked by :func:`as_control`.
+    value : object
+        A value on its grid.
+
+    Returns
+    -------
+    str
+        With a true minus sign on a slider.
+    """
     if isinstance(control, Slider):
         return control.fmt.format(value).replace("-", _MINUS)
     labels = control.labels or [str(v) for v in control.options]
-    return labels[_position(control.options, value)]
+    position = grid_position(control.options, value)
+    assert position is not None, f"{value!r} is not on the grid"
+    return labels[position]
 
 
-def make_widget(name: str, control: Slider | Choice, label_width: str) -> widgets.ValueWidget:
-    """The ipywidgets control of ``control``: a SelectionSlider, ToggleButtons or a Dropdown.
+@dataclass(frozen=True)
+class ControlInfo:
+    """A checked control as plain data: all a page needs to draw it.
 
-    Options are ``(label, index)`` pairs, so the widget's ``value`` is the grid index and
-    ``update`` receives the grid value itself, with its type.
+    Attributes
+    ----------
+    name : str
+        The keyword ``update`` receives.
+    label : str
+        The text before the control (the name unless the control has a label).
+    kind : {"slider", "buttons", "dropdown"}
+        How it is drawn.
+    values : tuple
+        The grid, in display order.
+    value_labels : tuple of str
+        How each value reads (a slider's format, a choice's labels).
+    initial : int
+        Grid index of the starting value.
     """
-    label = control.label or name
-    style = {"description_width": label_width}
-    layout = widgets.Layout(width="min(100%, 600px)")
-    values = control_values(control)
-    options = [(label_of(control, name, v), i) for i, v in enumerate(values)]
-    start = initial_index(control)
-    if isinstance(control, Slider):
-        return widgets.SelectionSlider(
-            options=options,
-            index=start,
-            description=label,
-            continuous_update=True,
-            readout=True,
-            style=style,
-            layout=layout,
-        )
-    if control.style == "dropdown":
-        return widgets.Dropdown(
-            options=options, index=start, description=label, style=style, layout=layout
-        )
-    return widgets.ToggleButtons(
-        options=options,
-        index=start,
-        description=label,
-        style={**style, "button_width": "auto"},
-        layout=layout,
+
+    name: str
+    label: str
+    kind: str
+    values: tuple[Any, ...]
+    value_labels: tuple[str, ...]
+    initial: int
+
+
+def control_info(name: str, control: Slider | Choice) -> ControlInfo:
+    """Describe a checked control as plain data.
+
+    Parameters
+    ----------
+    name : str
+        The control's name.
+    control : Slider or Choice
+        Checked by :func:`as_control`.
+
+    Returns
+    -------
+    ControlInfo
+    """
+    values = tuple(control_values(control))
+    return ControlInfo(
+        name=name,
+        label=control.label or name,
+        kind="slider" if isinstance(control, Slider) else control.style,
+        values=values,
+        value_labels=tuple(label_of(control, v) for v in values),
+        initial=initial_index(control),
     )

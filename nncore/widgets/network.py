@@ -11,11 +11,10 @@ from numpy.typing import ArrayLike
 
 from ..containers import Sequential
 from ..layers import Identity, Linear, Module, ReLU, Sigmoid, Tanh
-from ..plot import draw_network
-from ..plot.style import activation_name, format_number
+from ..plot import activation_name, draw_network, format_number
 from .controls import Choice, Slider, as_control
 from .explorer import Explorer
-from .layers import Layer
+from .overlays import Overlay
 
 __all__ = ["ACTIVATIONS", "NetworkView", "network_explorer"]
 
@@ -26,6 +25,8 @@ ACTIVATIONS: dict[str, tuple[str, type[Module]]] = {
     "tanh": ("tanh", Tanh),
     "identity": ("identity", Identity),
 }
+
+_WHERE = "network_explorer"
 
 _SUB = str.maketrans(
     "0123456789",
@@ -56,11 +57,9 @@ def _variants(model: Sequential, activations: Sequence[str]) -> dict[str, Sequen
 
 def _grid(values: Any, name: str, what: str) -> tuple[float, ...]:
     """Check one grid of network_explorer (with the controls' one check); return its values."""
-    control = as_control(name, values, where="network_explorer")
+    control = as_control(name, values, where=_WHERE)
     if not isinstance(control, Slider):
-        raise TypeError(
-            f"network_explorer: {name} must be a sequence of numbers ({what}), got {values!r}."
-        )
+        raise TypeError(f"{_WHERE}: {name} must be a sequence of numbers ({what}), got {values!r}.")
     return control.values
 
 
@@ -90,6 +89,8 @@ class NetworkView:
     Attributes
     ----------
     figure : matplotlib.figure.Figure
+    overlays : list of Overlay
+        The edges (weight controls only) below everything else.
     diagram : NetworkDiagram
         The drawing; its ``value_texts`` and ``dead`` describe the last update.
     models : dict of str to Sequential
@@ -119,10 +120,10 @@ class NetworkView:
         self.weights = list(weights)
         self.base = {pos: lin.weight.data.copy() for pos, lin in linears.items()}
         self.values: dict[str, Any] = {}
-        # Two layers (Layer): the edges change only with the weight sliders and go below;
-        # the units, numbers, headings, title and legend change with every control.
+        # Two overlays: the edges change only with the weight sliders and go below; the
+        # units, numbers, headings, title and legend change with every control.
         weight_controls = tuple(n for n in labels if n.startswith(("scale", "w_")))
-        self.layers = [Layer(None, controls=weight_controls), Layer(self._changing)]
+        self.overlays = [Overlay(None, controls=weight_controls), Overlay(self._changing)]
 
     def _changing(self) -> list[Any]:
         d = self.diagram
@@ -168,6 +169,152 @@ class NetworkView:
         return f"Diagram of the {sizes} network with {settings}: output {out}."
 
 
+class _Network:
+    """The ``Linear`` layers of a model, and how the explorer names them.
+
+    Parameters
+    ----------
+    model : Sequential
+        The explorer's own copy.
+    x : array_like, shape (n_in,)
+        The input.
+    input_names : sequence of str, optional
+        One label per input.
+    """
+
+    def __init__(self, model: Sequential, x: ArrayLike, input_names: Sequence[str] | None):
+        self.linears = {i: lay for i, lay in enumerate(model.layers) if isinstance(lay, Linear)}
+        if not self.linears:
+            raise ValueError(f"{_WHERE}: the model has no Linear layer: {model!r}.")
+        first = self.linears[min(self.linears)]
+        self.n_in = first.in_features
+        self.x0 = np.asarray(x, dtype=float).reshape(-1)
+        if self.x0.shape != (self.n_in,):
+            raise ValueError(
+                f"{_WHERE}: expected one input x of shape ({self.n_in},) for {first!r}, got "
+                f"shape {np.shape(x)}."
+            )
+        if input_names is None:
+            self.names = [f"x{j + 1}".translate(_SUB) for j in range(self.n_in)]
+            self.drawn_names = [f"$x_{{{j + 1}}}$" for j in range(self.n_in)]
+        elif len(input_names) != self.n_in:
+            raise ValueError(
+                f"{_WHERE}: expected {self.n_in} input_names, one per input, got "
+                f"{len(input_names)}."
+            )
+        else:
+            self.names = self.drawn_names = [str(n) for n in input_names]
+        number = {pos: k + 1 for k, pos in enumerate(sorted(self.linears))}
+        last = max(self.linears)
+        self.layer_name = {
+            pos: "output" if pos == last else f"hidden {number[pos]}" for pos in self.linears
+        }
+        # What feeds each Linear: the inputs, or the units of the layer before it.
+        before = dict(zip(sorted(self.linears)[1:], sorted(self.linears), strict=False))
+        self.source_layer = {pos: self.layer_name.get(before.get(pos, -1)) for pos in self.linears}
+
+    def check_inputs(self, values: Mapping[int, Any] | None) -> dict[int, Any]:
+        """The input sliders' grids by input index, checked (default: x1 from -2 to 2)."""
+        values = {0: (-2, -1, 0, 1, 2)} if values is None else dict(values)
+        for j in values:
+            if not isinstance(j, (int, np.integer)) or not 0 <= j < self.n_in:
+                raise ValueError(
+                    f"{_WHERE}: input_values has key {j!r}; input indices run from 0 to "
+                    f"{self.n_in - 1}."
+                )
+        return values
+
+    def check_scales(self, values: Mapping[int, Any] | None) -> dict[int, Any]:
+        """The weight factors' grids by Linear position, checked (default: the first's)."""
+        if values is None:
+            values = {min(self.linears): (-1, 0, 0.5, 1, 2)}
+        values = dict(values)
+        for pos in values:
+            if pos not in self.linears:
+                raise ValueError(
+                    f"{_WHERE}: scale_values has key {pos!r}, which is not the position of a "
+                    f"Linear layer; Linear layers sit at positions {sorted(self.linears)}."
+                )
+        return values
+
+    def check_weights(self, values: Mapping[Any, Any] | None) -> dict[tuple[int, int, int], Any]:
+        """The single weights' grids by (position, unit, input), checked."""
+        values = {} if values is None else dict(values)
+        for key in values:
+            ok = isinstance(key, tuple) and len(key) == 3 and key[0] in self.linears
+            shape = self.linears[key[0]].weight.data.shape if ok else (0, 0)
+            if not (ok and 0 <= key[1] < shape[0] and 0 <= key[2] < shape[1]):
+                raise ValueError(
+                    f"{_WHERE}: weight_values has key {key!r}; expected (linear_position, "
+                    f"unit, input) with a Linear position in {sorted(self.linears)} and "
+                    f"unit/input indices inside its weight shape."
+                )
+        return values
+
+    def sliders(
+        self,
+        inputs: Mapping[int, Any],
+        scales: Mapping[int, Any],
+        weights: Mapping[tuple[int, int, int], Any],
+    ) -> dict[str, Slider | Choice]:
+        """One slider per input, weight factor and single weight, starting where the model is."""
+        controls: dict[str, Slider | Choice] = {}
+        for j, grid in inputs.items():
+            grid = _grid(grid, f"input_values[{j}]", "input values")
+            start = min(grid, key=lambda v: abs(v - self.x0[j]))
+            controls[f"x{j + 1}"] = Slider(grid, label=self.names[j], initial=start)
+        for pos, grid in scales.items():
+            grid = _grid(grid, f"scale_values[{pos}]", "weight factors")
+            controls[f"scale{pos}"] = Slider(
+                grid,
+                label=f"scale of weights into {self.layer_name[pos]}",
+                initial=1.0 if 1.0 in grid else None,
+            )
+        for (pos, i, j), grid in weights.items():
+            grid = _grid(grid, f"weight_values[{(pos, i, j)}]", "weight values")
+            current = self.linears[pos].weight.data[i, j]
+            source = self.source_layer[pos]
+            source = self.names[j] if source is None else f"{source} unit {j + 1}"
+            controls[f"w_{pos}_{i}_{j}"] = Slider(
+                grid,
+                label=f"weight {source} \N{RIGHTWARDS ARROW} {self.layer_name[pos]} unit {i + 1}",
+                initial=min(grid, key=lambda v: abs(v - current)),
+            )
+        return controls
+
+    def weight_scale(
+        self, scales: Mapping[int, Any], weights: Mapping[tuple[int, int, int], Any]
+    ) -> float:
+        """The largest |w| any setting draws: edges keep one width scale over the frames."""
+        widest = max(
+            float(np.max(np.abs(lin.weight.data)))
+            * max([abs(s) for s in scales.get(pos, ())] + [1.0])
+            for pos, lin in self.linears.items()
+        )
+        return max([widest] + [abs(v) for g in weights.values() for v in g]) or 1.0
+
+
+def _activation_choice(model: Sequential, activations: Sequence[str] | None) -> Choice | None:
+    """The activation selector, starting at the model's own hidden activation, or None."""
+    if activations is None:
+        return None
+    activations = list(activations)
+    bad = [a for a in activations if a not in ACTIVATIONS]
+    if bad or not activations:
+        raise ValueError(
+            f"{_WHERE}: unknown activation(s) {bad or activations!r}; choose from "
+            f"{list(ACTIVATIONS)}."
+        )
+    current = activation_name(model.blocks()[0].activation)
+    labels = [ACTIVATIONS[a][0] for a in activations]
+    return Choice(
+        tuple(activations),
+        labels=tuple(labels),
+        label="hidden activation",
+        initial=activations[labels.index(current)] if current in labels else None,
+    )
+
+
 def network_explorer(
     model: Sequential,
     x: ArrayLike,
@@ -184,7 +331,7 @@ def network_explorer(
     live: bool = True,
     **options: Any,
 ) -> Explorer:
-    """An explorer of a network diagram: inputs, weights and activation on controls.
+    """Explore a network diagram: inputs, weights and activation on controls.
 
     Every frame runs the model forward through nncore and redraws the diagram
     of :func:`nncore.plot.draw_network` (each unit's ``z`` and ``h``, the
@@ -237,137 +384,37 @@ def network_explorer(
         For an input index, layer position, unit or activation the model does
         not have, or frames that do not fit the page's budget.
     """
-    where = "network_explorer"
     if not isinstance(model, Sequential):
         raise TypeError(
-            f"{where}: expected an nncore Sequential model, got {type(model).__name__}; "
+            f"{_WHERE}: expected an nncore Sequential model, got {type(model).__name__}; "
             f"for example nc.mlp([4, 2, 3, 1])."
         )
     work = copy.deepcopy(model)
-    linears = {i: layer for i, layer in enumerate(work.layers) if isinstance(layer, Linear)}
-    if not linears:
-        raise ValueError(f"{where}: the model has no Linear layer: {model!r}.")
-    first = linears[min(linears)]
-    x0 = np.asarray(x, dtype=float).reshape(-1)
-    if x0.shape != (first.in_features,):
-        raise ValueError(
-            f"{where}: expected one input x of shape ({first.in_features},) for {first!r}, got "
-            f"shape {np.shape(x)}."
-        )
-    if input_names is None:
-        names = [f"x{j + 1}".translate(_SUB) for j in range(first.in_features)]
-        drawn_names = [f"$x_{{{j + 1}}}$" for j in range(first.in_features)]
-    elif len(input_names) != first.in_features:
-        raise ValueError(
-            f"{where}: expected {first.in_features} input_names, one per input, got "
-            f"{len(input_names)}."
-        )
-    else:
-        names = drawn_names = [str(n) for n in input_names]
-    linear_no = {pos: k + 1 for k, pos in enumerate(sorted(linears))}
-    layer_name = {
-        pos: "output" if pos == max(linears) else f"hidden {linear_no[pos]}" for pos in linears
-    }
-
-    input_values = {0: (-2, -1, 0, 1, 2)} if input_values is None else dict(input_values)
-    for j in input_values:
-        if not isinstance(j, (int, np.integer)) or not 0 <= j < first.in_features:
-            raise ValueError(
-                f"{where}: input_values has key {j!r}; input indices run from 0 to "
-                f"{first.in_features - 1}."
-            )
-    if scale_values is None:
-        scale_values = {min(linears): (-1, 0, 0.5, 1, 2)}
-    scale_values = dict(scale_values)
-    for pos in scale_values:
-        if pos not in linears:
-            raise ValueError(
-                f"{where}: scale_values has key {pos!r}, which is not the position of a Linear "
-                f"layer; Linear layers sit at positions {sorted(linears)}."
-            )
-    weight_values = {} if weight_values is None else dict(weight_values)
-    for key in weight_values:
-        ok = isinstance(key, tuple) and len(key) == 3 and key[0] in linears
-        if not ok or not (
-            0 <= key[1] < linears[key[0]].out_features and 0 <= key[2] < linears[key[0]].in_features
-        ):
-            raise ValueError(
-                f"{where}: weight_values has key {key!r}; expected (linear_position, unit, input) "
-                f"with a Linear position in {sorted(linears)} and unit/input indices inside its "
-                f"weight shape."
-            )
-    if activations is not None:
-        activations = list(activations)
-        bad = [a for a in activations if a not in ACTIVATIONS]
-        if bad or not activations:
-            raise ValueError(
-                f"{where}: unknown activation(s) {bad or activations!r}; choose from "
-                f"{list(ACTIVATIONS)}."
-            )
-
-    controls: dict[str, Slider | Choice] = {}
-    for j, grid in input_values.items():
-        grid = _grid(grid, f"input_values[{j}]", "input values")
-        start = min(grid, key=lambda v: abs(v - x0[j]))
-        controls[f"x{j + 1}"] = Slider(grid, label=names[j], initial=start)
-    for pos, grid in scale_values.items():
-        grid = _grid(grid, f"scale_values[{pos}]", "weight factors")
-        controls[f"scale{pos}"] = Slider(
-            grid,
-            label=f"scale of weights into {layer_name[pos]}",
-            initial=1.0 if 1.0 in grid else None,
-        )
-    for (pos, i, j), grid in weight_values.items():
-        grid = _grid(grid, f"weight_values[{(pos, i, j)}]", "weight values")
-        current = linears[pos].weight.data[i, j]
-        start = min(grid, key=lambda v: abs(v - current))
-        previous = {linear_no[p] + 1: layer_name[p] for p in linears}
-        source = names[j] if pos == min(linears) else f"{previous[linear_no[pos]]} unit {j + 1}"
-        controls[f"w_{pos}_{i}_{j}"] = Slider(
-            grid,
-            label=f"weight {source} \N{RIGHTWARDS ARROW} {layer_name[pos]} unit {i + 1}",
-            initial=start,
-        )
-    if activations is not None:
-        current = activation_name(work.blocks()[0].activation)
-        labels = [ACTIVATIONS[a][0] for a in activations]
-        controls["activation"] = Choice(
-            tuple(activations),
-            labels=tuple(labels),
-            label="hidden activation",
-            initial=activations[labels.index(current)] if current in labels else None,
-        )
+    net = _Network(work, x, input_names)
+    inputs = net.check_inputs(input_values)
+    scales = net.check_scales(scale_values)
+    weights = net.check_weights(weight_values)
+    selector = _activation_choice(work, activations)
+    controls = net.sliders(inputs, scales, weights)
+    if selector is not None:
+        controls["activation"] = selector
     if not controls:
         raise ValueError(
-            f"{where}: nothing to explore: give input_values, scale_values, weight_values or "
+            f"{_WHERE}: nothing to explore: give input_values, scale_values, weight_values or "
             f"activations."
         )
-
-    variants = _variants(work, activations) if activations is not None else {None: work}
-    widest = max(
-        float(np.max(np.abs(lin.weight.data)))
-        * max([abs(s) for s in scale_values.get(pos, ())] + [1.0])
-        for pos, lin in linears.items()
-    )
-    widest = max([widest] + [abs(v) for g in weight_values.values() for v in g]) or 1.0
-    start_model = work
-    if activations is not None:
-        start_model = variants[controls["activation"].initial or activations[0]]
+    variants = {None: work} if selector is None else _variants(work, selector.options)
+    start = work if selector is None else variants[selector.initial or selector.options[0]]
     diagram = draw_network(
-        start_model,
-        x0,
-        input_names=drawn_names,
+        start,
+        net.x0,
+        input_names=net.drawn_names,
         data=data,
-        weight_scale=widest,
+        weight_scale=net.weight_scale(scales, weights),
     )
+    labels = {name: spec.label for name, spec in controls.items()}
     view = NetworkView(
-        diagram,
-        variants,
-        x0,
-        linears,
-        {name: spec.label for name, spec in controls.items()},
-        inputs=list(input_values),
-        weights=list(weight_values),
+        diagram, variants, net.x0, net.linears, labels, inputs=list(inputs), weights=list(weights)
     )
     sizes = "-".join(str(n) for n in diagram.sizes)
     return Explorer(

@@ -12,7 +12,7 @@ import json
 import ipywidgets as widgets
 import pytest
 
-from nncore.widgets.frames import Frame
+from nncore.widgets.slim import DescribedImage as Frame
 
 needs_stack = pytest.mark.skipif(not hasattr(widgets, "Stack"), reason="needs ipywidgets 8")
 

@@ -1,15 +1,15 @@
 """Every page of the built book stays within the budget of embedded widget state.
 
-The budget and its unit are the explorers' own (nncore.widgets.PageBudget): the bytes of the
-widget state the page embeds, images base64-encoded. Explorers check it while they are
-built; this test measures what the built page really carries.
+The limit is the book's (nnbook.page), the unit that of nncore.widgets.PageBudget: the bytes
+of the widget state the page embeds, images base64-encoded. Explorers check it while they
+are built; this test measures what the built page really carries.
 """
 
 from __future__ import annotations
 
 import re
 
-from nncore.widgets import DEFAULT_PAGE_BYTES as BUDGET_BYTES
+from nnbook.page import PAGE_BYTES as BUDGET_BYTES
 
 STATE = re.compile(
     r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S

@@ -74,10 +74,10 @@ def saved_state() -> dict:
 
 @needs_stack
 def test_one_frame_per_grid_point_in_nested_stacks():
-    ex = line_explorer(mode="frames")
-    assert ex.n_frames == 3 * 2 == len(ex.images)
-    assert [len(level) for level in ex.stacks] == [1, 3]
-    outer = ex.stacks[0][0]
+    ex = line_explorer(mode="precomputed")
+    assert ex.n_frames == 3 * 2 == len(ex.display.images)
+    assert [len(level) for level in ex.display.stacks] == [1, 3]
+    outer = ex.display.stacks[0][0]
     for i, slope in enumerate([-1.0, 0.0, 1.0]):
         for j, colour in enumerate(["#0072B2", "#D55E00"]):
             image = outer.children[i].children[j]
@@ -89,15 +89,15 @@ def test_one_frame_per_grid_point_in_nested_stacks():
 
 @needs_stack
 def test_each_control_is_jslinked_to_every_stack_of_its_level():
-    ex = line_explorer(mode="frames")
+    ex = line_explorer(mode="precomputed")
     by_control = {
-        name: [link for link in ex.links if link.source[0] is ex.controls[name]]
+        name: [link for link in ex.display.links if link.source[0] is ex.controls[name]]
         for name in ex.names
     }
     assert [len(by_control["slope"]), len(by_control["colour"])] == [1, 3]
     for level, name in enumerate(ex.names):
         assert {id(link.target[0]) for link in by_control[name]} == {
-            id(s) for s in ex.stacks[level]
+            id(s) for s in ex.display.stacks[level]
         }
         assert {(link.source[1], link.target[1]) for link in by_control[name]} == {
             ("index", "selected_index")
@@ -106,18 +106,20 @@ def test_each_control_is_jslinked_to_every_stack_of_its_level():
 
 @needs_stack
 def test_saved_widget_state_holds_links_stacks_and_images():
-    ex = line_explorer(mode="frames")
+    ex = line_explorer(mode="precomputed")
     state = saved_state()
-    assert {state[im.model_id]["model_name"] for im in ex.images.values()} == {"ImageModel"}
-    assert {state[s.model_id]["model_name"] for level in ex.stacks for s in level} == {"StackModel"}
-    for link in ex.links:
+    assert {state[im.model_id]["model_name"] for im in ex.display.images.values()} == {"ImageModel"}
+    assert {state[s.model_id]["model_name"] for level in ex.display.stacks for s in level} == {
+        "StackModel"
+    }
+    for link in ex.display.links:
         saved = state[link.model_id]["state"]
         assert saved["source"] == [f"IPY_MODEL_{link.source[0].model_id}", "index"]
         assert saved["target"] == [f"IPY_MODEL_{link.target[0].model_id}", "selected_index"]
     slider = state[ex.controls["slope"].model_id]
     assert slider["model_name"] == "SelectionSliderModel"
     assert list(slider["state"]["_options_labels"]) == ["\N{MINUS SIGN}1", "0", "1"]
-    assert state[ex.stacks[0][0].model_id]["state"]["selected_index"] == 1
+    assert state[ex.display.stacks[0][0].model_id]["state"]["selected_index"] == 1
 
 
 @needs_stack
@@ -126,8 +128,8 @@ def test_frame_text_alternative_survives_a_state_saved_without_defaults():
     # also has a description; a missing one stops the image from being drawn at all.
     from ipywidgets.embed import embed_data
 
-    ex = line_explorer(mode="frames")
-    image = ex.images[(0, 0)]
+    ex = line_explorer(mode="precomputed")
+    image = ex.display.images[(0, 0)]
     state = embed_data(views=[ex.widget], drop_defaults=True)["manager_state"]["state"]
     assert state[image.model_id]["state"]["description"] == ""
     assert state[image.model_id]["state"]["tooltip"] == "line of slope -1.0 from 0"
@@ -135,10 +137,12 @@ def test_frame_text_alternative_survives_a_state_saved_without_defaults():
 
 @needs_stack
 def test_frames_differ_exactly_where_a_control_changes_the_figure():
-    ex = line_explorer(mode="frames")
+    ex = line_explorer(mode="precomputed")
     assert len({ex.frames[(i, 0)] for i in range(3)}) == 3
     assert ex.frames[(2, 0)] != ex.frames[(2, 1)]
-    ignored = line_explorer(controls={"slope": [0.0, 1.0], "unused": [1.0, 2.0]}, mode="frames")
+    ignored = line_explorer(
+        controls={"slope": [0.0, 1.0], "unused": [1.0, 2.0]}, mode="precomputed"
+    )
     assert ignored.frames[(1, 0)] == ignored.frames[(1, 1)]
     assert ignored.frames[(0, 0)] != ignored.frames[(1, 0)]
 
@@ -223,11 +227,11 @@ def test_the_figure_is_taken_out_of_pyplot():
 @needs_stack
 def test_a_moved_control_renders_the_frame_and_its_text_alternative_again():
     view = LineView()
-    ex = line_explorer(view, mode="frames")
-    before = ex.images[(2, 0)].value
+    ex = line_explorer(view, mode="precomputed")
+    before = ex.display.images[(2, 0)].value
     view.offset = -2.0  # the model changed after the explorer was built
     ex.set(slope=1.0, colour="#0072B2")
-    shown = ex.images[(2, 0)]
+    shown = ex.display.images[(2, 0)]
     assert shown.value != before
     assert shown.tooltip == "line of slope 1.0 from -2"  # the screen reader hears the new figure
     assert ex.view.calls[-1] == {"slope": 1.0, "colour": "#0072B2"}
@@ -236,31 +240,31 @@ def test_a_moved_control_renders_the_frame_and_its_text_alternative_again():
 @needs_stack
 def test_without_live_mode_nothing_is_rendered_again():
     view = LineView()
-    ex = line_explorer(view, mode="frames", live=False)
-    n_calls, frame = len(view.calls), ex.images[(0, 0)].value
+    ex = line_explorer(view, mode="precomputed", live=False)
+    n_calls, frame = len(view.calls), ex.display.images[(0, 0)].value
     view.offset = 1.0
     ex.set(slope=-1.0, colour="#0072B2")
-    assert len(view.calls) == n_calls and ex.images[(0, 0)].value == frame
+    assert len(view.calls) == n_calls and ex.display.images[(0, 0)].value == frame
 
 
 @needs_stack
 def test_refresh_renders_every_frame_from_the_current_state():
     view = LineView()
-    ex = line_explorer(view, mode="frames")
+    ex = line_explorer(view, mode="precomputed")
     old = dict(ex.frames)
     view.offset = 1.0
     ex.refresh()
     assert all(ex.frames[i] != old[i] for i in old)
-    assert ex.images[(1, 1)].tooltip == "line of slope 0.0 from 1"
+    assert ex.display.images[(1, 1)].tooltip == "line of slope 0.0 from 1"
 
 
 def test_kernel_mode_shows_one_image_redrawn_through_the_kernel():
     """The mode ipywidgets 7 front ends (Colab) can show: no Stack, one image, a caption."""
     view = LineView()
     ex = line_explorer(view, mode="kernel")
-    assert ex.n_frames == 0 and ex.stacks == [[], []] and ex.links == []
+    assert ex.n_frames == 0 and ex.overlays == [] and ex.display.saved() == []
     image, caption = ex.widget.children[-2:]
-    assert isinstance(image, ipywidgets.Image) and image is ex.images[()]
+    assert isinstance(image, ipywidgets.Image) and image is ex.display.image
     assert "line of slope 0.0 from 0" in caption.value and 'aria-live="polite"' in caption.value
     first = image.value
     view.offset = 2.0
@@ -272,17 +276,19 @@ def test_kernel_mode_shows_one_image_redrawn_through_the_kernel():
     assert "drawn through the kernel" in ex.size_report()
     with raises_with(ValueError, "Explorer.frame", "kernel", "precomputes no frames"):
         ex.frame(slope=1.0, colour="#0072B2")
+    with raises_with(ValueError, "Explorer.check_overlays", "kernel", "stores no overlays"):
+        ex.check_overlays()
 
 
 def test_the_default_mode_follows_the_installed_ipywidgets():
     major = int(ipywidgets.__version__.split(".")[0])
-    assert default_mode() == ("frames" if major >= 8 else "kernel")
+    assert default_mode() == ("precomputed" if major >= 8 else "kernel")
     assert line_explorer().mode == default_mode()
     if major < 8:
         with raises_with(
-            ValueError, "Explorer", "'frames'", "ipywidgets 8", ipywidgets.__version__
+            ValueError, "Explorer", "'precomputed'", "ipywidgets 8", ipywidgets.__version__
         ):
-            line_explorer(mode="frames")
+            line_explorer(mode="precomputed")
 
 
 # ------------------------------------------------------------------------------ page budget
@@ -292,30 +298,30 @@ def test_the_default_mode_follows_the_installed_ipywidgets():
 def test_the_charge_is_the_widget_state_the_page_embeds():
     before, n_before = len(json.dumps(saved_state())), len(saved_state())
     budget = PageBudget(3_000_000)
-    ex = line_explorer(mode="frames", budget=budget)
+    ex = line_explorer(mode="precomputed", budget=budget)
     grown = len(json.dumps(saved_state())) - before
     n_models = len(saved_state()) - n_before
     assert budget.charges == {"A line": ex.state_bytes}
     # The saved state grew by this explorer's models; only the ", " between entries differs.
     assert abs(grown - ex.state_bytes) <= 2 * n_models
     # Base64 images: the state is a third larger than the images it holds.
-    assert ex.state_bytes > 4 / 3 * ex.frame_bytes
+    assert ex.state_bytes > 4 / 3 * ex.picture_bytes
 
 
 @needs_stack
 def test_the_budget_counts_base64_state_not_image_bytes():
     """A page with room for the PNG bytes but not for their base64 state refuses them."""
-    probe = line_explorer(mode="frames")
-    room = int(1.05 * probe.frame_bytes)
-    assert probe.frame_bytes < room < probe.state_bytes
+    probe = line_explorer(mode="precomputed")
+    room = int(1.05 * probe.picture_bytes)
+    assert probe.picture_bytes < room < probe.state_bytes
     with raises_with(ValueError, "Explorer 'A line'", "widget state", "base64", "page budget"):
-        line_explorer(mode="frames", budget=PageBudget(room))
+        line_explorer(mode="precomputed", budget=PageBudget(room))
 
 
 @needs_stack
 def test_explorers_on_one_page_add_up_and_a_rerun_replaces_its_charge():
     budget = PageBudget(10**7)
-    first = line_explorer(mode="frames", budget=budget, title="First")
+    first = line_explorer(mode="precomputed", budget=budget, title="First")
     budget.limit = int(first.state_bytes * 1.6)
     with raises_with(
         ValueError,
@@ -325,9 +331,9 @@ def test_explorers_on_one_page_add_up_and_a_rerun_replaces_its_charge():
         f"{budget.limit / 1e6:.2f} MB",
         "Lower dpi",
     ):
-        line_explorer(mode="frames", budget=budget, title="Second")
+        line_explorer(mode="precomputed", budget=budget, title="Second")
     assert list(budget.charges) == ["First"]  # the refused explorer charged nothing
-    again = line_explorer(mode="frames", budget=budget, title="First")  # the cell run again
+    again = line_explorer(mode="precomputed", budget=budget, title="First")  # the cell run again
     assert budget.charges == {"First": again.state_bytes}
     again.close()
     assert budget.charges == {} and budget.used == 0
@@ -340,18 +346,20 @@ def test_an_explorer_over_budget_stops_before_rendering_every_frame():
     view = LineView()
     grid = {"slope": list(np.linspace(-2, 2, 20))}
     with raises_with(ValueError, "Explorer 'A line'", "its 20 frames", "would take about"):
-        line_explorer(view, controls=grid, mode="frames", budget=PageBudget(6_000))
+        line_explorer(view, controls=grid, mode="precomputed", budget=PageBudget(6_000))
     assert len(view.calls) < 20
 
 
-def test_the_module_budget_is_the_default_and_reports_the_page():
-    from nncore.widgets import page_budget
-
-    page_budget.reset()
-    ex = line_explorer(budget=None, title="Reported")
-    assert ex.budget is page_budget and page_budget.charges["Reported"] == ex.state_bytes
-    assert "'Reported'" in page_budget.report() and "of 1.50 MB" in page_budget.report()
-    page_budget.reset()
+def test_a_budget_reports_the_page_and_without_one_an_explorer_is_limited_by_nothing():
+    page = PageBudget(1_500_000)
+    ex = line_explorer(budget=page, title="Reported")
+    assert page.charges["Reported"] == ex.state_bytes
+    assert "'Reported'" in page.report() and "of 1.50 MB" in page.report()
+    # Without a budget the explorer measures itself against a budget of its own, no limit.
+    alone = line_explorer(budget=None, title="Alone", controls={"slope": list(range(40))})
+    assert alone.budget is not page and alone.budget.limit is None
+    assert alone.budget.charges == {"Alone": alone.state_bytes}
+    assert "of no limit" in alone.budget.report() and "Alone" not in page.report()
 
 
 # ------------------------------------------------------------------------------ bad input
@@ -405,7 +413,7 @@ def test_bad_arguments_raise_clear_errors():
 @needs_stack
 def test_a_grid_over_max_frames_is_refused():
     with raises_with(ValueError, "Explorer", "3 x 2 = 6", "max_frames=5"):
-        line_explorer(max_frames=5, mode="frames")
+        line_explorer(max_frames=5, mode="precomputed")
 
 
 def test_importing_nncore_does_not_import_ipywidgets():
@@ -431,7 +439,7 @@ class SaysView(LineView):
         return self.said if self.saying else super().describe()
 
 
-MODES_HERE = ["kernel", "frames"] if FRAMES else ["kernel"]
+MODES_HERE = ["kernel", "precomputed"] if FRAMES else ["kernel"]
 
 
 @pytest.mark.parametrize("mode", MODES_HERE)
@@ -488,6 +496,18 @@ def test_a_grid_that_is_not_a_flat_sequence_of_hashable_values_is_refused(grid, 
         line_explorer(controls={"w": grid}, mode="kernel")
 
 
+def shown_pictures(ex: Explorer) -> dict:
+    """What each picture widget shows, and the caption of a kernel display."""
+    if ex.mode == "kernel":
+        return {"image": ex.display.image.value, "caption": ex.display.caption.value}
+    return {key: image.value for key, image in ex.display.images.items()}
+
+
+def shown_stacks(ex: Explorer) -> list:
+    """The setting each stack shows (none for a kernel display)."""
+    return [[s.selected_index for s in level] for level in getattr(ex.display, "stacks", [])]
+
+
 class FailingView(LineView):
     """A LineView whose update raises for slope 1.0 once ``failing`` is set."""
 
@@ -505,18 +525,14 @@ def test_set_is_all_or_nothing_when_the_view_fails(mode):
     ex = line_explorer(view, mode=mode)
     ex.set(slope=-1.0, colour="#D55E00")
     before, index = ex.values, ex.index
-    shown = {key: image.value for key, image in ex.images.items()}
-    stacks = [[s.selected_index for s in level] for level in ex.stacks]
-    caption = ex.caption.value if ex.caption else None
+    shown, stacks = shown_pictures(ex), shown_stacks(ex)
     view.failing = True
 
     with raises_with(RuntimeError, "the model diverged at slope 1"):
         ex.set(colour="#0072B2", slope=1.0)
 
     assert ex.values == before and ex.index == index
-    assert [[s.selected_index for s in level] for level in ex.stacks] == stacks
-    assert {key: image.value for key, image in ex.images.items()} == shown
-    assert (ex.caption.value if ex.caption else None) == caption
+    assert shown_stacks(ex) == stacks and shown_pictures(ex) == shown
     assert view.values == before  # the view is back at the shown setting
     ex.set(slope=0.0)  # and the explorer goes on working
     assert ex.values == {**before, "slope": 0.0} and view.values == ex.values
@@ -536,7 +552,7 @@ def test_a_control_moved_to_a_failing_setting_moves_back(mode):
 @needs_stack
 def test_refresh_leaves_the_view_at_the_shown_setting():
     view = LineView()
-    ex = line_explorer(view, mode="frames")
+    ex = line_explorer(view, mode="precomputed")
     ex.set(slope=1.0, colour="#D55E00")
     ex.refresh()
     assert view.calls[-1] == ex.values == {"slope": 1.0, "colour": "#D55E00"}
@@ -556,8 +572,8 @@ def test_a_max_frames_that_is_not_a_positive_int_is_refused(max_frames):
 @needs_stack
 def test_a_refresh_that_fails_keeps_the_frames_shown():
     view = FailingView()
-    ex = line_explorer(view, mode="frames")
-    frames, links, charge = dict(ex.frames), list(ex.links), ex.budget.charges["A line"]
+    ex = line_explorer(view, mode="precomputed")
+    frames, links, charge = dict(ex.frames), list(ex.display.links), ex.budget.charges["A line"]
     shown = ex.widget.children[-1]
     view.offset, view.failing = 1.0, True
 
@@ -565,7 +581,7 @@ def test_a_refresh_that_fails_keeps_the_frames_shown():
         ex.refresh()
 
     assert ex.frames == frames and ex.widget.children[-1] is shown
-    assert ex.links == links and all(link.comm is not None for link in links)
+    assert ex.display.links == links and all(link.comm is not None for link in links)
     assert ex.budget.charges == {"A line": charge}
     assert view.values == ex.values
     view.failing = False
@@ -580,7 +596,7 @@ def test_a_live_that_is_not_a_bool_is_refused(live):
 
 
 def test_frame_refuses_a_control_it_does_not_have():
-    ex = line_explorer(mode="frames" if FRAMES else "kernel")
+    ex = line_explorer(mode="precomputed" if FRAMES else "kernel")
     with raises_with(TypeError, "Explorer.frame", "no control named 'tilt'"):
         ex.frame(slope=1.0, colour="#0072B2", tilt=3)
 

@@ -1,8 +1,8 @@
-"""Explorer layers: a figure drawn as pictures that depend on fewer controls, stacked again.
+"""Explorer overlays: a figure drawn as pictures that depend on fewer controls, stacked again.
 
-The composed picture of every grid point must be the figure drawn whole; a layer is stored
-once per setting of the controls it declares; a declaration that leaves out a control is
-caught; the page stacks the layers with one text alternative per grid point.
+The composed picture of every grid point must be the figure drawn whole; an overlay is
+stored once per setting of the controls it declares; a declaration that leaves out a control
+is caught; the page stacks the overlays with one text alternative per grid point.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from matplotlib.figure import Figure
 from nncore_fixtures import raises_with
 from PIL import Image
 
-from nncore.widgets import Explorer, Layer, PageBudget
-from nncore.widgets.frames import Frame, Picture, figure_image
-from nncore.widgets.layers import LayerPainter, compose
+from nncore.widgets import Explorer, Overlay, PageBudget
+from nncore.widgets.images import compose, figure_image
+from nncore.widgets.overlays import OverlayPainter
+from nncore.widgets.slim import DecorativeImage, DescribedImage
 
 pytestmark = pytest.mark.skipif(
     not hasattr(ipywidgets, "Stack"), reason="precomputed frames need ipywidgets 8"
@@ -31,11 +32,11 @@ SLOPES, SHIFTS, SIZES = (-1.0, 0.0, 1.0), (0.0, 0.5), (10.0, 40.0)
 class PointsOverLine:
     """Points that move with ``shift`` only, over a line that changes with every control.
 
-    The axes' title sits in the points' layer: matplotlib places a title by the extent of
-    the artists around it, so a layer drawn with the title hidden would displace it.
+    The axes' title sits in the points' overlay: matplotlib places a title by the extent of
+    the artists around it, so an overlay drawn with the title hidden would displace it.
     """
 
-    def __init__(self, layers: str = "right") -> None:
+    def __init__(self, overlays: str = "right") -> None:
         self.figure = Figure(figsize=(3, 2))
         ax = self.figure.add_subplot()
         (self.line,) = ax.plot([0, 1], [0, 0], color="#0072B2", linewidth=3)
@@ -44,10 +45,10 @@ class PointsOverLine:
         ax.set_ylim(-3, 3)
         ax.set_title("A line under points")
         self.ax = ax
-        listed = {"right": ("shift",), "wrong": (), "none": None}[layers]
-        self.layers = [
-            Layer(None),
-            Layer([self.points, ax.title, ax.xaxis, ax.yaxis], controls=listed),
+        listed = {"right": ("shift",), "wrong": (), "none": None}[overlays]
+        self.overlays = [
+            Overlay(None),
+            Overlay([self.points, ax.title, ax.xaxis, ax.yaxis], controls=listed),
         ]
 
     def update(self, slope, shift, size):
@@ -62,9 +63,13 @@ class PointsOverLine:
         return text.format(**self.values)
 
 
-def layered(view=None, **kwargs) -> Explorer:
+def overlaid(view=None, **kwargs) -> Explorer:
     options = dict(
-        title="Layers", instruction="Move them.", dpi=40, colors=None, budget=PageBudget(9_000_000)
+        title="Overlays",
+        instruction="Move them.",
+        dpi=40,
+        colors=None,
+        budget=PageBudget(9_000_000),
     )
     options.update(kwargs)
     return Explorer(
@@ -77,7 +82,7 @@ def pixels(image: bytes) -> np.ndarray:
 
 
 def test_every_composed_frame_is_the_figure_drawn_whole():
-    ex = layered()
+    ex = overlaid()
     for slope, shift, size in itertools.product(SLOPES, SHIFTS, SIZES):
         composed = pixels(ex.frame(slope=slope, shift=shift, size=size))
         ex.view.update(slope=slope, shift=shift, size=size)
@@ -88,40 +93,41 @@ def test_every_composed_frame_is_the_figure_drawn_whole():
 
 
 def test_a_layer_is_stored_once_per_setting_of_its_controls():
-    ex = layered()
-    bottom, top = ex.layers
+    ex = overlaid()
+    bottom, top = ex.overlays
     assert [ex.names[k] for k in top.positions] == ["shift"]
     assert len(top.pictures) == len(SHIFTS)
     assert len(bottom.pictures) == len(SLOPES) * len(SHIFTS) * len(SIZES) == ex.n_frames
     assert ex.n_pictures == len(SHIFTS) + ex.n_frames
-    assert "in 2 layers (14 distinct pictures)" in ex.size_report()
-    # One stack per setting of the outer controls, per layer: 1 + 3 + 6 below, 1 for shift.
-    assert [len(level) for level in ex.stacks] == [1, 1 + 3, 6]
-    assert len(ex.links) == 1 + 4 + 6
+    assert "in 2 overlays (14 distinct pictures)" in ex.size_report()
+    # One stack per setting of the outer controls, per overlay: 1 + 3 + 6 below, 1 for shift.
+    assert [len(level) for level in ex.display.stacks] == [1, 1 + 3, 6]
+    assert len(ex.display.links) == 1 + 4 + 6
 
 
 def test_the_page_stacks_the_layers_with_one_text_alternative_per_grid_point():
-    ex = layered()
+    ex = overlaid()
     grid = ex.widget.children[-1]
     assert isinstance(grid, ipywidgets.GridBox)
     assert [child.layout.grid_area for child in grid.children] == ["1 / 1", "1 / 1"]
-    bottom, top = ex.layers
+    bottom, top = ex.overlays
+    leaves = ex.display.leaves
     assert bottom.described and not top.described
-    assert all(isinstance(w, Frame) for w in bottom.leaves.values())
-    assert all(isinstance(w, Picture) for w in top.leaves.values())
+    assert all(isinstance(w, DescribedImage) for w in leaves[0].values())
+    assert all(isinstance(w, DecorativeImage) for w in leaves[1].values())
     # Decorative pictures carry an empty alt (screen readers skip them), in one shared style.
-    assert all('<img alt="" src="data:image/webp;base64,' in w.value for w in top.leaves.values())
-    assert len({w.style.model_id for w in top.leaves.values()}) == 1
-    for index, image in ex.images.items():
+    assert all('<img alt="" src="data:image/webp;base64,' in w.value for w in leaves[1].values())
+    assert len({w.style.model_id for w in leaves[1].values()}) == 1
+    for index, image in ex.display.images.items():
         values = dict(zip(ex.names, (ex.grid[n][i] for n, i in zip(ex.names, index))))
         assert image.tooltip == (
             "A line of slope {slope:g} and width {size:g} under points shifted by "
             "{shift:g}.".format(**values)
         )
     # Each stack follows its own control, in the browser.
-    for link in ex.links:
+    for link in ex.display.links:
         control, stack = link.source[0], link.target[0]
-        level = next(k for k, stacks in enumerate(ex.stacks) if stack in stacks)
+        level = next(k for k, stacks in enumerate(ex.display.stacks) if stack in stacks)
         assert control is ex.controls[ex.names[level]]
 
 
@@ -133,28 +139,28 @@ def test_identical_pictures_are_stored_once_and_shared():
         def describe(self):
             return "the same for every size"
 
-    ex = layered(IgnoresSize())
-    bottom = ex.layers[0]
-    assert len(bottom.pictures) == len(SLOPES)  # the points (shift) are in the other layer
-    assert ex.images[(0, 0, 0)] is ex.images[(0, 1, 1)]
-    assert ex.images[(0, 0, 0)] is not ex.images[(1, 0, 0)]
+    ex = overlaid(IgnoresSize())
+    bottom = ex.overlays[0]
+    assert len(bottom.pictures) == len(SLOPES)  # the points (shift) are in the other overlay
+    assert ex.display.images[(0, 0, 0)] is ex.display.images[(0, 1, 1)]
+    assert ex.display.images[(0, 0, 0)] is not ex.display.images[(1, 0, 0)]
 
 
 def test_a_layer_that_changes_with_a_control_it_does_not_list_is_refused():
     with raises_with(
         ValueError,
-        "layer 1",
+        "overlay 1",
         "depend on the controls [] only",
         "'shift': 0.5",
         "List every control that changes it",
     ):
-        layered(PointsOverLine(layers="wrong"))
+        overlaid(PointsOverLine(overlays="wrong"))
 
 
-def test_check_layers_compares_every_grid_point():
-    ex = layered()
-    ex.check_layers()  # the declaration holds everywhere
-    ex.view.points.set_sizes([200])  # now the points' layer differs from what is stored
+def test_check_overlays_compares_every_grid_point():
+    ex = overlaid()
+    ex.check_overlays()  # the declaration holds everywhere
+    ex.view.points.set_sizes([200])  # now the points' overlay differs from what is stored
     original = ex.view.update
 
     def update(slope, shift, size):
@@ -162,45 +168,45 @@ def test_check_layers_compares_every_grid_point():
         ex.view.points.set_sizes([200 if size == SIZES[1] else 40])
 
     ex.view.update = update
-    with raises_with(ValueError, "layer 1", "['shift'] only", "'size': 40.0"):
-        ex.check_layers()
+    with raises_with(ValueError, "overlay 1", "['shift'] only", "'size': 40.0"):
+        ex.check_overlays()
 
 
 def test_a_live_explorer_redraws_the_shown_layers():
-    ex = layered()
-    before = {k: dict(layer.pictures) for k, layer in enumerate(ex.layers)}
+    ex = overlaid()
+    before = {k: dict(overlay.pictures) for k, overlay in enumerate(ex.overlays)}
     ex.view.points.set_color("#009E73")  # as a change made after the explorer was built
     ex.set(shift=0.5)
-    top = ex.layers[1]
-    shown = top.leaves[top.key[(1,)]]
+    top = ex.overlays[1]
+    shown = ex.display.leaves[1][top.key[(1,)]]
     encoded = shown.value.split("base64,")[1].split('"')[0]
     assert encoded not in [p for p in before[1].values()]
-    assert ex.images[ex.index].tooltip.endswith("shifted by 0.5.")
+    assert ex.display.images[ex.index].tooltip.endswith("shifted by 0.5.")
 
 
 @pytest.mark.parametrize(
-    ("layers", "error", "words"),
+    ("overlays", "error", "words"),
     [
-        ([Layer([])], ValueError, ("exactly one layer must have artists=None", "none")),
-        ([Layer(None), Layer(None)], ValueError, ("exactly one layer", "[0, 1]")),
-        ([Layer(None, controls=("speed",))], ValueError, ("('speed',)", "the controls are")),
-        ([Layer(None, controls="shift")], ValueError, ("'shift'", "give a tuple")),
-        ("not layers", TypeError, ("non-empty list of nncore.widgets.Layer",)),
-        ([None], TypeError, ("item 0 is a NoneType, not a Layer",)),
+        ([Overlay([])], ValueError, ("exactly one overlay must have artists=None", "none")),
+        ([Overlay(None), Overlay(None)], ValueError, ("exactly one overlay", "[0, 1]")),
+        ([Overlay(None, controls=("speed",))], ValueError, ("('speed',)", "the controls are")),
+        ([Overlay(None, controls="shift")], ValueError, ("'shift'", "give a tuple")),
+        ("not overlays", TypeError, ("non-empty list of nncore.widgets.Overlay",)),
+        ([None], TypeError, ("item 0 is a NoneType, not an Overlay",)),
     ],
 )
-def test_layers_are_checked_against_the_view_and_controls(layers, error, words):
+def test_layers_are_checked_against_the_view_and_controls(overlays, error, words):
     view = PointsOverLine()
-    view.layers = layers
+    view.overlays = overlays
     with raises_with(error, "Explorer", *words):
-        layered(view)
+        overlaid(view)
 
 
 def test_an_artist_belongs_to_one_layer():
     view = PointsOverLine()
-    view.layers = [Layer(None), Layer([view.points]), Layer([view.points, view.line])]
-    with raises_with(ValueError, "is listed in layers 1 and 2", "belongs to one layer"):
-        layered(view)
+    view.overlays = [Overlay(None), Overlay([view.points]), Overlay([view.points, view.line])]
+    with raises_with(ValueError, "is listed in overlays 1 and 2", "belongs to one overlay"):
+        overlaid(view)
 
 
 def test_the_painter_draws_a_layer_alone_and_leaves_the_figure_as_it_was():
@@ -208,17 +214,17 @@ def test_the_painter_draws_a_layer_alone_and_leaves_the_figure_as_it_was():
     view.update(1.0, 0.5, 40.0)
     figure_image(view.figure, colors=None)  # an Agg canvas
     whole = pixels(figure_image(view.figure, colors=None))
-    painter = LayerPainter(view.figure, view.layers)
+    painter = OverlayPainter(view.figure, view.overlays)
     bottom, top = painter.draw(0), painter.draw(1)
-    assert (bottom[..., 3] == 255).all()  # opaque: the backgrounds are in the bottom layer
+    assert (bottom[..., 3] == 255).all()  # opaque: the backgrounds are in the bottom overlay
     assert (top[..., 3] == 0).mean() > 0.5  # transparent where it draws nothing
     assert bottom[..., 3].size == top[..., 3].size
     assert all(a.get_visible() for a in (view.points, view.line, view.ax.title))
     assert "draw" not in vars(view.points)  # silenced for one draw only
     encode = []
-    for layer in (bottom, top):
+    for pixels_drawn in (bottom, top):
         buffer = io.BytesIO()
-        Image.fromarray(layer, "RGBA").save(buffer, format="PNG")
+        Image.fromarray(pixels_drawn, "RGBA").save(buffer, format="PNG")
         encode.append(buffer.getvalue())
     assert np.abs(pixels(compose(encode)) - whole).max() <= 2
     with raises_with(ValueError, "compose", "one size"):
@@ -228,9 +234,9 @@ def test_the_painter_draws_a_layer_alone_and_leaves_the_figure_as_it_was():
 def test_a_layer_lists_children_of_the_figure_or_its_axes():
     view = PointsOverLine()
     tick_label = view.ax.xaxis.get_major_ticks()[0].label1
-    view.layers = [Layer(None), Layer([tick_label])]
-    with raises_with(ValueError, "layer 1 lists", "not a child of the figure", "whole legend"):
-        layered(view)
+    view.overlays = [Overlay(None), Overlay([tick_label])]
+    with raises_with(ValueError, "overlay 1 lists", "not a child of the figure", "whole legend"):
+        overlaid(view)
 
 
 def test_a_layer_can_name_artists_the_view_replaces_as_it_updates():
@@ -240,7 +246,7 @@ def test_a_layer_can_name_artists_the_view_replaces_as_it_updates():
         def __init__(self):
             super().__init__()
             self.legend = None
-            self.layers = [Layer(None), Layer(lambda: [self.points, self.legend])]
+            self.overlays = [Overlay(None), Overlay(lambda: [self.points, self.legend])]
 
         def update(self, slope, shift, size):
             super().update(slope, shift, size)
@@ -248,7 +254,7 @@ def test_a_layer_can_name_artists_the_view_replaces_as_it_updates():
                 self.legend.remove()
             self.legend = self.ax.legend([self.points], [f"shift {shift:g}"], loc="lower right")
 
-    ex = layered(NewLegend())
+    ex = overlaid(NewLegend())
     for values in (
         {"slope": -1.0, "shift": 0.5, "size": 40.0},
         {"slope": 1.0, "shift": 0.0, "size": 10.0},
@@ -260,20 +266,20 @@ def test_a_layer_can_name_artists_the_view_replaces_as_it_updates():
 
 def test_the_budget_projects_each_layer_over_its_own_settings():
     class NoisyInset(PointsOverLine):
-        """A large picture that never changes, in a layer of its own, over a light one."""
+        """A large picture that never changes, in a overlay of its own, over a light one."""
 
         def __init__(self):
             super().__init__()
             inset = self.figure.add_axes((0, 0, 1, 1))
             inset.imshow(np.random.default_rng(0).random((80, 120, 3)), aspect="auto")
             inset.set_axis_off()
-            self.layers = [Layer(None), Layer([inset], controls=())]
+            self.overlays = [Overlay(None), Overlay([inset], controls=())]
 
     # The inset is drawn at the first grid point: projected as if every point drew one, the
     # page would seem several times heavier than it is, and a budget that holds the explorer
     # with a fifth of it to spare would refuse it.
-    state = layered(NoisyInset()).state_bytes
-    ex = layered(NoisyInset(), budget=PageBudget(int(1.2 * state)))
+    state = overlaid(NoisyInset()).state_bytes
+    ex = overlaid(NoisyInset(), budget=PageBudget(int(1.2 * state)))
     assert ex.state_bytes == state
 
 
@@ -293,10 +299,10 @@ def test_the_network_explorer_draws_its_edges_once_per_weight_setting():
         colors=None,
         budget=PageBudget(9_000_000),
     )
-    edges, units = ex.layers
+    edges, units = ex.overlays
     assert [ex.names[k] for k in edges.positions] == ["w_0_0_0"] and len(edges.pictures) == 2
     assert units.described and len(units.pictures) == ex.n_frames == 3 * 2 * 2
-    ex.check_layers()  # the legend (drawn anew at each update) and the rest hold everywhere
+    ex.check_overlays()  # the legend (drawn anew at each update) and the rest hold everywhere
     for values in (
         {"x1": -1, "w_0_0_0": 1, "activation": "tanh"},
         {"x1": 1, "w_0_0_0": -1, "activation": "relu"},
