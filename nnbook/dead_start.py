@@ -65,7 +65,7 @@ def _half_plane(w: np.ndarray, b: float, hi: float) -> tuple[np.ndarray, np.ndar
 class DeadStartView:
     """The explorer's figure: data, the unit's active region before and after training, outcome.
 
-    The figure is drawn in two layers (:attr:`layers`): the regions, boundaries, numbers
+    The figure is drawn in two overlays (:attr:`overlays`): the regions, boundaries, numbers
     and verdict; on top, the points, axes, legend and headings, which change with the
     feature scale only, so that an explorer stores them once per scale.
 
@@ -94,8 +94,8 @@ class DeadStartView:
         Every start trained so far; :meth:`train_grid` fills it for a whole grid.
     outcome : StartOutcome or None
         The last outcome drawn.
-    layers : list of nncore.widgets.Layer
-        The figure's layers, bottom first.
+    overlays : list of nncore.widgets.Overlay
+        The figure's overlays, bottom first.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, *, settings: dict[str, Any]) -> None:
@@ -103,7 +103,7 @@ class DeadStartView:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch, Polygon
 
-        from nncore.widgets import Layer
+        from nncore.widgets import Overlay
 
         self.x, self.y = x, y
         self.settings = settings
@@ -212,12 +212,12 @@ class DeadStartView:
             fontweight="bold",
             bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor=MUTED, linewidth=2),
         )
-        # Two layers (nncore.widgets.Layer): the regions, boundaries, numbers and verdict
+        # Two overlays (nncore.widgets.Overlay): the regions, boundaries, numbers and verdict
         # change with every control; the points, axes, legend and headings on top of them
         # only with the feature scale, so an explorer stores them once per scale.
-        self.layers = [
-            Layer(None),
-            Layer(
+        self.overlays = [
+            Overlay(None),
+            Overlay(
                 [*self.points, ax.xaxis, ax.yaxis, *ax.spines.values(), ax.title, self.legend]
                 + self.headings,
                 controls=("scale",),

@@ -69,8 +69,8 @@ class ReluUnitView:
         Where in the plane ``z > 0``, after the last update.
     status : matplotlib.text.Text
         "active on k of n examples" or the dead message.
-    layers : list of nncore.widgets.Layer
-        The figure's layers, bottom first (an explorer stores each once per setting of the
+    overlays : list of nncore.widgets.Overlay
+        The figure's overlays, bottom first (an explorer stores each once per setting of the
         controls it depends on).
     """
 
@@ -88,7 +88,7 @@ class ReluUnitView:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        from nncore.widgets import Layer
+        from nncore.widgets import Overlay
 
         self.x, self.y = x, y
         self.targets = y[:, None].astype(np.float64)
@@ -224,12 +224,12 @@ class ReluUnitView:
             color=INK,
             zorder=5,
         )
-        # Two layers (nncore.widgets.Layer): the axes, labels and legend never change and are
+        # Two overlays (nncore.widgets.Overlay): the axes, labels and legend never change and are
         # stored once; everything else changes with every control and carries the text
         # alternative.
-        self.layers = [
-            Layer(None, controls=()),
-            Layer(
+        self.overlays = [
+            Overlay(None, controls=()),
+            Overlay(
                 [
                     self.image,
                     *zero_lines,
