@@ -10,8 +10,8 @@ and :func:`decision_regions`, return an object with an ``update`` method that
 changes the existing artists (edge widths and colours, texts, images) for a new
 model state, instead of drawing a new figure.
 
-The shared look is exported here too: the colours (:data:`OKABE_ITO`, :data:`PALETTE`,
-:data:`INK`, :data:`MUTED`...), the class markers (:data:`MARKERS`), and how numbers and
+The shared look is exported here too: the colours (``OKABE_ITO``, ``PALETTE``, ``INK``,
+``MUTED``...), the class markers (``MARKERS``), and how numbers and
 activations are written (:func:`format_number`, :func:`activation_name`), for figures
 drawn outside this package that should match.
 

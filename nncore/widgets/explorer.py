@@ -211,7 +211,9 @@ class Explorer:
         self.view, self.title, self.instruction, self.live = view, title, instruction, live
         self.budget = PageBudget() if budget is None else budget
         self.figure, self.dpi = view.figure, float(dpi)
-        self.scene = Scene(view, title, specs, self.dpi, colors, image_format, self.budget)
+        self.scene = Scene(
+            view, title, specs, self.dpi, colors, image_format, self.budget, instruction
+        )
         self.names, self.grid, self.shape = self.scene.names, self.scene.grid, self.scene.shape
         self.display: Display = shows(self.scene, live=live, max_frames=max_frames)
         self._adopt_figure()

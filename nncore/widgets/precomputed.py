@@ -28,6 +28,7 @@ from .pictures import OverlayPictures, OverlayRenderer
 from .scene import Scene
 from .slim import SlimLink, SlimStack
 from .stacks import build_tree, picture_html, picture_widget, stacked
+from .static_html import explorer_html
 from .view import update_view
 
 __all__ = ["PrecomputedDisplay"]
@@ -341,9 +342,20 @@ class PrecomputedDisplay:
         Returns
         -------
         dict
-            The widget view (and its plain-text fallback).
+            The widget view (and its plain-text fallback), and the explorer as a static
+            HTML figure (:func:`~nncore.widgets.static_html.explorer_html`): what a page
+            without the widget library shows (the HTML book prefers it).
         """
-        return box._repr_mimebundle_(**kwargs)
+        bundle = box._repr_mimebundle_(**kwargs)
+        if isinstance(bundle, tuple):  # (data, metadata)
+            data, metadata = bundle
+        else:
+            data, metadata = bundle, None
+        data = dict(data)
+        data["text/html"] = explorer_html(
+            self.manifest(), title=self.scene.title, instruction=self.scene.instruction
+        )
+        return data if metadata is None else (data, metadata)
 
     def close(self) -> None:
         """Close the pictures, stacks and links."""

@@ -36,6 +36,8 @@ class Scene:
     image_format : {"webp", "png"}
     budget : PageBudget
         The page's budget of embedded widget state.
+    instruction : str
+        What to try (shown after "Try this:"); empty when there is none.
     """
 
     view: View
@@ -45,6 +47,7 @@ class Scene:
     colors: int | None
     image_format: str
     budget: PageBudget
+    instruction: str = ""
 
     @property
     def names(self) -> list[str]:

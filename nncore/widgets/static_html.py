@@ -1,0 +1,140 @@
+"""An explorer as a static HTML figure: pictures and labelled controls, no widget library.
+
+:func:`explorer_html` writes what a web page needs to show an explorer whose pictures were
+all drawn in advance (a :class:`~nncore.widgets.manifest.Manifest`):
+
+- the header (title and what to try);
+- one native form control per control, labelled with the control's label: a slider
+  (``<input type="range">`` whose ``aria-valuetext`` is the value shown beside it, in an
+  ``<output>``) or a group of radio buttons; all ``disabled`` until a script enables them;
+- the default picture, one ``<img>`` per overlay stacked in one grid cell, with its width
+  and height (no layout shift) and its text alternative on the described overlay (the
+  others are decorative, ``alt=""``);
+- a JSON manifest of every overlay's pictures (``data:`` URLs, each stored once) and text
+  alternatives, keyed by the grid indices of the controls the overlay depends on.
+
+The figure is complete with scripts off and on paper. A small script reads the manifest,
+enables the controls and swaps pictures as they move, and a page's build can move the
+``data:`` pictures into files beside the page (the book's ``_ext/explorer_assets.py`` and
+``_ext/explorer_static/explorer.js`` do both).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import itertools
+import json
+import re
+
+from .controls import ControlInfo
+from .manifest import Manifest
+
+__all__ = ["explorer_html", "FIGURE_CLASS", "MANIFEST_CLASS"]
+
+#: Class of the figure element, and of the script element holding its manifest.
+FIGURE_CLASS, MANIFEST_CLASS = "nnx-explorer", "nnx-manifest"
+
+_counter = itertools.count(1)
+_MIME = {"webp": "image/webp", "png": "image/png"}
+
+
+def _data_url(picture: bytes, image_format: str) -> str:
+    return f"data:{_MIME[image_format]};base64,{base64.b64encode(picture).decode('ascii')}"
+
+
+def _size(picture: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(picture)) as image:
+        return image.size
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "control"
+
+
+def _control_html(uid: str, control: ControlInfo) -> str:
+    ident = f"{uid}-{_slug(control.name)}"
+    label = html.escape(control.label)
+    name = html.escape(control.name, quote=True)
+    shown = html.escape(control.value_labels[control.initial], quote=True)
+    if control.kind == "slider":
+        return (
+            f'<div class="nnx-control"><label for="{ident}">{label}</label>'
+            f'<input type="range" id="{ident}" data-control="{name}" min="0" '
+            f'max="{len(control.values) - 1}" step="1" value="{control.initial}" '
+            f'aria-valuetext="{shown}" disabled>'
+            f'<output for="{ident}" data-control="{name}">{shown}</output></div>'
+        )
+    buttons = "".join(
+        f'<label><input type="radio" name="{ident}" value="{k}" data-control="{name}"'
+        f"{' checked' if k == control.initial else ''} disabled> {html.escape(text)}</label>"
+        for k, text in enumerate(control.value_labels)
+    )
+    return (
+        f'<div class="nnx-control"><span class="nnx-legend" id="{ident}-label">{label}</span>'
+        f'<fieldset class="nnx-choices" aria-labelledby="{ident}-label">{buttons}</fieldset></div>'
+    )
+
+
+def _manifest_json(manifest: Manifest) -> str:
+    overlays = []
+    for overlay in manifest.overlays:
+        entry: dict = {
+            "controls": list(overlay.controls),
+            "pictures": [_data_url(p, manifest.image_format) for p in overlay.pictures],
+            "shown": {",".join(map(str, key)): k for key, k in overlay.shown.items()},
+        }
+        if overlay.alts is not None:
+            entry["alts"] = list(overlay.alts)
+        overlays.append(entry)
+    data = {
+        "controls": [{"name": c.name, "labels": list(c.value_labels)} for c in manifest.controls],
+        "overlays": overlays,
+    }
+    # In a <script> element, "</" would end it early.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def explorer_html(manifest: Manifest, *, title: str, instruction: str = "") -> str:
+    """Write an explorer as a static HTML figure (see the module).
+
+    Parameters
+    ----------
+    manifest : Manifest
+        The explorer's controls and precomputed pictures.
+    title : str
+        Shown above the controls.
+    instruction : str, optional
+        What to try, shown after "Try this:".
+
+    Returns
+    -------
+    str
+        One ``<figure class="nnx-explorer">`` element.
+    """
+    uid = f"nnx-{next(_counter)}"
+    start = tuple(c.initial for c in manifest.controls)
+    alt = manifest.alt_at(start)
+    images = []
+    for overlay, picture in zip(manifest.overlays, manifest.pictures_at(start), strict=True):
+        width, height = _size(picture)
+        text = html.escape(alt, quote=True) if overlay.alts is not None else ""
+        images.append(
+            f'<img class="nnx-overlay" src="{_data_url(picture, manifest.image_format)}" '
+            f'alt="{text}" width="{width}" height="{height}">'
+        )
+    header = f'<p class="nnx-title">{html.escape(title)}</p>'
+    if instruction:
+        header += f'<p class="nnx-try"><em>Try this:</em> {html.escape(instruction)}</p>'
+    controls = "".join(_control_html(uid, c) for c in manifest.controls)
+    return (
+        f'<figure class="{FIGURE_CLASS}" id="{uid}">{header}'
+        f'<div class="nnx-controls">{controls}</div>'
+        f'<div class="nnx-picture">{"".join(images)}</div>'
+        f'<p class="nnx-description" aria-live="polite">{html.escape(alt)}</p>'
+        f'<script type="application/json" class="{MANIFEST_CLASS}">'
+        f"{_manifest_json(manifest)}</script></figure>"
+    )

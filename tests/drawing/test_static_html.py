@@ -1,0 +1,151 @@
+"""nncore.widgets.static_html: an explorer as a figure that a page shows with no widget library."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+
+import matplotlib.pyplot as plt
+import pytest
+from PIL import Image
+from plot_support import texts  # noqa: F401  (selects Agg)
+
+from nncore.widgets import Choice, Explorer, Overlay, Slider
+from nncore.widgets.static_html import explorer_html
+
+
+class Scaled:
+    """Points scaled by ``scale`` over a line of slope ``slope``: two overlays."""
+
+    def __init__(self) -> None:
+        self.figure, ax = plt.subplots(figsize=(3, 2), dpi=50)
+        (self.line,) = ax.plot([0, 1], [0, 0], color="C0")
+        (self.points,) = ax.plot([0.2, 0.8], [0.1, 0.1], "o", color="C1")
+        ax.set(xlim=(0, 1), ylim=(-1, 1))
+        self.overlays = [Overlay(None), Overlay([self.points], controls=("scale",))]
+        self.slope, self.scale = 0.0, 1.0
+
+    def update(self, slope: float, scale: float) -> None:
+        self.slope, self.scale = slope, scale
+        self.line.set_ydata([0, slope])
+        self.points.set_ydata([0.1 * scale, 0.2 * scale])
+
+    def describe(self) -> str:
+        return f"A line of slope {self.slope:g} </script> & points scaled by {self.scale:g}"
+
+
+@pytest.fixture(scope="module")
+def explorer():
+    ex = Explorer(
+        Scaled(),
+        {
+            "slope": Slider([-1.0, 0.0, 1.0], label="slope a", initial=0.0),
+            "scale": Choice([1.0, 2.0], labels=["small", "large"]),
+        },
+        title="A <line>",
+        instruction="Tilt it & scale it.",
+        mode="precomputed",
+    )
+    yield ex
+    ex.close()
+    plt.close("all")
+
+
+def figure_of(explorer) -> str:
+    return explorer_html(explorer.display.manifest(), title="A <line>", instruction="Tilt it.")
+
+
+def manifest_of(page: str) -> dict:
+    found = re.search(r'<script type="application/json" class="nnx-manifest">(.*?)</script>', page)
+    return json.loads(found.group(1).replace("<\\/", "</"))
+
+
+def picture(url: str) -> bytes:
+    return base64.b64decode(url.split(",", 1)[1])
+
+
+def test_the_widget_bundle_also_carries_the_static_figure(explorer):
+    bundle = explorer._repr_mimebundle_()
+    data = bundle[0] if isinstance(bundle, tuple) else bundle
+    assert "application/vnd.jupyter.widget-view+json" in data
+    page = data["text/html"]
+    assert page.startswith('<figure class="nnx-explorer"') and page.endswith("</figure>")
+    assert '<p class="nnx-title">A &lt;line&gt;</p>' in page
+    assert "<em>Try this:</em> Tilt it &amp; scale it.</p>" in page
+
+
+def test_a_slider_is_a_labelled_range_input_announcing_the_value_shown(explorer):
+    page = figure_of(explorer)
+    label = re.search(r'<label for="([\w-]+)">slope a</label>', page)
+    assert label, page[:500]
+    ident = label.group(1)
+    slider = re.search(rf'<input type="range" id="{ident}"[^>]*>', page).group(0)
+    assert 'min="0"' in slider and 'max="2"' in slider and 'value="1"' in slider
+    assert 'aria-valuetext="0"' in slider and "disabled" in slider
+    assert f'<output for="{ident}" data-control="slope">0</output>' in page
+
+
+def test_a_choice_is_a_named_group_of_radio_buttons_with_the_start_checked(explorer):
+    page = figure_of(explorer)
+    group = re.search(r'<span class="nnx-legend" id="([\w-]+)">scale</span>', page)
+    assert group
+    fieldset = re.search(
+        rf'<fieldset class="nnx-choices" aria-labelledby="{group.group(1)}">(.*?)</fieldset>', page
+    ).group(1)
+    radios = re.findall(r'<label><input type="radio"[^>]*> (\w+)</label>', fieldset)
+    assert radios == ["small", "large"]
+    assert re.search(r'value="0" data-control="scale" checked disabled> small', fieldset)
+
+
+def test_the_default_picture_is_in_the_page_with_its_size_and_text_alternative(explorer):
+    page = figure_of(explorer)
+    images = re.findall(
+        r'<img class="nnx-overlay" src="([^"]+)" alt="([^"]*)" width="(\d+)" height="(\d+)">', page
+    )
+    assert len(images) == 2
+    manifest = explorer.display.manifest()
+    start = (1, 0)
+    expected = manifest.pictures_at(start)
+    for (url, _, width, height), want in zip(images, expected, strict=True):
+        assert picture(url) == want
+        with Image.open(io.BytesIO(want)) as shown:
+            assert shown.size == (int(width), int(height))
+    alt = html.unescape(images[0][1])
+    assert alt == manifest.alt_at(start)
+    assert alt.startswith("A line of slope 0 </script>"), alt
+    assert images[1][1] == "", "the second overlay is decorative"
+    assert f'aria-live="polite">{html.escape(alt)}</p>' in page
+
+
+def test_the_manifest_gives_every_setting_its_pictures_and_description(explorer):
+    page = figure_of(explorer)
+    data = manifest_of(page)
+    manifest = explorer.display.manifest()
+    assert [c["name"] for c in data["controls"]] == ["slope", "scale"]
+    assert data["controls"][1]["labels"] == ["small", "large"]
+    base, points = data["overlays"]
+    assert base["controls"] == ["slope", "scale"] and points["controls"] == ["scale"]
+    for i in range(3):
+        for j in range(2):
+            want = manifest.pictures_at((i, j))
+            got = [
+                picture(base["pictures"][base["shown"][f"{i},{j}"]]),
+                picture(points["pictures"][points["shown"][f"{j}"]]),
+            ]
+            assert got == want
+            assert base["alts"][base["shown"][f"{i},{j}"]] == manifest.alt_at((i, j))
+    assert "alts" not in points
+    assert len(points["pictures"]) == 2, "each picture is stored once"
+
+
+def test_text_that_would_close_the_script_is_escaped(explorer):
+    page = figure_of(explorer)
+    script = re.search(r'class="nnx-manifest">(.*?)</script>', page, re.S).group(1)
+    assert "</script>" not in script and "<\\/script>" in script
+    assert (
+        "</script> &amp; points"
+        not in page.split('class="nnx-manifest"')[0].split("nnx-description")[0]
+    )
