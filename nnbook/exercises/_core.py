@@ -248,26 +248,30 @@ class Trial:
             label = list(self.inputs)[i]  # a copy of the input recorded at that position
         return label or f"argument {i + 1}"
 
-    def promised_dtype(self, arr: np.ndarray, expected: Any, *, what: str, dtype: Any) -> None:
-        """Fail the case when ``arr`` has about the expected values but not ``dtype``.
+    def promised_dtype(
+        self, arr: np.ndarray, expected: Any, *, what: str, dtype: Any, explained: bool = False
+    ) -> None:
+        """Fail the case when ``arr`` does not have the ``dtype`` its docstring promises.
 
-        A dtype other than the one the exercise's docstring promises (e.g. ``np.float64``)
-        fails even with values right to that dtype's precision; with values far off, the
-        values are what the report is about, and this passes.
+        The dtype is checked before the values, so a float32 answer is told about its dtype
+        rather than about values off by float32's rounding. Only when the values are far
+        off and ``explained`` (a typical mistake of the table returns them, e.g. a bool
+        mask) does this pass, leaving the mistake's hint to the report.
         """
         wanted = np.dtype(dtype)
-        if arr.dtype == wanted or not allclose(
-            arr.astype(np.float64), expected, rtol=1e-2, atol=1e-3
-        ):
+        if arr.dtype == wanted:
+            return
+        close = bool(allclose(arr.astype(np.float64), expected, rtol=1e-2, atol=1e-3))
+        if explained and not close:
             return
         advice = (
             "make it a float array (np.zeros, np.ones and np.eye give float64 by default)"
             if arr.dtype.kind in "biu"
             else f"keep numpy's {wanted} and do not convert the result (astype, dtype=...)"
         )
+        values = "the right values but " if close else ""
         self.fail(
-            f"{what} has the right values but dtype {arr.dtype}; its docstring promises "
-            f"{wanted}: {advice}.",
+            f"{what} has {values}dtype {arr.dtype}; its docstring promises {wanted}: {advice}.",
             expected=expected,
             given=arr,
         )
@@ -313,7 +317,9 @@ class Trial:
                 given=arr,
             )
         if dtype is not None:
-            self.promised_dtype(arr, expected, what=what, dtype=dtype)
+            self.promised_dtype(
+                arr, expected, what=what, dtype=dtype, explained=matched is not None
+            )
         ok = array_equal(arr, expected) if exact else allclose(arr, expected, rtol=rtol, atol=atol)
         if not ok:
             if matched is None and not np.all(isfinite(arr)) and np.all(isfinite(expected)):

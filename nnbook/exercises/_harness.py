@@ -152,6 +152,7 @@ def _compare(
     if output.items:
         items = _items(trial, output, value, expected)
         for i, (item, exp) in enumerate(zip(items, expected, strict=True)):
+            _promised_array(trial, value[i], exp, what=f"{output.name}[{i}]")
             wrong = [
                 (hint, w[i])
                 for hint, w in mistakes
@@ -164,9 +165,11 @@ def _compare(
                 hint=output.hint,
                 mistakes=_numeric(wrong),
                 exact=exact,
-                dtype=output.dtype,
+                dtype=_promised_dtype(output, exp),
             )
         return
+    if not output.number:
+        _promised_array(trial, value, expected, what=what)
     trial.expect(
         value,
         expected,
@@ -174,7 +177,7 @@ def _compare(
         hint=output.hint,
         mistakes=_numeric(mistakes),
         exact=exact,
-        dtype=output.dtype,
+        dtype=_promised_dtype(output, expected),
     )
     if output.whole and not isinstance(value, (int, np.integer)):
         trial.fail(
@@ -201,9 +204,58 @@ def _items(trial: Trial, output: Output, value: Any, expected: Sequence[Any]) ->
 def _checked(trial: Trial, output: Output, value: Any, expected: Any) -> Any:
     """``value`` as float64 array(s) of the expected shape(s) and dtype, or a failed case."""
     if output.items:
-        return _items(trial, output, value, expected)
+        items = _items(trial, output, value, expected)
+        for i, exp in enumerate(expected):
+            what = f"{output.name}[{i}]"
+            _promised_array(trial, value[i], exp, what=what)
+            dtype = _promised_dtype(output, exp)
+            if dtype is not None:
+                trial.promised_dtype(asarray(value[i]), exp, what=what, dtype=dtype)
+        return items
     what = output.what or output.name
+    if not output.number:
+        _promised_array(trial, value, expected, what=what)
     arr = trial.array(value, what=what, shape=np.shape(expected))
-    if output.dtype is not None:  # value is numeric: trial.array has checked it
-        trial.promised_dtype(asarray(value), expected, what=what, dtype=output.dtype)
+    dtype = _promised_dtype(output, expected)
+    if dtype is not None:  # value is numeric: trial.array has checked it
+        trial.promised_dtype(asarray(value), expected, what=what, dtype=dtype)
     return arr
+
+
+def _promised_dtype(output: Output, expected: Any) -> Any:
+    """The dtype ``output`` promises: its own, else float64 for a float64 array expected.
+
+    A number (``output.number``) may be a Python float, so promises no dtype of its own.
+    """
+    if output.dtype is not None:
+        return output.dtype
+    if not output.number and isinstance(expected, np.ndarray) and expected.dtype == np.float64:
+        return np.float64
+    return None
+
+
+def _promised_array(trial: Trial, value: Any, expected: Any, *, what: str) -> None:
+    """Fail the trial when an array is expected and ``value`` is a list, tuple or subclass.
+
+    The docstrings promise a ``numpy.ndarray``: a list has no ``.shape`` and adds up
+    differently (``+`` joins lists), and a subclass such as ``np.matrix`` multiplies with
+    ``*`` and indexes rows differently, so neither is accepted even with the right values.
+    """
+    if not isinstance(expected, np.ndarray) or type(value) is np.ndarray:
+        return
+    if isinstance(value, (list, tuple)):
+        trial.fail(
+            f"{what} is a Python {type(value).__name__}: return a numpy array "
+            f"(np.asarray(...)), not a {type(value).__name__}; its docstring promises a "
+            f"numpy.ndarray.",
+            expected=expected,
+            given=value,
+        )
+    if isinstance(value, np.ndarray):
+        trial.fail(
+            f"{what} is a {type(value).__module__}.{type(value).__name__}, a subclass of "
+            f"numpy.ndarray whose *, indexing and shapes behave differently: return a plain "
+            f"numpy array (np.asarray(...)), as its docstring promises.",
+            expected=expected,
+            given=asarray(value),
+        )

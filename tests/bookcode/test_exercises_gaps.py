@@ -1,0 +1,173 @@
+"""Answers a tester found the checkers judged wrongly: each must be rejected with a hint that
+names its mistake, or accepted when it is correct.
+
+The answers are written out as a student might write them, independently of the tables.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnbook.exercises import EXERCISES, solutions
+
+BY_NAME = {ex.checker.__name__: ex for ex in EXERCISES}
+
+
+def _run(checker, replaced=None, **kwargs):
+    """The checker's result on the reference solutions with ``replaced`` (position -> fn)."""
+    ex = BY_NAME[checker]
+    functions = [getattr(solutions, name) for name in ex.functions]
+    for position, fn in (replaced or {}).items():
+        functions[position] = fn
+    return ex.checker(*functions, verbose=False, **kwargs)
+
+
+def _rejected_with(result, words):
+    assert result.implemented and not result.passed, result.report
+    assert any(words in case.message for case in result.failures), result.report
+
+
+# --- arrays promised, lists or matrices returned ----------------------------------------
+
+
+def oh_matrix(labels, n_classes):
+    return np.asmatrix(np.eye(n_classes)[np.asarray(labels)])
+
+
+def sm_list(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).tolist()
+
+
+def fw_lists(x, W1, b1, W2, b2, W3, b3):
+    return [a.tolist() for a in solutions.forward_4231(x, W1, b1, W2, b2, W3, b3)]
+
+
+def relu_forward_list(z):
+    return np.maximum(z, 0.0).tolist()
+
+
+def relu_backward_list(grad_output, z):
+    return (grad_output * (z > 0)).tolist()
+
+
+def ug_list(x, w, b, grad_h):
+    grad_z = grad_h * (x @ w + b > 0)
+    return list(x.T @ grad_z), grad_z.sum()
+
+
+def leaky_list(z, negative_slope=0.01):
+    return np.where(z > 0, 1.0, negative_slope).tolist()
+
+
+def std_lists(x_train, x_test):
+    return tuple(a.tolist() for a in solutions.standardize_train_test(x_train, x_test))
+
+
+def sgd_lists(weight, bias, grad_weight, grad_bias, lr, weight_decay):
+    new = solutions.sgd_step_with_decay(weight, bias, grad_weight, grad_bias, lr, weight_decay)
+    return tuple(a.tolist() for a in new)
+
+
+def l2_nested_lists(weights, weight_decay):
+    penalty = 0.5 * weight_decay * sum(np.sum(w * w) for w in weights)
+    return penalty, [(weight_decay * w).tolist() for w in weights]
+
+
+def sgd_tuple_bias(weight, bias, grad_weight, grad_bias, lr, weight_decay):
+    new = solutions.sgd_step_with_decay(weight, bias, grad_weight, grad_bias, lr, weight_decay)
+    return new[0], tuple(new[1])
+
+
+LIST_ANSWERS = [
+    ("check_one_hot_targets", {0: oh_matrix}, "numpy.matrix"),
+    ("check_stable_softmax", {0: sm_list}, "not a list"),
+    ("check_forward_4231", {0: fw_lists}, "not a list"),
+    ("check_relu", {0: relu_forward_list}, "not a list"),
+    ("check_relu", {1: relu_backward_list}, "not a list"),
+    ("check_unit_gradients", {0: ug_list}, "not a list"),
+    ("check_leaky_relu_derivative", {0: leaky_list}, "not a list"),
+    ("check_standardize_train_test", {0: std_lists}, "not a list"),
+    ("check_sgd_step_with_decay", {0: sgd_lists}, "not a list"),
+    ("check_sgd_step_with_decay", {0: sgd_tuple_bias}, "not a tuple"),
+    ("check_l2_penalty_and_gradient", {0: l2_nested_lists}, "not a list"),
+]
+
+
+@pytest.mark.filterwarnings("ignore:the matrix subclass:PendingDeprecationWarning")
+@pytest.mark.parametrize(
+    ("checker", "wrong", "words"),
+    LIST_ANSWERS,
+    ids=[f"{c}-{next(iter(w.values())).__name__}" for c, w, _ in LIST_ANSWERS],
+)
+def test_a_list_or_matrix_where_an_array_is_promised_is_rejected(checker, wrong, words):
+    result = _run(checker, wrong)
+    _rejected_with(result, words)
+    _rejected_with(result, "np.asarray(...)")
+
+
+def test_a_tuple_of_gradients_is_still_accepted():
+    def l2_tuple(weights, weight_decay):
+        penalty, grads = solutions.l2_penalty_and_gradient(weights, weight_decay)
+        return penalty, tuple(grads)
+
+    assert _run("check_l2_penalty_and_gradient", {0: l2_tuple}).passed
+
+
+# --- float64 promised, float32 returned -------------------------------------------------
+
+
+def fw_float32(x, W1, b1, W2, b2, W3, b3):
+    args = (a.astype(np.float32) for a in (x, W1, b1, W2, b2, W3, b3))
+    return solutions.forward_4231(*args)
+
+
+def relu_forward_float32(z):
+    return np.maximum(z, 0).astype(np.float32)
+
+
+def ug_float32(x, w, b, grad_h):
+    x = x.astype(np.float32)
+    grad_z = (grad_h * (x @ w + b > 0)).astype(np.float32)
+    return x.T @ grad_z, grad_z.sum()
+
+
+def std_float32(x_train, x_test):
+    x_train, x_test = x_train.astype(np.float32), x_test.astype(np.float32)
+    mean, std = x_train.mean(axis=0), x_train.std(axis=0)
+    std = np.where(np.ptp(x_train, axis=0) == 0, 1.0, std)
+    return (x_train - mean) / std, (x_test - mean) / std
+
+
+def sgd_float32(weight, bias, grad_weight, grad_bias, lr, weight_decay):
+    new = solutions.sgd_step_with_decay(weight, bias, grad_weight, grad_bias, lr, weight_decay)
+    return tuple(a.astype(np.float32) for a in new)
+
+
+def l2_float32(weights, weight_decay):
+    ws = [w.astype(np.float32) for w in weights]
+    penalty = 0.5 * weight_decay * sum(np.sum(w * w) for w in ws)
+    return penalty, [np.float32(weight_decay) * w for w in ws]
+
+
+FLOAT32_ANSWERS = [
+    ("check_forward_4231", {0: fw_float32}),
+    ("check_relu", {0: relu_forward_float32}),
+    ("check_unit_gradients", {0: ug_float32}),
+    ("check_standardize_train_test", {0: std_float32}),
+    ("check_sgd_step_with_decay", {0: sgd_float32}),
+    ("check_l2_penalty_and_gradient", {0: l2_float32}),
+]
+
+
+@pytest.mark.parametrize(
+    ("checker", "wrong"),
+    FLOAT32_ANSWERS,
+    ids=[f"{c}-{next(iter(w.values())).__name__}" for c, w in FLOAT32_ANSWERS],
+)
+def test_float32_where_float64_is_promised_gets_the_dtype_hint_first(checker, wrong):
+    result = _run(checker, wrong)
+    assert result.implemented and not result.passed, result.report
+    hints = [c.message.rsplit("\nhint:", 1)[-1] for c in result.failures]
+    assert all("dtype float32" in h and "promises float64" in h for h in hints), result.report
