@@ -419,7 +419,10 @@ def _run_cases(
     for case_name, run in cases:
         trial = Trial(hints)
         try:
-            run(trial)
+            # the checker's own reference values: a reader's np.seterr(all="raise") must not
+            # make them raise and the answer be blamed (the reader's calls ignore it too)
+            with errstate(all="ignore"):
+                run(trial)
         except _NotImplemented as stub:
             return [], str(stub)
         except _Failure as failure:

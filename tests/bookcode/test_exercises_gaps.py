@@ -171,3 +171,17 @@ def test_float32_where_float64_is_promised_gets_the_dtype_hint_first(checker, wr
     assert result.implemented and not result.passed, result.report
     hints = [c.message.rsplit("\nhint:", 1)[-1] for c in result.failures]
     assert all("dtype float32" in h and "promises float64" in h for h in hints), result.report
+
+
+# --- the reader's global settings --------------------------------------------------------
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.checker.__name__)
+def test_a_correct_answer_passes_under_seterr_raise(ex):
+    old = np.seterr(all="raise")
+    try:
+        result = _run(ex.checker.__name__)
+    finally:
+        np.seterr(**old)
+    assert result.passed, result.report
+    assert np.geterr() == old
