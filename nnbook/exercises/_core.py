@@ -218,11 +218,15 @@ class Trial:
             raise
         replaced = restore_numpy()
         if replaced:
+            ours = [n for n in replaced if "." not in n]
+            named = ([f"numpy's {', '.join(ours)}"] if ours else []) + [
+                n for n in replaced if "." in n
+            ]
             self.fail(
-                f"numpy's {', '.join(replaced)} "
-                f"{'was' if len(replaced) == 1 else 'were'} replaced (by {name} or by "
-                f"code run before the check): a solution computes its answer and leaves "
-                f"numpy as it is. The checker has put numpy's own functions back."
+                f"{' and '.join(named)} {'was' if len(replaced) == 1 else 'were'} replaced "
+                f"(by {name} or by code run before the check): a solution computes its "
+                f"answer and leaves numpy and nncore as they are. The checker has put "
+                f"their own functions back."
             )
         changed = [
             i
@@ -418,6 +422,7 @@ def _run_cases(
     results: list[CaseResult] = []
     for case_name, run in cases:
         trial = Trial(hints)
+        restore_numpy()  # expected values from nncore's own functions, even if a cell patched them
         try:
             # the checker's own reference values: a reader's np.seterr(all="raise") must not
             # make them raise and the answer be blamed (the reader's calls ignore it too)

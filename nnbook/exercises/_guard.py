@@ -2,18 +2,26 @@
 
 The harness judges with private copies of numpy's functions, taken when this module is
 imported, so an answer (or a notebook cell) that replaces ``np.allclose``, say, does not
-change how answers are judged; :func:`restore_numpy` puts back whatever was replaced.
+change how answers are judged; :func:`restore_numpy` puts back whatever was replaced in
+numpy's namespace or in nncore's modules (whose functions compute the expected values).
 :func:`snapshot` and :func:`unchanged` tell whether a call changed an argument in place.
+
+Known limit: only the modules' own namespaces are guarded, so an answer that patches numpy's
+private internals (``numpy._core.numeric.isclose``) or a class's method (``nc.ReLU.forward``)
+can still change how it is judged.
 """
 
 from __future__ import annotations
 
 import copy
+import sys
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
+import nncore  # noqa: F401  (its modules are loaded, to be guarded)
 
 # Private copies of the numpy functions the harness judges with, taken at import.
 allclose = np.allclose
@@ -22,23 +30,44 @@ asarray = np.asarray
 isfinite = np.isfinite
 errstate = np.errstate
 array2string = np.array2string
-# numpy's namespace at import: an attribute replaced since then is put back after each call.
-_NUMPY_AT_IMPORT = dict(vars(np))
-
 #: Stands for an argument the harness cannot copy, so cannot compare after the call.
 UNTRACKED = object()
 
 
+def _guarded() -> dict[str, Any]:
+    """numpy and nncore's loaded modules, by name."""
+    modules = {"numpy": np}
+    for name, module in list(sys.modules.items()):
+        if (name == "nncore" or name.startswith("nncore.")) and module is not None:
+            modules[name] = module
+    return modules
+
+
+def _functions(module: Any) -> dict[str, Any]:
+    """The functions, classes and modules in ``module``'s namespace."""
+    return {k: v for k, v in vars(module).items() if callable(v) or isinstance(v, type(np))}
+
+
+# Each guarded module's functions at import: one replaced since then is put back.
+_AT_IMPORT = {name: (module, _functions(module)) for name, module in _guarded().items()}
+
+
 def restore_numpy() -> list[str]:
-    """Put back numpy's functions replaced since import; return their names."""
-    current = vars(np)
-    replaced = [
-        k
-        for k, v in _NUMPY_AT_IMPORT.items()
-        if (callable(v) or isinstance(v, type(np))) and current.get(k, UNTRACKED) is not v
-    ]
-    for k in replaced:
-        setattr(np, k, _NUMPY_AT_IMPORT[k])
+    """Put back numpy's and nncore's functions replaced since import; return their names.
+
+    Returns
+    -------
+    list of str
+        numpy's by their name (``"allclose"``), nncore's by their module's and theirs
+        (``"nncore.one_hot"``).
+    """
+    replaced = []
+    for name, (module, functions) in _AT_IMPORT.items():
+        current = vars(module)
+        for k, v in functions.items():
+            if current.get(k, UNTRACKED) is not v:
+                setattr(module, k, v)
+                replaced.append(k if name == "numpy" else f"{name}.{k}")
     return replaced
 
 

@@ -185,3 +185,44 @@ def test_a_correct_answer_passes_under_seterr_raise(ex):
         np.seterr(**old)
     assert result.passed, result.report
     assert np.geterr() == old
+
+
+# --- expected values the answer cannot change -------------------------------------------
+
+
+def test_nncore_patched_before_the_check_does_not_change_the_expected_values():
+    import nncore as nc
+
+    def one_hot_targets(labels, n_classes):  # wrong: label d in column d + 1
+        return np.roll(np.eye(n_classes)[np.asarray(labels)], 1, axis=1)
+
+    real = nc.one_hot
+    nc.one_hot = one_hot_targets  # a notebook cell makes the reference agree with the answer
+    try:
+        result = _run("check_one_hot_targets", {0: one_hot_targets})
+    finally:
+        restored = nc.one_hot is real
+        nc.one_hot = real
+    assert restored, "the checker left nncore patched"
+    _rejected_with(result, "label d belongs in column d")
+
+
+def test_nncore_patched_by_the_answer_is_rejected_and_put_back():
+    import nncore as nc
+
+    real = nc.count_parameters
+
+    def count_parameters_by_sizes(layer_sizes):  # wrong: no biases, and patches nncore
+        nc.count_parameters = lambda model: sum(
+            p.data.size for p in model.parameters() if p.data.ndim == 2
+        )
+        return sum(a * b for a, b in zip(layer_sizes, layer_sizes[1:], strict=False))
+
+    try:
+        result = _run("check_count_parameters", {0: count_parameters_by_sizes})
+    finally:
+        restored = nc.count_parameters is real
+        nc.count_parameters = real
+    assert restored, "the checker left nncore patched"
+    assert not any(c.passed for c in result.cases), result.report
+    _rejected_with(result, "nncore.count_parameters was replaced")
