@@ -313,7 +313,10 @@ class Trial:
         """
         expected = asarray(expected)
         arr = self._numeric(given, what=what, shape=expected.shape)
-        matched = next((h for h, wrong in mistakes if same(arr, asarray(wrong), exact)), None)
+        matched = next(
+            (h for h, wrong in mistakes if same(arr, asarray(wrong), exact, rtol=rtol, atol=atol)),
+            None,
+        )
         if arr.shape != expected.shape:
             self.fail(
                 matched or _shape_hint(what, expected.shape, arr.shape),

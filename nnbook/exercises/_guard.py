@@ -124,13 +124,15 @@ def unchanged(now: Any, before: Any) -> bool:
     return True
 
 
-def same(a: np.ndarray, b: np.ndarray, exact: bool) -> bool:
+def same(
+    a: np.ndarray, b: np.ndarray, exact: bool, *, rtol: float = 1e-7, atol: float = 1e-10
+) -> bool:
     """Whether the numeric arrays ``a`` and ``b`` agree (bit for bit with ``exact``)."""
     if a.shape != b.shape or a.dtype.kind not in "biuf":
         return False
     if exact:
         return bool(array_equal(a, b, equal_nan=True))
-    return bool(allclose(a, b, rtol=1e-7, atol=1e-10, equal_nan=True))
+    return bool(allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
 def reader_line(exc: BaseException, fn: Callable) -> str:

@@ -165,6 +165,8 @@ def _compare(
                 hint=output.hint,
                 mistakes=_numeric(wrong),
                 exact=exact,
+                rtol=output.rtol,
+                atol=output.atol,
                 dtype=_promised_dtype(output, exp),
             )
         return
@@ -177,6 +179,8 @@ def _compare(
         hint=output.hint,
         mistakes=_numeric(mistakes),
         exact=exact,
+        rtol=output.rtol,
+        atol=output.atol,
         dtype=_promised_dtype(output, expected),
     )
     if output.whole and not isinstance(value, (int, np.integer)):

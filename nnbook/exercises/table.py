@@ -94,6 +94,9 @@ class Output:
         For a list of arrays, one per array of an input (e.g. a gradient per weight
         matrix): what each item is, e.g. ``"one array per weight matrix, shaped like it"``.
         Each item is compared on its own, as ``name[i]``.
+    rtol, atol : float, default 1e-7 and 1e-10
+        How close values must be when not ``exact``: probabilities as small as 1e-11 need
+        a smaller ``atol`` (and a smaller ``rtol``) to tell a wrong one from a right one.
     """
 
     name: str
@@ -104,6 +107,8 @@ class Output:
     number: bool = False
     whole: bool = False
     items: str = ""
+    rtol: float = 1e-7
+    atol: float = 1e-10
 
 
 @dataclass(frozen=True)

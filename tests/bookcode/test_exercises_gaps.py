@@ -226,3 +226,46 @@ def test_nncore_patched_by_the_answer_is_rejected_and_put_back():
     assert restored, "the checker left nncore patched"
     assert not any(c.passed for c in result.cases), result.report
     _rejected_with(result, "nncore.count_parameters was replaced")
+
+
+# --- stable_softmax: probabilities compared relative to their size ----------------------
+
+
+def sm_floored(z):  # wrong: exponents below -25 raised to -25
+    e = np.exp(np.maximum(z - z.max(axis=1, keepdims=True), -25.0))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sm_pairwise(z):
+    return 1.0 / np.exp(z[:, None, :] - z[:, :, None]).sum(axis=2)
+
+
+def sm_loop(z):
+    out = np.empty_like(z)
+    for i, row in enumerate(z):
+        e = np.exp(row - np.max(row))
+        out[i] = e / np.sum(e)
+    return out
+
+
+def sm_log_sum_exp(z):
+    m = z.max(axis=1, keepdims=True)
+    return np.exp(z - m - np.log(np.exp(z - m).sum(axis=1, keepdims=True)))
+
+
+def sm_scipy(z):
+    from scipy.special import softmax
+
+    return softmax(z, axis=1)
+
+
+def test_a_floor_on_the_exponents_is_rejected():
+    _rejected_with(_run("check_stable_softmax", {0: sm_floored}), "exp(z)")
+
+
+@pytest.mark.parametrize("fn", [sm_pairwise, sm_loop, sm_log_sum_exp, sm_scipy])
+def test_correct_softmaxes_written_otherwise_are_accepted(fn):
+    if fn is sm_scipy:
+        pytest.importorskip("scipy")
+    result = _run("check_stable_softmax", {0: fn})
+    assert result.passed, result.report
