@@ -31,9 +31,13 @@ _AT_ZERO = (
     "belongs to z > 0 only."
 )
 _FIXED = "use the negative_slope argument, not a fixed 0.01."
+_NO_DEFAULT = (
+    "called without negative_slope, the function uses the docstring's default, 0.01: "
+    "keep that default in its signature."
+)
 
 
-def _leaky_reference(z: np.ndarray, negative_slope: float) -> np.ndarray:
+def _leaky_reference(z: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     layer = nc.LeakyReLU(negative_slope)
     layer(z)
     return layer.backward(np.ones_like(z))
@@ -48,8 +52,8 @@ LEAKY_RELU_DERIVATIVE = ExerciseTable(
     functions=[
         Function(
             "leaky_relu_derivative",
-            "``z`` (float64 array, any shape), ``negative_slope`` (float) -> the derivative "
-            "f'(z), a float64 array of the shape of ``z``.",
+            "``z`` (float64 array, any shape), ``negative_slope`` (float, default 0.01) -> "
+            "the derivative f'(z), a float64 array of the shape of ``z``.",
             reference=_leaky_reference,
             returns=Output(
                 "derivative",
@@ -65,6 +69,11 @@ LEAKY_RELU_DERIVATIVE = ExerciseTable(
             {"z": np.array([[-2.0, -0.5, 0.5, 3.0]]), "negative_slope": 0.01},
         ),
         Case("z exactly 0", {"z": np.array([[0.0, 0.0, 1.0]]), "negative_slope": 0.01}),
+        Case(
+            "no negative_slope given: the default, 0.01",
+            {"z": np.array([[-3.0, 0.0, 2.0]])},
+            note="called as leaky_relu_derivative(z)",
+        ),
         Case(
             "another slope, 0.3, on a batch",
             {"z": np.random.default_rng(41).normal(size=(3, 4)), "negative_slope": 0.3},
@@ -94,6 +103,7 @@ LEAKY_RELU_DERIVATIVE = ExerciseTable(
         Mistake("the function's value", lambda z, s: np.where(z > 0, z, s * z), _VALUE),
         Mistake("a hard-coded slope of 0.01", lambda z, s: np.where(z > 0, 1.0, 0.01), _FIXED),
     ],
+    error_hints={"argument: 'negative_slope'": _NO_DEFAULT},
     notes="The result must be float64, as the notebook's docstring promises.",
 )
 check_leaky_relu_derivative = LEAKY_RELU_DERIVATIVE.checker("check_leaky_relu_derivative")

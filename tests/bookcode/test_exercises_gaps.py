@@ -269,3 +269,22 @@ def test_correct_softmaxes_written_otherwise_are_accepted(fn):
         pytest.importorskip("scipy")
     result = _run("check_stable_softmax", {0: fn})
     assert result.passed, result.report
+
+
+# --- leaky_relu_derivative: the docstring's default slope --------------------------------
+
+
+def test_a_wrong_default_slope_is_rejected():
+    def leaky_relu_derivative(z, negative_slope=0.2):
+        return np.where(z > 0, 1.0, negative_slope)
+
+    result = _run("check_leaky_relu_derivative", {0: leaky_relu_derivative})
+    assert [c.name for c in result.failures] == ["no negative_slope given: the default, 0.01"]
+
+
+def test_no_default_slope_gets_a_hint_naming_the_default():
+    def leaky_relu_derivative(z, negative_slope):
+        return np.where(z > 0, 1.0, negative_slope)
+
+    result = _run("check_leaky_relu_derivative", {0: leaky_relu_derivative})
+    _rejected_with(result, "the docstring's default, 0.01")
