@@ -181,7 +181,8 @@ class Trial:
         """Return ``fn(*args)``, or end the case with a report instead of a traceback.
 
         A ``NotImplementedError`` or a result of ``None`` or ``...`` ends the whole check as
-        "not implemented yet"; any other exception (``SystemExit`` too) fails the case,
+        "not implemented yet"; any other exception (``SystemExit`` and other
+        ``BaseException`` subclasses too, all but ``KeyboardInterrupt``) fails the case,
         reporting its type, its message, the line that raised it and a hint. An argument
         changed in place (an array, or a list or dict, at any depth) fails the case too,
         and so does a function of numpy replaced since the harness was imported (it is
@@ -196,7 +197,10 @@ class Trial:
         except NotImplementedError:
             restore_numpy()
             raise _NotImplemented(name) from None
-        except (Exception, SystemExit) as exc:  # the reader's code may raise anything
+        except KeyboardInterrupt:  # the reader stops the check
+            restore_numpy()
+            raise
+        except BaseException as exc:  # the reader's code may raise anything, SystemExit too
             restore_numpy()
             lines = self._input_lines()
             message = safe_message(exc)
@@ -213,9 +217,6 @@ class Trial:
                 )
             lines.append(f"hint:     {hint}")
             raise _Failure(lines) from None
-        except BaseException:  # KeyboardInterrupt: the reader stops the check
-            restore_numpy()
-            raise
         replaced = restore_numpy()
         if replaced:
             ours = [n for n in replaced if "." not in n]

@@ -288,3 +288,27 @@ def test_no_default_slope_gets_a_hint_naming_the_default():
 
     result = _run("check_leaky_relu_derivative", {0: leaky_relu_derivative})
     _rejected_with(result, "the docstring's default, 0.01")
+
+
+# --- any exception but an interrupt is reported ------------------------------------------
+
+
+class GiveUp(BaseException):
+    """Not an Exception: raised by a reader's function to stop."""
+
+
+def test_a_base_exception_of_the_answer_is_reported_not_raised():
+    def stable_softmax(z):
+        raise GiveUp("give up")
+
+    result = _run("check_stable_softmax", {0: stable_softmax})  # must not raise
+    assert result.implemented and not any(c.passed for c in result.cases), result.report
+    _rejected_with(result, "stable_softmax raised GiveUp: give up")
+
+
+def test_an_interrupt_still_stops_the_check():
+    def stable_softmax(z):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _run("check_stable_softmax", {0: stable_softmax})
