@@ -365,7 +365,7 @@ def fill_claims_table(app: Sphinx, doctree: nodes.document, docname: str) -> Non
                 [
                     _sentence(record["sentence"]),
                     nodes.paragraph(text=record.get("kind", "measured")),
-                    nodes.paragraph(text=record.get("over") or "this run"),
+                    _sentence(record.get("over") or "this run"),  # may hold $math$
                     nodes.paragraph("", "", nodes.literal(text=values or "-")),
                     where,
                 ]

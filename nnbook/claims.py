@@ -158,13 +158,14 @@ class Claim:
     def _repr_html_(self) -> str:
         data = html.escape(json.dumps(self.record(), ensure_ascii=False), quote=True)
         shown = _INLINE_MATH.sub(r"\\(\1\\)", html.escape(self.sentence))
+        badge = _INLINE_MATH.sub(r"\\(\1\\)", html.escape(self.badge))
         shown = _CODE.sub(r"<code>\1</code>", shown)  # code spans as the prose shows them
         colour = "#2e7d32" if self.kind == "tested" else "#555555"
         return (
             # mathjax_process: the book typesets $...$ in this output as in the prose
             f'<p class="{CLAIM_CLASS} {CLAIM_CLASS}-{self.kind} mathjax_process" '
             f'data-claim="{data}" style="margin:0;color:{colour};font-size:0.85em">'
-            f"{html.escape(self.badge)}: {shown}</p>"
+            f"{badge}: {shown}</p>"
         )
 
 

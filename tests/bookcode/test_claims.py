@@ -195,6 +195,12 @@ def test_over_that_names_nothing_is_refused(over):
         check("B beats A", True, over=over)
 
 
+def test_math_in_what_a_claim_was_tested_over_is_typeset_like_the_sentence():
+    shown = check("the curves coincide", True, over="49 values of $p_9$")._repr_html_()
+    assert "✓ tested over 49 values of \\(p_9\\): the curves coincide" in shown
+    assert "$" not in shown.split("data-claim")[0] + shown.split('">', 1)[1]
+
+
 def test_code_spans_are_shown_as_code_not_as_backticks():
     shown = check("the chapter's `MSELoss` gives {v}", v=25)._repr_html_()
     assert "<code>MSELoss</code> gives 25" in shown
