@@ -100,6 +100,12 @@ _NAIVE = (
     "underflows for very negative ones (0 / 0): subtract each row's maximum before "
     "np.exp; the softmax does not change."
 )
+_OVERFLOW = (
+    "exp of a large score overflows to inf: clipping the scores, replacing nan or inf "
+    "afterwards (np.nan_to_num) or taking the log of an unshifted sum of exp only hides "
+    "it and changes the probabilities. Shift each row by its maximum before exp; the "
+    "softmax does not change."
+)
 _SHIFT_NOT_MAX = (
     "subtract each row's largest score: then every exponent is at most 0 and nothing "
     "overflows. The smallest score, the mean or the first score leaves large positive "
@@ -193,6 +199,21 @@ STABLE_SOFTMAX = ExerciseTable(
     ],
     mistakes=[
         Mistake("no shift (overflow to nan)", lambda z: _shifted_by(z, 0.0), _NAIVE),
+        Mistake(
+            "no shift, nan replaced afterwards",
+            lambda z: np.nan_to_num(_shifted_by(z, 0.0)),
+            _OVERFLOW,
+        ),
+        Mistake(
+            "scores clipped to +-500 instead of shifted",
+            lambda z: _shifted_by(np.clip(z, -500.0, 500.0), 0.0),
+            _OVERFLOW,
+        ),
+        Mistake(
+            "exp(z - log(sum(exp(z)))) without a shift",
+            lambda z: np.exp(z - np.log(np.exp(z).sum(axis=1, keepdims=True))),
+            _OVERFLOW,
+        ),
         Mistake(
             "a shift by the row's minimum",
             lambda z: _shifted_by(z, z.min(axis=1, keepdims=True)),

@@ -38,6 +38,11 @@ _RELU_OUT = (
     "the output layer is linear: no ReLU after the last Linear, so the network can "
     "output negative numbers."
 )
+_ALIASED = (
+    "z1 and h1 (or z2 and h2) are one array that shares its memory: h = z does not copy, "
+    "so setting h's negative entries to 0 changed z as well. Build h as a new array "
+    "(or start from z.copy())."
+)
 _TRANSPOSED = (
     "W has shape (out, in), one row per unit, as nncore's Linear.weight, and a batch has "
     "shape (n, in): arrange the matrix product so that the inner sizes agree and the "
@@ -159,6 +164,11 @@ FORWARD_4231 = ExerciseTable(
             "the bias added after the ReLU",
             lambda *args: _forward(*args, h_of=lambda a, W, b, z: np.maximum(a @ W.T, 0.0) + b),
             _BIAS_AFTER,
+        ),
+        Mistake(
+            "an in-place ReLU on z itself (h = z; h[h < 0] = 0)",
+            lambda *args: (lambda t: (t[1], t[1], t[3], t[3], t[4]))(_trace(*args)),
+            _ALIASED,
         ),
     ],
     error_hints={"matmul": _TRANSPOSED, "could not be broadcast": _TRANSPOSED},

@@ -300,12 +300,12 @@ UNIT_GRADIENTS = ExerciseTable(
             note="exactly 0 for the dead unit",
         ),
         Case(
-            "an example with z exactly 0",
+            "an example with z exactly 0 (z = 0, 1.5, -1)",
             {
-                "x": np.array([[1.0, 1.0], [2.0, 0.5]]),
+                "x": np.array([[1.0, 1.0], [2.0, 0.5], [0.0, 1.0]]),
                 "w": np.array([1.0, -1.0]),
                 "b": 0.0,
-                "grad_h": np.array([3.0, 2.0]),
+                "grad_h": np.array([3.0, 2.0, 1.0]),
             },
         ),
         Case(

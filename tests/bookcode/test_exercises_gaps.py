@@ -312,3 +312,49 @@ def test_an_interrupt_still_stops_the_check():
 
     with pytest.raises(KeyboardInterrupt):
         _run("check_stable_softmax", {0: stable_softmax})
+
+
+# --- hints that name the mistake ---------------------------------------------------------
+
+
+def sm_nan_to_num(z):
+    e = np.exp(z)
+    return np.nan_to_num(e / e.sum(axis=1, keepdims=True))
+
+
+def sm_clipped(z):
+    e = np.exp(np.clip(z, -500, 500))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def sm_unshifted_log_sum(z):
+    return np.exp(z - np.log(np.exp(z).sum(axis=1, keepdims=True)))
+
+
+@pytest.mark.parametrize("fn", [sm_nan_to_num, sm_clipped, sm_unshifted_log_sum])
+def test_a_hidden_overflow_gets_the_overflow_hint(fn):
+    result = _run("check_stable_softmax", {0: fn})
+    _rejected_with(result, "Shift each row by its maximum before exp")
+    assert not any("divided by its sum" in c.message for c in result.failures), result.report
+
+
+def test_an_in_place_relu_on_z_says_the_arrays_share_memory():
+    def forward_4231(x, W1, b1, W2, b2, W3, b3):
+        z1 = x @ W1.T + b1
+        h1 = z1
+        h1[h1 < 0] = 0
+        z2 = h1 @ W2.T + b2
+        h2 = z2
+        h2[h2 < 0] = 0
+        return z1, h1, z2, h2, h2 @ W3.T + b3
+
+    _rejected_with(_run("check_forward_4231", {0: forward_4231}), "shares its memory")
+
+
+def test_no_relu_mask_at_all_is_not_told_about_z_equal_to_0():
+    def unit_gradients(x, w, b, grad_h):
+        return x.T @ grad_h, grad_h.sum()
+
+    result = _run("check_unit_gradients", {0: unit_gradients})
+    _rejected_with(result, "multiply grad_h by ReLU's derivative")
+    assert not any("not (z >= 0)" in c.message for c in result.failures), result.report
