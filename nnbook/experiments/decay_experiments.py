@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 import nncore as nc
-from nnbook.digit_designs import validation_split
+from nnbook.experiments.digit_designs import validation_split
 
 __all__ = [
     "LAMBDAS",

@@ -3,7 +3,7 @@
 One run (:func:`compare_designs`) does everything the chapter reports about training
 outcomes, from one seed: it splits the 8x8 digits into training, validation and test images,
 chooses each design's width, learning rate and number of epochs on the validation images
-(:func:`nnbook.digit_designs.grid_search`), reads the test images once with the three
+(:func:`nnbook.experiments.digit_designs.grid_search`), reads the test images once with the three
 chosen models, and then analyses those models on the test images (where their mistakes
 fall, what they answer on blends of two digits). :func:`nnbook.evidence.repeat` runs it
 for several seeds, so that every statement the chapter makes can say in how many runs it
@@ -115,7 +115,8 @@ def split_digits(seed: Sequence[int] | int) -> DigitSplit:
     """Split the 8x8 digits as run ``seed`` does: test, validation and training images.
 
     A quarter of each digit's images are test images (``nc.load_digits``); a fifth of each
-    digit's remaining images are validation images (:func:`nnbook.digit_designs.validation_split`).
+    digit's remaining images are validation images
+    (:func:`nnbook.experiments.digit_designs.validation_split`).
 
     Parameters
     ----------
@@ -354,7 +355,7 @@ def compare_designs(
 
     Splits the digits (a quarter of each digit for the test, a fifth of the rest for
     validation), searches every width and learning rate for every design, keeping the epoch
-    with the best validation accuracy (:func:`nnbook.digit_designs.grid_search`; all
+    with the best validation accuracy (:func:`nnbook.experiments.digit_designs.grid_search`; all
     designs and settings start from the same hidden-layer weights and see the mini-batches
     in the same order), then reads the test images once with each chosen model and blends
     ``n_pairs`` pairs of test images for :class:`BlendStats`.

@@ -1,11 +1,11 @@
 """Where the case study's hidden unit starts, and what training makes of it (chapter 4).
 
-The network is the case study's 2-1-1 network (:mod:`nnbook.case_study`). Sliders choose
+The network is the case study's 2-1-1 network (:mod:`nnbook.experiments.case_study`). Sliders choose
 the hidden unit's starting weights and bias and the scale of the features; each frame
 shows the data, the region where the unit is active at the start and after training, and
 the outcome: how many examples the unit is active on, whether it lived, and the accuracy.
 Every grid point is trained ahead of time through nncore, many starts per call
-(:func:`nnbook.case_study.train_starts`).
+(:func:`nnbook.experiments.case_study.train_starts`).
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from nnbook.experiments.case_study import StartOutcome, train_starts
 from nncore.plot import INK, MUTED, OKABE_ITO, PALETTE
 from nncore.plot.style import format_number
-
-from .case_study import StartOutcome, train_starts
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from nncore.widgets import Explorer
@@ -76,7 +75,7 @@ class DeadStartView:
     y : numpy.ndarray of int, shape (n,)
     settings : dict
         ``output_weight``, ``output_bias``, ``lr`` and ``epochs`` of
-        :func:`~nnbook.case_study.train_starts`.
+        :func:`~nnbook.experiments.case_study.train_starts`.
 
     Attributes
     ----------
@@ -228,7 +227,8 @@ class DeadStartView:
         """Draw the outcome of the start ``(w1, w2, b)`` on features times ``scale``.
 
         A start met before is drawn from :attr:`outcomes`; a new one (a setting off the
-        grid, with a kernel) is trained first with :func:`~nnbook.case_study.train_starts`.
+        grid, with a kernel) is trained first with
+        :func:`~nnbook.experiments.case_study.train_starts`.
 
         Parameters
         ----------
@@ -341,7 +341,8 @@ def dead_start_explorer(
     at the start and after training (shaded, with the boundary ``z = 0``), how
     many examples it is active on, the training accuracy and a verdict: the unit
     lived, was dead from the start, or died during training. Every grid point is
-    trained beforehand with :func:`~nnbook.case_study.train_starts`; with a kernel, settings off the
+    trained beforehand with :func:`~nnbook.experiments.case_study.train_starts`; with a kernel,
+    settings off the
     grid are trained when drawn.
 
     Parameters
@@ -373,7 +374,8 @@ def dead_start_explorer(
     -------
     Explorer
         ``explorer.view`` is the :class:`DeadStartView`; ``explorer.view.outcomes`` maps
-        ``(w1, w2, b, scale)`` to the :class:`~nnbook.case_study.StartOutcome` of that frame.
+        ``(w1, w2, b, scale)`` to the :class:`~nnbook.experiments.case_study.StartOutcome` of
+        that frame.
     """
     from nncore.widgets import Explorer, Slider
 

@@ -7,8 +7,9 @@ gradient the unit's three parameters receive from a binary cross-entropy loss. W
 example is active the unit is *dead*: the figure says so and all three gradients are 0.
 
 Every frame goes through nncore: the unit is the hidden unit of the case study's 2-1-1
-network (:func:`nnbook.case_study.case_study_network`); one forward and one backward pass
-(:func:`nnbook.case_study.unit_state`) give the active examples and the gradients, and
+network (:func:`nnbook.experiments.case_study.case_study_network`); one forward and one backward
+pass
+(:func:`nnbook.experiments.case_study.unit_state`) give the active examples and the gradients, and
 :func:`nncore.dead_units` decides "dead".
 """
 
@@ -22,10 +23,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 import nncore as nc
+from nnbook.experiments.case_study import UnitState, case_study_network, unit_state
 from nncore.plot import DEAD, INK, MUTED, OKABE_ITO, PALETTE
 from nncore.plot.style import format_number
-
-from .case_study import UnitState, case_study_network, unit_state
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from nncore.widgets import Explorer
@@ -62,7 +62,8 @@ class ReluUnitView:
     ----------
     figure : matplotlib.figure.Figure
     model : Sequential
-        :func:`~nnbook.case_study.case_study_network`; :meth:`update` writes the weights into it.
+        :func:`~nnbook.experiments.case_study.case_study_network`; :meth:`update` writes the
+        weights into it.
     state : UnitState or None
         What the last update computed.
     active_grid : numpy.ndarray of bool, shape (resolution, resolution)
@@ -386,7 +387,7 @@ def relu_unit_explorer(
     -------
     Explorer
         ``explorer.view`` is the :class:`ReluUnitView` (its ``model`` and ``state``
-        hold the last frame's network and :class:`~nnbook.case_study.UnitState`).
+        hold the last frame's network and :class:`~nnbook.experiments.case_study.UnitState`).
     """
     from nncore.widgets import Explorer, Slider
 

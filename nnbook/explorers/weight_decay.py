@@ -2,7 +2,8 @@
 
 Sliders set the learning rate ``eta``, the weight decay ``lambda`` and the starting weight
 ``w0``; a toggle adds the quadratic data term ``J_data(w) = (a / 2) (w - w*)^2``. Every
-frame runs ``nncore.SGD`` on a single ``nncore.Parameter`` (:func:`nnbook.decay.decay_path`)
+frame runs ``nncore.SGD`` on a single ``nncore.Parameter``
+(:func:`nnbook.experiments.decay.decay_path`)
 and draws the weight over the steps, next to the per-step factor ``1 - eta * lambda`` and
 the regime it puts the weight in: shrinking, sign-flipping or diverging.
 """
@@ -15,10 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nnbook.experiments.decay import decay_path, decay_regime
 from nncore.plot import INK, MUTED, OKABE_ITO, PALETTE
 from nncore.plot.style import format_number
-
-from .decay import decay_path, decay_regime
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from nncore.widgets import Explorer
@@ -34,7 +34,8 @@ class WeightPathView:
     """The explorer's figure: the weight over the steps, with and without decay.
 
     Built by :func:`weight_decay_explorer`; :meth:`update` recomputes both paths
-    with :func:`nnbook.decay.decay_path` (``nncore.SGD``) and redraws the artists in place.
+    with :func:`nnbook.experiments.decay.decay_path` (``nncore.SGD``) and redraws the artists in
+    place.
 
     Parameters
     ----------
@@ -61,7 +62,7 @@ class WeightPathView:
     path, path_without_decay : numpy.ndarray, shape (steps + 1,)
         The last paths drawn.
     regime : str
-        The regime of the last ``update`` (see :func:`nnbook.decay.decay_regime`).
+        The regime of the last ``update`` (see :func:`nnbook.experiments.decay.decay_regime`).
     """
 
     def __init__(
@@ -261,7 +262,8 @@ def weight_decay_explorer(
 ) -> Explorer:
     """Build sliders for ``eta``, ``lambda`` and ``w0`` over the path of one weight.
 
-    Every frame calls :func:`nnbook.decay.decay_path`, which runs ``nncore.SGD`` on a single
+    Every frame calls :func:`nnbook.experiments.decay.decay_path`, which runs ``nncore.SGD`` on
+    a single
     ``nncore.Parameter``, once with ``weight_decay=lambda`` and once without,
     and shows the per-step factor ``1 - eta * lambda`` and the regime it names.
 

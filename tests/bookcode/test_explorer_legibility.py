@@ -18,10 +18,10 @@ from matplotlib.text import Text
 from repo_root import REPO_ROOT
 
 import nncore as nc
-from nnbook.dead_start import dead_start_explorer
-from nnbook.digit_morph import digit_morph_explorer
-from nnbook.relu_unit import relu_unit_explorer
-from nnbook.weight_decay import weight_decay_explorer
+from nnbook.explorers.dead_start import dead_start_explorer
+from nnbook.explorers.digit_morph import digit_morph_explorer
+from nnbook.explorers.relu_unit import relu_unit_explorer
+from nnbook.explorers.weight_decay import weight_decay_explorer
 from nncore.widgets import PageBudget, network_explorer
 
 #: Width in CSS pixels of the book's text column on a desktop screen (sphinx-book-theme).

@@ -1,4 +1,5 @@
-"""Tests of nnbook.case_study: the 2-1-1 network, one pass's unit state, batched training.
+"""Tests of nnbook.experiments.case_study: the 2-1-1 network, one pass's unit state, batched
+training.
 
 Expected values come from formulas written here with plain numpy, independent of nncore's
 layers and losses: z = x @ w + b, h = max(0, z), logit = v h + c, and the gradient of the
@@ -16,7 +17,7 @@ import numpy as np
 import pytest
 
 import nncore as nc
-from nnbook.case_study import (
+from nnbook.experiments.case_study import (
     SECOND_LAYER,
     case_data,
     case_study_network,

@@ -1,4 +1,4 @@
-"""Tests of nnbook.dead_units_experiments: chapter 3's runs on the digits, over seeds.
+"""Tests of nnbook.experiments.dead_units_experiments: chapter 3's runs on the digits, over seeds.
 
 Expected values come from facts fixed by construction, not from the code under test: a
 unit whose bias is far below anything its weights can reach on inputs in [0, 1] is off on
@@ -14,8 +14,8 @@ import pytest
 from nncore_fixtures import raises_with
 
 import nncore as nc
-from nnbook.dead_units_experiments import DyingRun, by_setting, dying_run, dying_runs
 from nnbook.evidence import Runs
+from nnbook.experiments.dead_units_experiments import DyingRun, by_setting, dying_run, dying_runs
 
 SMALL = dict(hidden=6, epochs=2)  # a few hundred milliseconds per run
 

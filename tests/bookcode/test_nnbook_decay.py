@@ -1,4 +1,4 @@
-"""Tests of nnbook.decay: the path of one weight under nncore.SGD with weight decay.
+"""Tests of nnbook.experiments.decay: the path of one weight under nncore.SGD with weight decay.
 
 Expected paths are worked out by hand from w <- (1 - eta*lambda) w - eta * a (w - w*) or
 written as closed forms ((1 - eta*lambda)^k w0, a w* / (a + lambda)); none is computed by
@@ -12,7 +12,7 @@ import pytest
 from nncore_fixtures import raises_with
 
 import nncore.optim
-from nnbook.decay import decay_path, decay_regime
+from nnbook.experiments.decay import decay_path, decay_regime
 
 
 def test_without_data_term_the_path_is_geometric():

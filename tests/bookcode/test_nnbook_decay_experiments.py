@@ -1,4 +1,4 @@
-"""Tests of nnbook.decay_experiments: training with weight decay and choosing lambda.
+"""Tests of nnbook.experiments.decay_experiments: training with weight decay and choosing lambda.
 
 The expected weights of an always-blank input are worked out from the decay rule alone:
 such a weight receives no data gradient, so after T steps it is its initial value times
@@ -13,7 +13,7 @@ import numpy as np
 from nncore_fixtures import raises_with
 
 import nncore as nc
-from nnbook.decay_experiments import choose_lambda, decay_run, train_with_decay
+from nnbook.experiments.decay_experiments import choose_lambda, decay_run, train_with_decay
 
 
 def _data():

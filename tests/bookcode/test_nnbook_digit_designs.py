@@ -1,4 +1,5 @@
-"""nnbook.digit_designs: chapter 1's three output designs, validation split and error baselines."""
+"""nnbook.experiments.digit_designs: chapter 1's three output designs, validation split and
+error baselines."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 import nncore as nc
-from nnbook import digit_designs as dd
+from nnbook.experiments import digit_designs as dd
 
 
 @pytest.fixture

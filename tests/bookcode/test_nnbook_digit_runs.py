@@ -1,4 +1,4 @@
-"""nnbook.digit_runs: chapter 1's comparison of designs, one run per seed."""
+"""nnbook.experiments.digit_runs: chapter 1's comparison of designs, one run per seed."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import nncore as nc
-from nnbook import digit_designs as dd
-from nnbook import digit_runs as dr
+from nnbook.experiments import digit_designs as dd
+from nnbook.experiments import digit_runs as dr
 
 # --- seeds and splits ---------------------------------------------------------------------
 

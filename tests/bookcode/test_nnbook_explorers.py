@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 import nncore as nc
-from nnbook.dead_start import DeadStartView, dead_start_explorer
-from nnbook.decay import decay_regime
-from nnbook.digit_morph import DigitMorphView, digit_morph_explorer
-from nnbook.relu_unit import ReluUnitView, relu_unit_explorer
-from nnbook.weight_decay import WeightPathView, weight_decay_explorer
+from nnbook.experiments.decay import decay_regime
+from nnbook.explorers.dead_start import DeadStartView, dead_start_explorer
+from nnbook.explorers.digit_morph import DigitMorphView, digit_morph_explorer
+from nnbook.explorers.relu_unit import ReluUnitView, relu_unit_explorer
+from nnbook.explorers.weight_decay import WeightPathView, weight_decay_explorer
 from nncore.widgets import PageBudget
 
 MINUS = "\N{MINUS SIGN}"

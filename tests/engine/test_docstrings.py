@@ -100,7 +100,7 @@ def test_the_validation_covers_the_api():
         "nnbook.claims.claim",
         "nnbook.exercises.Exercise",
         "nnbook.exercises.ch1.check_one_hot_targets",
-        "nnbook.digit_designs.Design.model",
+        "nnbook.experiments.digit_designs.Design.model",
     }
     assert expected <= set(OBJECTS)
     assert any(OBJECTS.values()), "no property is validated"

@@ -1,0 +1,6 @@
+"""The chapters' interactive figures: each module builds one explorer's view and controls.
+
+``relu_unit`` (chapter 3), ``dead_start`` (chapter 4), ``digit_morph`` (chapter 1) and
+``weight_decay`` (chapter 5); the library part (the explorer, its displays and controls) is
+``nncore.widgets``.
+"""
