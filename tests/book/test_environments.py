@@ -17,8 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import tomllib
 from repo_root import REPO_ROOT
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: tomli, the same parser, which pytest requires there
+    import tomli as tomllib
 
 RUNNER = REPO_ROOT / "tools" / "run_notebooks.py"
 COMMITTED_COLAB = REPO_ROOT / "envs" / "colab-constraints.txt"

@@ -8,10 +8,14 @@ import sys
 import textwrap
 
 import pytest
-import tomllib
 from repo_root import REPO_ROOT
 
 import nncore as nc
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: tomli, the same parser, which pytest requires there
+    import tomli as tomllib
 
 
 def run_python(code: str) -> str:

@@ -1,0 +1,59 @@
+"""The release files agree with the project: CITATION.cff, NOTICE and the README's licences.
+
+CITATION.cff is read as YAML and held to the Citation File Format 1.2.0 fields it uses; its
+version and licence are pyproject.toml's and its repository-code is _config.yml's address.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import yaml
+from repo_root import REPO_ROOT
+
+CITATION = REPO_ROOT / "CITATION.cff"
+DATA_DOI = "https://doi.org/10.24432/C50P49"  # Alpaydin and Kaynak's digits at UCI
+CC_BY = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def citation() -> dict:
+    return yaml.safe_load(CITATION.read_text(encoding="utf-8"))
+
+
+def project_field(name: str) -> str:
+    text = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return re.search(rf'^{name} = (?:{{ text = )?"([^"]+)"', text, re.MULTILINE).group(1)
+
+
+def test_citation_has_the_fields_cff_requires():
+    cff = citation()
+    assert cff["cff-version"] == "1.2.0"
+    assert cff["message"] and cff["title"]
+    assert cff["authors"] and all(a.get("name") or a.get("family-names") for a in cff["authors"])
+    assert cff["type"] in ("software", "dataset")
+
+
+def test_citation_names_the_projects_version_licence_and_repository():
+    cff = citation()
+    config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert cff["version"] == project_field("version"), "CITATION.cff's version is not pyproject's"
+    assert cff["license"] == project_field("license")
+    assert cff["repository-code"] == config["repository"]["url"], (
+        "CITATION.cff's repository-code must be _config.yml's repository url"
+    )
+
+
+def test_citation_release_date_is_a_date():
+    released = citation()["date-released"]
+    assert isinstance(released, str), "quote date-released: CFF wants a string, not a YAML date"
+    datetime.date.fromisoformat(released)
+
+
+def test_the_data_and_the_prose_licence_are_credited():
+    notice = (REPO_ROOT / "NOTICE").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    for text, name in ((notice, "NOTICE"), (readme, "README.md")):
+        assert DATA_DOI in text, f"{name} does not credit the digits data ({DATA_DOI})"
+        assert "Alpaydin" in text and "Kaynak" in text, f"{name} does not name the data's authors"
+        assert CC_BY in text, f"{name} does not link CC BY 4.0"
