@@ -4,6 +4,9 @@ The same MLP (64-32-10, ReLU, cross-entropy, SGD, batch 32) is trained on the
 same digits for the same epochs by
 
 * nncore (``nc.fit``),
+* nncore through the loop a reader writes by hand (``model.zero_grad()``,
+  ``loss_fn(model(x), y)``, ``model.backward(loss_fn.backward())``,
+  ``opt.step()``), every check of the public methods included,
 * a minimal hand-written numpy loop: the floor plain numpy allows,
 * PyTorch on the CPU, when it is installed (optional, never required).
 
@@ -14,8 +17,8 @@ backward pass alone for batch sizes 1, 32, 256 and 1,797.
 Run:  .venv/bin/python benchmarks/train_speed.py [--rounds 7] [--epochs 10]
 
 On a machine shared with other work, wall-clock ratios wander; counting
-instructions does not. ``--only nncore`` (or ``numpy``, or ``setup`` for the
-common part: imports, data, starting weights) runs one training without
+instructions does not. ``--only nncore`` (or ``handwritten``, ``numpy``, or ``setup`` for
+the common part: imports, data, starting weights) runs one training without
 timing, for an instruction counter::
 
     valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
@@ -70,6 +73,26 @@ def train_nncore(x, y, weights, orders):
         batch_size=BATCH,
         rng=ORDER_SEED,
     )
+    return [p.data for p in model.parameters()]
+
+
+def train_handwritten(x, y, weights, orders):
+    """The loop a reader writes with nncore's public methods; keeps each epoch's mean loss."""
+    model = nc.mlp(SIZES, rng=0)
+    for p, w in zip(model.parameters(), weights):
+        p.data[...] = w
+    loss_fn = nc.CrossEntropyLoss()
+    opt = nc.SGD(model.parameters(), lr=LR)
+    losses = []
+    for order in orders:
+        total = 0.0
+        for start in range(0, len(x), BATCH):
+            idx = order[start : start + BATCH]
+            model.zero_grad()
+            total += loss_fn(model(x[idx]), y[idx]) * len(idx)
+            model.backward(loss_fn.backward())
+            opt.step()
+        losses.append(total / len(x))
     return [p.data for p in model.parameters()]
 
 
@@ -183,7 +206,7 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=10)
     parser.add_argument(
         "--only",
-        choices=["setup", "numpy", "nncore"],
+        choices=["setup", "numpy", "nncore", "handwritten"],
         help="run one training untimed (for an instruction counter) and exit",
     )
     args = parser.parse_args()
@@ -195,10 +218,19 @@ def main() -> None:
     orders = order_per_epoch(len(x), args.epochs)
     if args.only is not None:
         if args.only != "setup":
-            {"numpy": train_numpy, "nncore": train_nncore}[args.only](x, y, weights, orders)
+            trainer = {
+                "numpy": train_numpy,
+                "nncore": train_nncore,
+                "handwritten": train_handwritten,
+            }
+            trainer[args.only](x, y, weights, orders)
         return
 
-    trainers = {"nncore": train_nncore, "numpy loop (floor)": train_numpy}
+    trainers = {
+        "nncore (nc.fit)": train_nncore,
+        "nncore, loop by hand": train_handwritten,
+        "numpy loop (floor)": train_numpy,
+    }
     torch_trainer = make_torch_trainer()
     if torch_trainer is not None:
         trainers["PyTorch (CPU, 1 thread)"] = torch_trainer
@@ -230,7 +262,8 @@ def main() -> None:
         print("(PyTorch not installed: its row is omitted; `pip install torch` to add it)")
     else:
         t_torch = statistics.median(times["PyTorch (CPU, 1 thread)"])
-        print(f"PyTorch / nncore time ratio: {t_torch / statistics.median(times['nncore']):.2f}")
+        t_fit = statistics.median(times["nncore (nc.fit)"])
+        print(f"PyTorch / nncore (nc.fit) time ratio: {t_torch / t_fit:.2f}")
 
     print()
     print("One forward + backward pass (no update), median per call")

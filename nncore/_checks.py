@@ -8,7 +8,9 @@ active under ``python -O``.
 
 from __future__ import annotations
 
+import math
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,10 @@ DATA_HINT = (
     "the data has missing or infinite values: drop or fill those rows first, for example "
     "x[np.isfinite(x).all(axis=1)]"
 )
+
+
+FLOAT64 = np.dtype(np.float64)
+"""numpy's float64 dtype; ``arr.dtype is FLOAT64`` is the quick test of a float64 array."""
 
 
 def as_float_array(
@@ -45,8 +51,9 @@ def as_float_array(
     numpy.ndarray
         ``x`` itself when it already is a plain float64 array, else a float64
         copy (an ``np.matrix`` becomes a plain array, so ``*`` stays elementwise).
+        A single number becomes a 0-d array.
     """
-    if type(x) is np.ndarray and x.dtype == np.float64:
+    if type(x) is np.ndarray and x.dtype is FLOAT64:
         arr = x
     elif isinstance(x, np.ma.MaskedArray):
         raise ValueError(
@@ -62,10 +69,20 @@ def as_float_array(
                 f"numpy.asarray(values, dtype=float)."
             )
         arr = np.asarray(x, dtype=np.float64)
-    if not np.isfinite(arr).all():
+    if not all_finite(arr):
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{where}: the {name} contains {bad} NaN or infinite value(s); {hint}.")
     return arr
+
+
+def all_finite(arr: np.ndarray) -> bool:
+    """Whether a float64 array holds no NaN or infinite value, in one pass when it does not.
+
+    The sum of squares is NaN or infinite when any value is; when it is, the
+    values are looked at one by one, since finite values above about 1e154
+    also overflow it.
+    """
+    return math.isfinite(np.vdot(arr, arr)) or bool(np.isfinite(arr).all())
 
 
 def _array_like(x: Any) -> bool:
@@ -106,9 +123,18 @@ def check_size(
 
 
 def check_number(
-    value: Any, *, where: str, name: str, low: float | None = None, strict: bool = False
+    value: Any,
+    *,
+    where: str,
+    name: str,
+    low: float | None = None,
+    strict: bool = False,
+    below: float | None = None,
 ) -> float:
-    """Return ``value`` as a finite ``float`` not below ``low`` (above it if ``strict``)."""
+    """Return ``value`` as a finite ``float`` not below ``low`` (above it if ``strict``).
+
+    With ``below``, the value must also be smaller than ``below`` (a momentum, below 1).
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise ValueError(
             f"{where}: {name} must be a real number, got {value!r} of type {type(value).__name__}."
@@ -119,7 +145,32 @@ def check_number(
     if low is not None and (value <= low if strict else value < low):
         relation = "greater than" if strict else "at least"
         raise ValueError(f"{where}: {name} must be {relation} {low:g}, got {value:g}.")
+    if below is not None and value >= below:
+        raise ValueError(f"{where}: {name} must be below {below:g}, got {value:g}.")
     return value
+
+
+def check_betas(betas: Any, *, where: str) -> tuple[float, float]:
+    """Adam's ``(beta1, beta2)`` as a tuple of two floats in [0, 1), or a clear ``ValueError``."""
+    pair = isinstance(betas, (tuple, list)) or (isinstance(betas, np.ndarray) and betas.ndim == 1)
+    if not pair or len(betas) != 2:
+        got = f"a {type(betas).__name__}" + (f" of {len(betas)} values" if pair else "")
+        hint = (
+            f" To change only the first, pass betas=({betas!r}, 0.999)."
+            if isinstance(betas, (int, float)) and not isinstance(betas, bool)
+            else " A dict or a set has no order: pass a tuple."
+            if isinstance(betas, (dict, set, frozenset))
+            else ""
+        )
+        raise ValueError(
+            f"{where}: betas must be a pair (beta1, beta2) of numbers in [0, 1), such as "
+            f"(0.9, 0.999), got {got}: {betas!r:.60}.{hint}"
+        )
+    b1, b2 = (
+        check_number(b, where=where, name=f"betas[{j}]", low=0.0, below=1.0)
+        for j, b in enumerate(betas)
+    )
+    return b1, b2
 
 
 def check_same_shape(pred: np.ndarray, target: np.ndarray, *, where: str) -> None:
@@ -156,6 +207,51 @@ def check_not_empty(pred: np.ndarray, *, where: str) -> None:
             f"{where}: got an empty batch (prediction of shape {pred.shape}); a mean over "
             f"zero examples is undefined. Pass at least one example."
         )
+
+
+def check_state_fits(
+    state: Any, shapes: dict[str, tuple[int, ...]], *, where: str
+) -> dict[str, np.ndarray]:
+    """The values of a saved state, checked against the names and shapes they must fill.
+
+    Parameters
+    ----------
+    state : Mapping
+        What ``state_dict()`` returned: name to array.
+    shapes : dict of str to tuple of int
+        Every name the state must hold, with the shape of its value.
+    where : str
+        The method doing the check, for messages (``"Sequential.load_state_dict"``).
+
+    Returns
+    -------
+    dict of str to numpy.ndarray
+        Each name's value as a finite float64 array of its shape.
+    """
+    if not isinstance(state, Mapping):
+        raise TypeError(
+            f"{where}: expected a dict of parameter values by name, as state_dict() returns, "
+            f"got {type(state).__name__}."
+        )
+    missing = [name for name in shapes if name not in state]
+    unexpected = [name for name in state if name not in shapes]
+    if missing or unexpected:
+        parts = [f"missing {', '.join(map(repr, missing))}"] if missing else []
+        parts += [f"unexpected {', '.join(map(repr, unexpected))}"] if unexpected else []
+        raise ValueError(
+            f"{where}: the state does not fit this model: {'; '.join(parts)}. A state from "
+            f"state_dict() fits a model built the same way (the same layers in the same order)."
+        )
+    values = {}
+    for name, shape in shapes.items():
+        arr = as_float_array(state[name], where=where, name=f"value of {name!r}")
+        if arr.shape != shape:
+            raise ValueError(
+                f"{where}: {name!r} must have shape {shape}, got {arr.shape}. A state from "
+                f"state_dict() fits a model built with the same sizes."
+            )
+        values[name] = arr
+    return values
 
 
 def as_rng(rng: np.random.Generator | int | None, *, where: str) -> np.random.Generator:

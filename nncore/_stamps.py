@@ -1,12 +1,25 @@
-"""Which forward pass an array belongs to, so a backward pass can refuse a stale gradient.
+"""Which forward pass an array belongs to, and when a parameter last changed.
 
-Every top-level forward pass takes a new number from one counter (its *stamp*)
-and marks its output with it; a loss computed on that output marks the
-gradient it returns with the same stamp. ``Module.backward`` compares the stamp
-of the gradient it receives with the stamp of its own last forward pass: a
-mismatch means a second forward pass ran in between, whose saved values would
-give wrong gradients. Arrays are tracked through weak references, so marking
-keeps nothing alive.
+Forward passes and parameter writes take numbers from one counter, so their
+numbers tell which came first.
+
+Every top-level forward pass takes a new number (its *stamp*) and marks its
+output with it; a loss computed on that output, or on a view of it, marks the
+gradient it returns with the same stamp. ``Module.backward`` compares the
+stamp of the gradient it receives with the stamp of its own last forward
+pass: a mismatch means a second forward pass ran in between, whose saved
+values would give wrong gradients. Arrays are tracked through weak
+references, so marking keeps nothing alive.
+
+A view (``pred.reshape(-1, 1)``, ``pred[:, 0]``, ``pred.T``, a slice of a
+slice) is recognised through numpy's ``base`` chain. A new array computed from
+the output (``pred * 1.0``, ``pred + 0``, ``np.array(pred)``, ``pred.copy()``)
+shares no memory with it and carries no stamp: a loss on it is not checked.
+
+Every change of a parameter's values made through its API (``p.data = ...``,
+``p.data += ...``, an optimiser's step, ``load_state_dict``) takes a new number
+too (:func:`new_write`); a backward pass whose stamp is older than a write of
+one of its parameters refuses to mix old activations with new weights.
 """
 
 from __future__ import annotations
@@ -19,10 +32,20 @@ import numpy as np
 _clock = itertools.count(1)
 _marks: dict[int, tuple[weakref.ref, int]] = {}
 
+last_write = 0
+"""The number of the latest parameter write anywhere (0: none yet)."""
+
 
 def new_stamp() -> int:
-    """A number no earlier forward pass has had."""
+    """A number no earlier forward pass or write has had."""
     return next(_clock)
+
+
+def new_write() -> int:
+    """A number for a parameter write, later than every forward pass so far."""
+    global last_write
+    last_write = next(_clock)
+    return last_write
 
 
 def _forget(key: int) -> None:
@@ -30,14 +53,20 @@ def _forget(key: int) -> None:
 
 
 def mark(arr: np.ndarray, stamp: int) -> None:
-    """Record that ``arr`` was computed from the forward pass ``stamp``."""
+    """Record that ``arr`` (and every view of it) was computed from the forward pass ``stamp``."""
     key = id(arr)
     _marks[key] = (weakref.ref(arr, lambda _ref, key=key: _forget(key)), stamp)
 
 
 def stamp_of(arr: object) -> int | None:
-    """The forward pass ``arr`` came from, or ``None`` if it was not marked."""
-    entry = _marks.get(id(arr))
-    if entry is not None and entry[0]() is arr:
-        return entry[1]
+    """The forward pass ``arr`` or the array it is a view of came from; ``None`` if unmarked.
+
+    The array itself is looked up first, then each array along its ``base``
+    chain, so a marked view of another marked array keeps its own stamp.
+    """
+    while arr is not None:
+        entry = _marks.get(id(arr))
+        if entry is not None and entry[0]() is arr:
+            return entry[1]
+        arr = getattr(arr, "base", None)
     return None

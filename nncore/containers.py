@@ -124,6 +124,9 @@ class Sequential(Module):
     def _check_input(self, x: ArrayLike) -> np.ndarray:
         return self.layers[0]._check_input(x)  # the first layer checks the model's input
 
+    def _kept_input(self, x: ArrayLike) -> np.ndarray:
+        return self.layers[0]._kept_input(x)  # and copies it if it keeps it
+
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, tuple[list, list[np.ndarray]]]:
         saved, outputs = [], []  # per position: what the layer saved, what it returned
         for layer in self.layers:
@@ -164,8 +167,8 @@ class Sequential(Module):
         ``loss(model(x), y)`` a reader can back-propagate layer by layer
         (``model[2].backward(loss.backward())``, then ``model[1]``...).
         """
-        out = super().forward(x)
-        self._hand_down(self._state)
+        out = Module.forward(self, x)
+        self._hand_down(self._state, self)
         return out
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
@@ -181,30 +184,32 @@ class Sequential(Module):
             ``dL/dx``, the shape of the last forward input. Each parameter's
             ``.grad`` has ``dL/d parameter`` added to it.
         """
-        return super().backward(grad_output)
+        return Module.backward(self, grad_output)
 
-    def _hand_down(self, state: tuple) -> None:
-        """Give every layer its own part of ``state``, for layer-by-layer backward passes."""
-        given: list[Module] = []
-        self._give(state, given)
-        if len({id(layer) for layer in given}) < len(given):  # an object at several positions
-            for layer in given:
-                where = [i for i, other in enumerate(given) if other is layer]
-                if len(where) > 1:
-                    layer._state = (
-                        f"{layer!r}.backward: this object sits at several positions of the "
-                        f"model (layers {', '.join(map(str, where))} counting nested layers), so "
-                        f"its own backward cannot tell which call you mean. Call "
-                        f"model.backward(...), or create one {type(layer).__name__} per position."
-                    )
+    def _hand_down(self, state: tuple, top: Sequential) -> None:
+        """Give every layer its own part of ``state``, for layer-by-layer backward passes.
 
-    def _give(self, state: tuple, given: list[Module]) -> None:
+        A layer given a part of this forward pass already sits at several positions of
+        ``top``; its state then names ``top`` instead of a shape, and its own backward
+        refuses to guess which position is meant.
+        """
         stamp, _, (saved, outputs) = state
         for layer, s, out in zip(self.layers, saved, outputs, strict=True):
-            layer._state = (stamp, out.shape, s)
-            given.append(layer)
+            part = (stamp, out.shape, s)
+            old = layer._state
+            layer._state = (stamp, None, top) if old is not None and old[0] == stamp else part
             if isinstance(layer, Sequential):
-                layer._give(layer._state, given)
+                layer._hand_down(part, top)
+
+    def _shared_message(self, layer: Module) -> str:
+        """Why ``layer``, at several positions of this model, refuses its own backward."""
+        where = [i for i, other in enumerate(self._leaves()) if other is layer]
+        return (
+            f"{layer!r}.backward: this object sits at several positions of the model "
+            f"(layers {', '.join(map(str, where))} counting nested layers), so its own "
+            f"backward cannot tell which call you mean. Call model.backward(...), or create "
+            f"one {type(layer).__name__} per position."
+        )
 
     # ----------------------------------------------------------------------- looking inside
     def _leaves(self) -> list[Module]:
@@ -301,7 +306,7 @@ class Sequential(Module):
             :meth:`trace` does the same for a new input without needing a
             forward pass first.
         """
-        if not isinstance(self._state, tuple):
+        if self._state is None or self._state[1] is None:
             raise RuntimeError(
                 "Sequential.forward_trace: the model has not run a forward pass of its own "
                 "yet. Call model(x) first, or use model.trace(x), which runs one."

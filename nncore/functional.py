@@ -2,12 +2,15 @@
 
 The names follow ``torch.nn.functional``. Each works on float64 arrays of
 any shape and stays finite, without floating-point warnings, for inputs as
-large as 1e4 in size.
+large as 1e4 in size. A single number is taken as a 0-d array; the functions
+along an axis take it as one value (its softmax is 1, as in PyTorch) and
+refuse an axis with no values.
 """
 
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 
 def relu(z: np.ndarray) -> np.ndarray:
@@ -24,19 +27,39 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
-def logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:
+def logsumexp(z: ArrayLike, axis: int = -1) -> np.ndarray:
     """``log(sum(exp(z)))`` along ``axis`` (kept as size 1), shifted by the maximum."""
+    z = _along(z, axis, "logsumexp")
+    if z.ndim == 0:
+        return logsumexp(z.reshape(1)).reshape(())
     top = np.max(z, axis=axis, keepdims=True)
     return top + np.log(np.sum(np.exp(z - top), axis=axis, keepdims=True))
 
 
-def log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     """``log(softmax(z))`` along ``axis``; same shape as ``z``."""
+    z = _along(z, axis, "log_softmax")
+    if z.ndim == 0:
+        return log_softmax(z.reshape(1)).reshape(())
     shifted = z - np.max(z, axis=axis, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
 
 
-def softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
     """Softmax along ``axis`` (rows sum to 1); the row maximum is subtracted first."""
+    z = _along(z, axis, "softmax")
+    if z.ndim == 0:
+        return softmax(z.reshape(1)).reshape(())
     e = np.exp(z - np.max(z, axis=axis, keepdims=True))
     return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _along(z: ArrayLike, axis: int, name: str) -> np.ndarray:
+    """``z`` as an array, refused when ``axis`` holds no values (a 0-d array is one value)."""
+    z = np.asarray(z)
+    if z.ndim and z.shape[axis] == 0:
+        raise ValueError(
+            f"{name}: axis {axis} of the input, shape {z.shape}, holds no values, and "
+            f"{name} over no values is undefined. Pass at least one value along that axis."
+        )
+    return z

@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from . import _stamps
 from . import functional as F
 from . import init as init_
-from ._checks import as_float_array, as_rng, check_number, check_size
+from ._checks import as_rng, check_number, check_size
+from ._module import Module
 from .parameter import Parameter
 
 __all__ = [
@@ -30,143 +30,6 @@ __all__ = [
     "Identity",
     "Softmax",
 ]
-
-
-class Module:
-    """Base class of layers and containers, as ``torch.nn.Module``.
-
-    A layer writes its rule as two side-by-side methods: ``_forward(x)``
-    returns the output and what the backward pass will need, and
-    ``_backward(g, saved)`` turns ``dL/d output`` into ``dL/d input``. The
-    public ``forward``/``backward`` add what every layer shares: input checks,
-    a private copy of the input, and a check that a backward pass belongs to
-    the latest forward pass.
-    """
-
-    _state: tuple[int, tuple[int, ...], Any] | None = None  # (stamp, output shape, saved)
-    _saves_output = False  # True when ``saved`` is the output array itself
-
-    def __call__(self, x: ArrayLike) -> np.ndarray:
-        return self.forward(x)
-
-    def forward(self, x: ArrayLike) -> np.ndarray:
-        """Compute the output for input ``x`` and keep what backward needs.
-
-        Parameters
-        ----------
-        x : array_like, shape (n, in_features) or (in_features,)
-            Activation layers accept any shape.
-
-        Returns
-        -------
-        numpy.ndarray
-            Shape (n, out_features) or (out_features,); an activation keeps the
-            shape of ``x``. A new array: editing it (or ``x``) afterwards does
-            not change the gradients of the next backward pass.
-        """
-        arr = self._check_input(x)
-        if arr is x or not arr.flags.owndata:  # the caller's memory: keep a private copy
-            arr = arr.copy()
-        out, saved = self._forward(arr)
-        if self._saves_output:
-            out = out.copy()
-        stamp = _stamps.new_stamp()
-        self._state = (stamp, out.shape, saved)
-        _stamps.mark(out, stamp)
-        return out
-
-    def backward(self, grad_output: ArrayLike) -> np.ndarray:
-        """Return ``dL/d input`` given ``dL/d output``; accumulate parameter gradients.
-
-        Parameters
-        ----------
-        grad_output : array_like, shape of the last forward output
-
-        Returns
-        -------
-        numpy.ndarray
-            ``dL/d input``, the shape of the last forward input.
-        """
-        stamp, shape, saved = self._pending(grad_output)
-        return self._backward(self._grad(grad_output, shape), saved)
-
-    def _check_input(self, x: ArrayLike) -> np.ndarray:
-        return as_float_array(x, where=repr(self))
-
-    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
-        """``(output, saved)`` for a checked float64 input; changes nothing in ``self``."""
-        if type(self).forward is Module.forward:  # pragma: no cover - abstract
-            raise NotImplementedError(f"{type(self).__name__} must define _forward or forward")
-        return self.forward(x), None  # a subclass that overrides forward/backward itself
-
-    def _backward(self, g: np.ndarray, saved: Any) -> np.ndarray:
-        """``dL/d input`` from ``dL/d output`` and what ``_forward`` saved."""
-        if type(self).backward is Module.backward:  # pragma: no cover - abstract
-            raise NotImplementedError(f"{type(self).__name__} must define _backward or backward")
-        return self.backward(g)
-
-    def _grads_only(self, g: np.ndarray, saved: Any) -> None:
-        """Accumulate the parameter gradients; ``fit`` needs no ``dL/dx`` for the data."""
-        self._backward(g, saved)
-
-    def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
-        """Iterate over ``(name, parameter)`` pairs; layers without parameters have none.
-
-        Returns
-        -------
-        iterator of (str, Parameter)
-            ``("weight", w)`` then ``("bias", b)`` for a layer with parameters.
-        """
-        return iter(())
-
-    def parameters(self) -> list[Parameter]:
-        """List the trainable parameters, weight before bias, each once.
-
-        Returns
-        -------
-        list of Parameter
-            Empty for a layer without parameters.
-        """
-        return [p for _, p in self.named_parameters()]
-
-    def zero_grad(self) -> None:
-        """Set every parameter's ``.grad`` to zeros."""
-        for p in self.parameters():
-            p.zero_grad()
-
-    def _pending(self, grad_output: object) -> tuple[int, tuple[int, ...], Any]:
-        """The state of the last forward pass, checked against ``grad_output``'s origin."""
-        if self._state is None:
-            raise RuntimeError(
-                f"{self._name()}: backward() was called before forward(). Run a forward pass "
-                f"(layer(x)) first; backward uses what that pass kept."
-            )
-        if isinstance(self._state, str):
-            raise RuntimeError(self._state)
-        origin = _stamps.stamp_of(grad_output)
-        if origin is not None and origin != self._state[0]:
-            raise RuntimeError(
-                f"{self._name()}.backward: this gradient comes from a loss computed on the output "
-                f"of an earlier forward pass, but the model has run forward again since "
-                f"then, so the values it saved belong to the newer input and the gradients "
-                f"would be wrong. Call model(x) again right before computing the loss and "
-                f"calling backward, or use model.trace(x) to look inside without disturbing "
-                f"a pending backward pass."
-            )
-        return self._state
-
-    def _name(self) -> str:
-        """How messages name this module: its repr (one line)."""
-        return repr(self)
-
-    def _grad(self, grad_output: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
-        g = as_float_array(grad_output, where=f"{self._name()}.backward", name="gradient")
-        if g.shape != shape:
-            raise ValueError(
-                f"{self._name()}.backward: expected a gradient of shape {shape} (the shape of the "
-                f"last forward output), got {g.shape}."
-            )
-        return g
 
 
 class Linear(Module):
@@ -210,42 +73,108 @@ class Linear(Module):
         rng: np.random.Generator | int | None = None,
     ) -> None:
         where = "Linear"
-        self.in_features = check_size(in_features, where=where, name="in_features")
-        self.out_features = check_size(out_features, where=where, name="out_features")
+        self._in = check_size(in_features, where=where, name="in_features")
+        self._out = check_size(out_features, where=where, name="out_features")
         gen = as_rng(rng, where=where)
-        fans = dict(fan_in=self.in_features, fan_out=self.out_features, rng=gen)
-        weight = _initial(weight_init, "weight_init", (self.out_features, self.in_features), fans)
-        self.weight = Parameter(weight, name="weight")
-        self.bias = Parameter(
-            _initial(bias_init, "bias_init", (self.out_features,), fans), name="bias"
-        )
+        fans = dict(fan_in=self._in, fan_out=self._out, rng=gen)
+        weight = _initial(weight_init, "weight_init", (self._out, self._in), fans)
+        self._weight = Parameter(weight, name="weight")
+        self._bias = Parameter(_initial(bias_init, "bias_init", (self._out,), fans), name="bias")
 
     # forward: y = x @ W.T + b, keeping x  |  backward: dW += g.T @ x, db += sum(g), dx = g @ W
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if x.ndim not in (1, 2) or x.shape[-1] != self.in_features:
-            raise ValueError(
-                f"{self!r}: expected an input of shape (n, {self.in_features}) or "
-                f"({self.in_features},), got {x.shape}. The last axis must hold the "
-                f"{self.in_features} features of each example"
-                + (
-                    f"; did you mean x.T (shape {x.T.shape})?"
-                    if x.ndim == 2 and x.shape[0] == self.in_features
-                    else "."
-                )
-            )
-        return x @ self.weight.data.T + self.bias.data, x
+        if x.ndim not in (1, 2) or x.shape[-1] != self._in:
+            raise ValueError(_input_shape_message(self, x.shape))
+        return x @ self._weight._data.T + self._bias._data, x
 
     def _backward(self, g: np.ndarray, x: np.ndarray) -> np.ndarray:
         self._grads_only(g, x)
-        return g @ self.weight.data
+        return g @ self._weight._data
 
     def _grads_only(self, g: np.ndarray, x: np.ndarray) -> None:
         if x.ndim == 1:
-            self.weight.grad += np.outer(g, x)
-            self.bias.grad += g
+            self._weight._add(np.outer(g, x))
+            self._bias._add(g)
         else:
-            self.weight.grad += g.T @ x
-            self.bias.grad += g.sum(axis=0)
+            self._weight._add_matmul(g.T, x)
+            self._bias._add_column_sums(g)
+
+    # ------------------------------------------------------------ parameters and sizes
+    @property
+    def weight(self) -> Parameter:
+        """The weight, shape (out_features, in_features); replace it only by a Parameter."""
+        return self._weight
+
+    @weight.setter
+    def weight(self, value: Parameter) -> None:
+        self._weight = self._replacement(value, "weight", self._weight)
+
+    @property
+    def bias(self) -> Parameter:
+        """The bias, shape (out_features,); replace it only by a Parameter."""
+        return self._bias
+
+    @bias.setter
+    def bias(self, value: Parameter) -> None:
+        self._bias = self._replacement(value, "bias", self._bias)
+
+    def _replacement(self, value: Any, name: str, old: Parameter) -> Parameter:
+        """``value`` checked as the new ``weight`` or ``bias``; a replacement counts as a change."""
+        if not isinstance(value, Parameter):
+            got = (
+                f"a numpy.ndarray of shape {value.shape}"
+                if isinstance(value, np.ndarray)
+                else f"a {type(value).__name__}"
+            )
+            raise TypeError(
+                f"{self!r}: {name} must be an nc.Parameter, got {got}. To set its values, "
+                f"write them in place: layer.{name}.data[...] = values (shape {old.shape}); "
+                f"to use a new parameter, wrap the values: layer.{name} = nc.Parameter(values)."
+            )
+        if value.shape != old.shape:
+            n_out, n_in = value.shape if name == "weight" else (*value.shape, self._in)
+            raise ValueError(
+                f"{self!r}: {name} must have shape {old.shape}, got a Parameter of shape "
+                f"{value.shape}. For another size, build a new layer: nc.Linear({n_in}, {n_out})."
+                if len(value.shape) == len(old.shape)
+                else f"{self!r}: {name} must have shape {old.shape}, got a Parameter of shape "
+                f"{value.shape}."
+            )
+        if value is not old:
+            if value.name == "parameter":  # no name of its own: take the one it replaces
+                value.name = old.name
+            value._written = _stamps.new_write()
+        return value
+
+    @property
+    def in_features(self) -> int:
+        """Size of each input, ``n_in``; fixed when the layer is built."""
+        return self._in
+
+    @in_features.setter
+    def in_features(self, value: int) -> None:
+        self._refuse_resize("in_features", value)
+
+    @property
+    def out_features(self) -> int:
+        """Number of units, ``n_out``; fixed when the layer is built."""
+        return self._out
+
+    @out_features.setter
+    def out_features(self, value: int) -> None:
+        self._refuse_resize("out_features", value)
+
+    def _refuse_resize(self, name: str, value: Any) -> None:
+        sizes = (value, self._out) if name == "in_features" else (self._in, value)
+        raise AttributeError(
+            f"{self!r}: {name} is fixed by the weight's shape {self._weight.shape}. For "
+            f"another size, build a new layer, for example nc.Linear({sizes[0]}, {sizes[1]})."
+        )
+
+    def zero_grad(self) -> None:
+        """Set the weight's and the bias's ``.grad`` to zeros."""
+        self._weight.zero_grad()
+        self._bias.zero_grad()
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``("weight", weight)`` then ``("bias", bias)``.
@@ -257,19 +186,43 @@ class Linear(Module):
         parameter : Parameter
             The weight, shape (out_features, in_features), or the bias, shape (out_features,).
         """
-        yield "weight", self.weight
-        yield "bias", self.bias
+        yield "weight", self._weight
+        yield "bias", self._bias
 
     def __repr__(self) -> str:
-        return f"Linear(in_features={self.in_features}, out_features={self.out_features})"
+        return f"Linear(in_features={self._in}, out_features={self._out})"
+
+
+def _input_shape_message(layer: Linear, shape: tuple[int, ...]) -> str:
+    """What ``layer`` expected, what it got and, where there is one, the likely fix."""
+    n = layer.in_features
+    if len(shape) == 2 and shape[0] == n:
+        hint = f"; did you mean x.T (shape {shape[::-1]})?"
+    elif not shape:
+        hint = (
+            ". A single number has no axis: pass [x] (shape (1,)) for one example with one feature."
+            if n == 1
+            else f". A single number has no axis: pass the {n} features of an example as a "
+            f"list [x1, ..., x{n}] (shape ({n},))."
+        )
+    else:
+        hint = "."
+    return (
+        f"{layer!r}: expected an input of shape (n, {n}) or ({n},), got {shape}. The last "
+        f"axis must hold the {n} features of each example{hint}"
+    )
 
 
 class _Elementwise(Module):
     """An activation applied to each value independently.
 
     Each subclass is its ``_forward(z) -> (output, saved)`` and
-    ``_backward(g, saved) -> dL/dz``, side by side.
+    ``_backward(g, saved) -> dL/dz``, side by side. None keeps its input
+    array (only values computed from it), so the input needs no private copy.
+    A single number is taken as a 0-d array, as in PyTorch.
     """
+
+    _saves_input = False
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -299,10 +252,19 @@ class LeakyReLU(_Elementwise):
     """
 
     def __init__(self, negative_slope: float = 0.01) -> None:
-        self.negative_slope = check_number(negative_slope, where="LeakyReLU", name="negative_slope")
+        self.negative_slope = negative_slope
+
+    @property
+    def negative_slope(self) -> float:
+        """Slope for z <= 0, a finite number (checked whenever it is set)."""
+        return self._slope
+
+    @negative_slope.setter
+    def negative_slope(self, value: float) -> None:
+        self._slope = check_number(value, where="LeakyReLU", name="negative_slope")
 
     def _forward(self, z):
-        slope = np.where(z > 0, 1.0, self.negative_slope)
+        slope = np.where(z > 0, 1.0, self._slope)
         return z * slope, slope
 
     def _backward(self, g, slope):
@@ -361,10 +323,18 @@ class Softmax(_Elementwise):
     _saves_output = True
 
     def _forward(self, z):
+        if z.ndim and z.shape[-1] == 0:
+            raise ValueError(
+                f"{self!r}: expected at least one value along the last axis (the scores it "
+                f"turns into probabilities), got shape {z.shape}, with no values there. Check "
+                f"the layer before it has at least one output."
+            )
         s = F.softmax(z, axis=-1)
         return s, s
 
     def _backward(self, g, s):
+        if s.ndim == 0:  # the softmax of a single number is 1 whatever the number
+            return g * 0.0
         return s * (g - np.sum(g * s, axis=-1, keepdims=True))
 
 

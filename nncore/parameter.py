@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from . import _stamps
 from ._checks import as_float_array
 
 
@@ -29,11 +30,34 @@ class Parameter:
         pass. Backward passes *add* to it, as in PyTorch: call ``zero_grad()``
         (or the optimiser's) before each new backward pass. ``p.grad = None``
         does the same.
+
+    Notes
+    -----
+    **Changes between a forward and its backward pass.** As PyTorch's version
+    counter does, a backward pass refuses a parameter whose values changed
+    after the forward pass it belongs to, since the saved activations belong
+    to the old values. These changes are detected: assigning ``p.data = v``;
+    augmented assignment ``p.data += v`` (also ``-=``, ``*=``, ``/=``...,
+    which Python ends with an assignment to ``p.data``); an optimiser's
+    ``step()``; ``load_state_dict``; replacing the parameter
+    (``layer.weight = nc.Parameter(...)``). These are *not* detected, because
+    numpy reports no write to an array: element or slice writes
+    (``p.data[0] = 1``, ``p.data[...] = v``, ``np.copyto(p.data, v)``) and
+    writes through another reference (``w = p.data; w += 1``). Changes to
+    ``grad`` are never refused.
+
+    **Zeroing is lazy.** ``zero_grad()`` only marks the gradient as zero; the
+    zeros are written when ``p.grad`` is next read, or a backward pass writes
+    its gradient over the old values instead of adding to zeros. Read
+    ``p.grad`` again after ``zero_grad()`` rather than keeping an older
+    reference, as in PyTorch, where ``zero_grad()`` sets ``grad`` to ``None``.
     """
 
     def __init__(self, data: ArrayLike, name: str = "parameter") -> None:
         self._data = np.array(as_float_array(data, where=f"Parameter {name!r}", name="data"))
         self._grad = np.zeros_like(self._data)
+        self._zero_pending = False  # True: ``_grad`` stands for zeros, whatever it holds
+        self._written = 0  # when the values last changed through the API (see ``_stamps``)
         self.name = name
 
     @property
@@ -45,18 +69,23 @@ class Parameter:
     def data(self, values: ArrayLike) -> None:
         if values is not self._data:  # ``p.data -= step`` assigns the same array back
             self._data[...] = self._checked(values, "data")
+        self._written = _stamps.new_write()
 
     @property
     def grad(self) -> np.ndarray:
         """``dL/d data``; assigning ``None`` sets it to zeros, as ``zero_grad()`` does."""
+        if self._zero_pending:
+            self._grad.fill(0.0)
+            self._zero_pending = False
         return self._grad
 
     @grad.setter
     def grad(self, values: ArrayLike | None) -> None:
         if values is None:  # PyTorch's "no gradient yet": here, zeros of the same shape
-            self._grad.fill(0.0)
+            self._zero_pending = True
         elif values is not self._grad:  # ``p.grad += g`` assigns the same array back
             self._grad[...] = self._checked(values, "grad")
+            self._zero_pending = False
 
     def _checked(self, values: ArrayLike, what: str) -> np.ndarray:
         arr = as_float_array(values, where=f"Parameter {self.name!r}", name=what)
@@ -79,8 +108,39 @@ class Parameter:
         return self.data.size
 
     def zero_grad(self) -> None:
-        """Set ``grad`` to zeros in place."""
-        self._grad.fill(0.0)
+        """Set ``grad`` to zeros (in place, when it is next read or written)."""
+        self._zero_pending = True
+
+    # Backward passes add their gradients through these: after ``zero_grad()`` they
+    # write the gradient directly, which saves filling zeros and adding to them.
+    def _add(self, g: np.ndarray) -> None:
+        """``grad += g``."""
+        if self._zero_pending:
+            self._grad[...] = g
+            self._zero_pending = False
+        else:
+            self._grad += g
+
+    def _add_matmul(self, a: np.ndarray, b: np.ndarray) -> None:
+        """``grad += a @ b``."""
+        if self._zero_pending:
+            np.matmul(a, b, out=self._grad)
+            self._zero_pending = False
+        else:
+            self._grad += a @ b
+
+    def _add_column_sums(self, g: np.ndarray) -> None:
+        """``grad += g.sum(axis=0)``."""
+        if self._zero_pending:
+            np.add.reduce(g, axis=0, out=self._grad)
+            self._zero_pending = False
+        else:
+            self._grad += np.add.reduce(g, axis=0)
+
+    def __getstate__(self) -> dict:
+        # A copy or an unpickled parameter has had no change since any forward pass of the
+        # process it lands in: its write number from another process would mean nothing.
+        return {**self.__dict__, "_written": 0}
 
     def __repr__(self) -> str:
         return f"Parameter(name={self.name!r}, shape={self.data.shape})"

@@ -284,3 +284,108 @@ def test_a_stale_gradient_is_refused_by_a_single_layer():
     layer(np.zeros((3, 2)))
     with raises_with(RuntimeError, "Linear", "earlier forward pass", "model(x) again"):
         layer.backward(loss.backward())
+
+
+# ----------------------------------------------------------------------- single numbers
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("z", [0.5, 2, np.float64(-1.5), np.array(0.25)], ids=repr)
+def test_activations_take_a_single_number_as_a_0d_array(name, z):
+    layer = ACTIVATIONS[name]()
+    out = layer(z)
+    expected = ACTIVATIONS[name]()(np.array([float(z)]))  # the same value in a 1-element array
+    assert type(out) is np.ndarray and out.shape == () and out.dtype == np.float64
+    np.testing.assert_array_equal(out, expected[0] if name != "Softmax" else 1.0)
+    grad = layer.backward(1.0)
+    assert type(grad) is np.ndarray and grad.shape == ()
+
+
+def test_sigmoid_of_a_single_number_by_hand():
+    layer = nc.Sigmoid()
+    assert layer(0.0) == 0.5
+    assert layer.backward(2.0) == 0.5  # 2 * s * (1 - s) at s = 1/2
+    assert nc.Tanh()(0.5) == pytest.approx(math.tanh(0.5), rel=1e-15)
+
+
+def test_softmax_of_a_single_number_is_one_with_zero_gradient():
+    layer = nc.Softmax()
+    assert layer(3.0) == 1.0
+    assert layer.backward(5.0) == 0.0
+
+
+def test_a_single_number_through_activations_in_a_sequential():
+    model = nc.Sequential(nc.Sigmoid(), nc.Tanh())
+    out = model(0.0)
+    assert out.shape == () and out == pytest.approx(math.tanh(0.5), rel=1e-15)
+    assert model.backward(1.0).shape == ()
+
+
+# ------------------------------------------------------------------ replacing parameters
+def test_a_replacement_parameter_of_the_right_shape_is_used():
+    layer = nc.Linear(2, 1, rng=0)
+    layer.weight = nc.Parameter([[1.0, 2.0]])
+    layer.bias = nc.Parameter([0.5])
+    np.testing.assert_array_equal(layer(np.array([[1.0, 1.0]])), [[3.5]])
+    assert layer.parameters() == [layer.weight, layer.bias]
+    assert [p.name for p in layer.parameters()] == ["weight", "bias"]
+
+
+def test_a_replacement_parameter_takes_the_name_in_the_model():
+    model = nc.mlp([2, 3, 1], rng=0)
+    model[2].weight = nc.Parameter(np.zeros((1, 3)))
+    assert model[2].weight.name == "2.weight"
+    assert [name for name, _ in model.named_parameters()][2] == "2.weight"
+
+
+# ------------------------------------------------------------------- refused inputs and setups
+def test_softmax_over_an_empty_last_axis_is_refused():
+    with raises_with(ValueError, "Softmax", "last axis", "(3, 0)", "no values"):
+        nc.Softmax()(np.zeros((3, 0)))
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax", "logsumexp"])
+def test_functional_softmax_over_an_empty_axis_is_refused(fn):
+    with raises_with(ValueError, fn, "axis -1", "(2, 0)", "no values"):
+        getattr(nc.functional, fn)(np.zeros((2, 0)))
+
+
+@pytest.mark.parametrize("fn", ["softmax", "log_softmax"])
+def test_functional_softmax_of_a_single_number(fn):
+    expected = {"softmax": 1.0, "log_softmax": 0.0}[fn]
+    assert getattr(nc.functional, fn)(np.float64(2.5)) == expected
+    assert getattr(nc.functional, fn)(2.5) == expected
+
+
+@pytest.mark.parametrize("name", ["weight", "bias"])
+def test_assigning_an_array_to_a_layer_parameter_is_refused_with_the_way_out(name):
+    layer = nc.Linear(3, 2, rng=0)
+    shape = {"weight": (2, 3), "bias": (2,)}[name]
+    with raises_with(
+        TypeError, "Linear", name, "nc.Parameter", "ndarray", f"layer.{name}.data[...] = "
+    ):
+        setattr(layer, name, np.ones(shape))
+    assert isinstance(getattr(layer, name), nc.Parameter)
+
+
+def test_assigning_a_parameter_of_another_shape_is_refused():
+    layer = nc.Linear(3, 2, rng=0)
+    with raises_with(ValueError, "Linear", "weight", "(2, 3)", "(3, 2)", "nc.Linear(2, 3)"):
+        layer.weight = nc.Parameter(np.zeros((3, 2)))
+
+
+def test_linear_sizes_are_fixed():
+    layer = nc.Linear(3, 2, rng=0)
+    with raises_with(AttributeError, "Linear", "in_features", "nc.Linear(5, 2)"):
+        layer.in_features = 5
+
+
+def test_a_single_number_into_linear_gets_a_hint():
+    with raises_with(ValueError, "Linear", "(1,)", "single number", "[x]"):
+        nc.Linear(1, 1, rng=0)(0.5)
+
+
+def test_leaky_relu_slope_is_checked_when_changed():
+    layer = nc.LeakyReLU()
+    with raises_with(ValueError, "LeakyReLU", "negative_slope", "real number"):
+        layer.negative_slope = "0.1"
+    layer.negative_slope = 0.2
+    np.testing.assert_allclose(layer(np.array([-1.0])), [-0.2], rtol=1e-15)
