@@ -178,6 +178,8 @@ def test_a_rebuild_with_nothing_changed_writes_no_page(built_book, repo_root):
 
 NOT_THE_BOOK = {
     "README.md": "# The repository's README\n",
+    "CHANGELOG.md": "# Changelog\n",
+    "LICENSE-prose.md": "# Licence of the chapters' text and figures\n",
     "docs/notes.md": "# Notes beside the README's images\n",
     "tests/fixture.ipynb": "{}",
     "js/node_modules/a-package/README.md": "# An npm package\n",

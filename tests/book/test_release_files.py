@@ -57,3 +57,17 @@ def test_the_data_and_the_prose_licence_are_credited():
         assert DATA_DOI in text, f"{name} does not credit the digits data ({DATA_DOI})"
         assert "Alpaydin" in text and "Kaynak" in text, f"{name} does not name the data's authors"
         assert CC_BY in text, f"{name} does not link CC BY 4.0"
+
+
+def test_the_prose_licence_names_what_it_covers_and_links_the_licence():
+    text = (REPO_ROOT / "LICENSE-prose.md").read_text(encoding="utf-8")
+    assert CC_BY in text and "chapters" in text and "LICENSE" in text
+
+
+def test_the_changelog_has_this_version_released_on_the_citations_date():
+    changelog = (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    version, released = project_field("version"), citation()["date-released"]
+    assert f"## [{version}] - {released}\n" in changelog, (
+        f"CHANGELOG.md has no heading '## [{version}] - {released}'"
+    )
+    assert f"[{version}]: " in changelog, f"CHANGELOG.md does not link release {version}"
