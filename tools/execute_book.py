@@ -94,6 +94,9 @@ def _execute(path: str, timeout: int, allow_errors: bool, in_temp: bool):
             timeout=timeout,
             allow_errors=allow_errors,
             meta_override=True,
+            # The pages show each explorer as its static figure (text/html), so the widgets'
+            # state, up to a megabyte a page, is not kept in the executed notebooks.
+            store_widget_state=False,
         )
     return result.nb, result.time, result.exc_string
 

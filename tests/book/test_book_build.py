@@ -5,7 +5,6 @@ A page missing from the toc fails it too, and a rebuild with nothing changed wri
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -16,7 +15,6 @@ from pathlib import Path
 import nbformat
 import pytest
 
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # jupyter-book colours Sphinx's output
 WIDGET_STATE_SCRIPT = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL
@@ -62,30 +60,33 @@ def test_every_notebook_was_executed_afresh(built_book, repo_root, toc_notebook)
     assert not not_run, f"{toc_notebook}: code cells {not_run} (0-based) were not executed"
 
 
-def test_widget_pages_carry_the_widget_state(built_book, book_notebooks):
-    """A widget output renders on the static page only if its state is embedded there."""
-    shown = {}  # docname -> model ids of the widgets its notebook displays
+def test_explorer_pages_show_static_figures_without_the_widget_manager(built_book, book_notebooks):
+    """Each explorer a notebook displays is on its page as a static figure (its default
+    picture, labelled controls, a manifest of every setting's pictures as files), and no page
+    carries widget state or loads require.js and the widget manager."""
+    shown = {}  # docname -> explorers its executed notebook displays
     for docname in book_notebooks:
         executed = nbformat.read(built_book.executed_notebook(docname), as_version=4)
-        ids = [
-            output["data"][WIDGET_VIEW]["model_id"]
+        shown[docname] = sum(
+            'class="nnx-explorer"' in output.get("data", {}).get("text/html", "")
             for cell in executed.cells
             if cell.cell_type == "code"
             for output in cell.get("outputs", [])
-            if WIDGET_VIEW in output.get("data", {})
-        ]
-        if ids:
-            shown[docname] = ids
-    assert "appendix/interactive_figures" in shown, (
-        "the interactive-figures appendix shows no widget"
-    )
-
-    for docname, model_ids in shown.items():
-        states = WIDGET_STATE_SCRIPT.findall(built_book.page(docname).read_text(encoding="utf-8"))
-        assert len(states) == 1, f"{docname}: expected one widget-state script, found {len(states)}"
-        embedded = json.loads(states[0])["state"]
-        missing = [m for m in model_ids if m not in embedded]
-        assert not missing, f"{docname}: widgets {missing} have no state on the page"
+        )
+        assert "widgets" not in executed.metadata, f"{docname}: widget state was stored"
+    assert shown.get("appendix/interactive_figures"), "the appendix shows no explorer"
+    for docname, count in shown.items():
+        page = built_book.page(docname).read_text(encoding="utf-8")
+        figures = re.findall(r'<figure class="nnx-explorer".*?</figure>', page, re.S)
+        assert len(figures) == count, f"{docname}: {count} explorers, {len(figures)} on the page"
+        assert not WIDGET_STATE_SCRIPT.search(page), f"{docname} carries widget state"
+        assert "require.js" not in page and "embed-amd" not in page, docname
+        for figure in figures:
+            assert "data:image" not in figure, f"{docname}: a picture left inside the page"
+            pictures = re.findall(r'(?:src="|")((?:\.\./)*_images/explorers/[^"]+)"', figure)
+            assert pictures, f"{docname}: an explorer without pictures"
+            for picture in pictures:
+                assert (built_book.page(docname).parent / picture).is_file(), picture
 
 
 # A throwaway book with the real _config.yml shows that failures cannot pass silently.

@@ -1,5 +1,6 @@
-"""Every page of the built book is at most 1.5 MB: its HTML (with the explorers' widget state
-embedded in it) plus the images it shows from ``_build/html/_images``.
+"""Every page of the built book is at most 1.5 MB: its HTML plus the images it shows from
+``_build/html/_images``, every picture of its explorers included (what a reader who tries
+every setting downloads; the page itself shows only each explorer's default picture).
 
 Style sheets, scripts and fonts are shared by all pages and cached after the first, so they
 are not counted. ``benchmarks/page_weight.py`` prints the same weights, split into HTML,
@@ -14,13 +15,15 @@ from urllib.parse import unquote
 
 BUDGET_BYTES = 1_500_000
 IMAGE_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+# An explorer's manifest names the picture of every setting (nncore/widgets/static_html.py).
+EXPLORER_PICTURE = re.compile(r'"((?:\.\./)*_images/explorers/[^"]+)"')
 
 
 def page_weight(html_file: Path) -> tuple[int, list[Path]]:
     """Bytes of ``html_file`` plus the local images it references (each once), and those images."""
     html = html_file.read_text(encoding="utf-8")
     images = set()
-    for src in IMAGE_SRC.findall(html):
+    for src in IMAGE_SRC.findall(html) + EXPLORER_PICTURE.findall(html):
         address = unquote(src).split("#")[0].split("?")[0]
         if address.startswith(("data:", "http://", "https://", "//")):
             continue
@@ -52,7 +55,7 @@ def test_every_page_of_the_book_is_within_the_weight_budget(built_book):
     problems = over_budget(built_book.html_dir)
     assert not problems, (
         "pages heavier than a reader on a slow connection should wait for (split an "
-        "explorer's figure into nncore.widgets.Layer objects, or lower its dpi, palette or "
+        "explorer's figure into nncore.widgets.Overlay objects, or lower its dpi, palette or "
         "grid):\n  " + "\n  ".join(problems)
     )
 

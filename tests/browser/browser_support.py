@@ -347,3 +347,30 @@ def js(name: str) -> str:
     if not path.is_file():
         raise FileNotFoundError(f"no in-page function {name!r}: {path} does not exist")
     return path.read_text(encoding="utf-8")
+
+
+#: WCAG 2.0 and 2.1, levels A and AA: the rules axe-core checks the pages against.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(page: Any) -> list[dict]:
+    """Run axe-core (``js/node_modules/axe-core``) on ``page``: its serious and critical
+    violations of :data:`AXE_TAGS`, each with its rule, impact and first offending nodes."""
+    script = NODE_MODULES / "axe-core" / "axe.min.js"
+    page.add_script_tag(content=script.read_text(encoding="utf-8"))
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["html"][:160] for n in v["nodes"][:3]],
+            "count": len(v["nodes"]),
+        }
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -17,6 +17,7 @@ from typing import Any
 from browser_support import (
     BookServer,
     NetworkLog,
+    axe_violations,
     cdn_scripts_on_page,
     install_routes,
     js,
@@ -101,6 +102,8 @@ class PageVisit:
     launch_menu_visible: bool | None = None
     overflow: dict = field(default_factory=dict)
     screenshots: list[Path] = field(default_factory=list)
+    accessibility: list[dict] = field(default_factory=list)  # axe-core's serious/critical
+    control_names: list[dict] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
         figures = [i for i in self.images if i["inArticle"]]
@@ -108,6 +111,7 @@ class PageVisit:
             "math blocks": self.math.get("inline", 0) + self.math.get("display", 0),
             "typeset": self.math.get("typeset", 0),
             "widget views": self.widgets.get("views", 0),
+            "explorers": self.widgets.get("explorers", 0),
             ".widget-* elements": self.widgets.get("widgetElements", 0),
             "sliders": sum(c.kind == "slider" for c in self.controls),
             "other controls": sum(c.kind != "slider" for c in self.controls),
@@ -135,6 +139,13 @@ def _wait_until_rendered(page, visit: PageVisit) -> None:
         except Exception as error:  # noqa: BLE001 - reported by the widget test
             visit.render_problems.append(
                 f"widgets not rendered after {RENDER_TIMEOUT_MS} ms: {error}".splitlines()[0]
+            )
+    if page.evaluate(js("has_explorers")):
+        try:
+            page.wait_for_function(js("explorers_ready"), timeout=RENDER_TIMEOUT_MS)
+        except Exception as error:  # noqa: BLE001 - reported by the widget test
+            visit.render_problems.append(
+                f"explorers not ready after {RENDER_TIMEOUT_MS} ms: {error}".splitlines()[0]
             )
     page.wait_for_timeout(150)  # let the last views paint
 
@@ -275,10 +286,29 @@ def _toggle_plan(control):
         yield buttons.nth((int(value()) + 1) % count), key, value
 
 
+def _range_plan(control):
+    """A static explorer's slider (a native range input): one step, then the far end."""
+    slider = control.locator('input[type="range"]').first
+    value = lambda: slider.input_value()  # noqa: E731
+    first, last, start = slider.get_attribute("min"), slider.get_attribute("max"), value()
+    yield slider, ("ArrowLeft" if start == last else "ArrowRight"), value
+    yield slider, _far_end(start, value(), first, last), value
+
+
+def _radio_plan(control):
+    """A static explorer's choice (radio buttons): the next option with the arrow key, twice."""
+    checked = control.locator('input[type="radio"]:checked')
+    value = lambda: str(control.evaluate(js("checked_radio")))  # noqa: E731
+    for _ in range(2):
+        yield checked.first, "ArrowRight", value
+
+
 CONTROL_KINDS = (
     ("slider", ".widget-subarea .widget-slider", _slider_plan),
     ("dropdown", ".widget-subarea .widget-dropdown", _dropdown_plan),
     ("toggle buttons", ".widget-subarea .widget-toggle-buttons", _toggle_plan),
+    ("slider", "figure.nnx-explorer .nnx-control:has(input[type=range])", _range_plan),
+    ("radio buttons", "figure.nnx-explorer .nnx-control:has(fieldset)", _radio_plan),
 )
 
 
@@ -389,6 +419,8 @@ def visit_page(
     _exercise_controls(page, visit, shots_dir)
     page.wait_for_timeout(100)  # late errors of the last move
     visit.widgets_after = _widgets(page)
+    visit.control_names = page.evaluate(js("control_names"))
+    visit.accessibility = axe_violations(page)
     _forgive(page, visit)
     visit.seconds = time.monotonic() - started
     return visit

@@ -26,7 +26,6 @@ installs it; with ``CI=true`` a missing browser or missing npm packages fail it 
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -247,6 +246,11 @@ def test_widgets_render(visit: PageVisit):
         assert visit.widgets["widgetElements"] > 0, (
             f"{visit.docname}: no .widget-* element was drawn"
         )
+    explorers = visit.widgets.get("explorers", 0)
+    assert visit.widgets.get("explorersReady", 0) == explorers, (
+        f"{visit.docname}: {explorers - visit.widgets.get('explorersReady', 0)} of {explorers} "
+        "explorers were not made interactive by the player script"
+    )
 
 
 def test_controls_change_the_figure_without_a_kernel(visit: PageVisit):
@@ -259,7 +263,7 @@ def test_controls_change_the_figure_without_a_kernel(visit: PageVisit):
             failures.append(f"{name}: was not moved")
         failures += [f"{name}: {move.problem}" for move in control.moves if move.problem]
     assert not failures, f"{visit.docname}:\n  " + "\n  ".join(failures)
-    n_views = visit.widgets.get("views", 0)
+    n_views = visit.widgets.get("views", 0) + visit.widgets.get("explorers", 0)
     if n_views:
         assert visit.controls, f"{visit.docname} shows {n_views} widgets but no control to move"
 
@@ -295,6 +299,32 @@ def test_images_have_meaningful_alt_text(visit: PageVisit):
     if decorative and not described:
         problems.append(f"{len(decorative)} decorative layer pictures but no described frame")
     assert not problems, f"{visit.docname}:\n  " + "\n  ".join(problems)
+
+
+def test_every_explorer_control_is_named_and_says_the_value_shown(visit: PageVisit):
+    problems = []
+    for control in visit.control_names:
+        if control["disabled"]:
+            problems.append(f"{control['type']} control still disabled")
+        if control["type"] == "range":
+            if not control["name"]:
+                problems.append("a slider without a label")
+            elif control["valueText"] != control["shown"]:
+                problems.append(
+                    f"slider {control['name']!r} says {control['valueText']!r} "
+                    f"but shows {control['shown']!r}"
+                )
+        elif not control["name"] or not control["group"]:
+            problems.append(f"radio button {control['name']!r} of group {control['group']!r}")
+    assert not problems, f"{visit.docname}:\n  " + "\n  ".join(problems)
+
+
+def test_no_serious_accessibility_violation(visit: PageVisit):
+    """axe-core (WCAG 2.1 A and AA) after the page rendered and its controls moved."""
+    assert not visit.accessibility, f"{visit.docname}: " + "; ".join(
+        f"{v['rule']} ({v['impact']}, {v['count']}x: {v['help']}): {v['nodes'][0]}"
+        for v in visit.accessibility
+    )
 
 
 def test_launch_download_and_repository_buttons(visit: PageVisit, book_config):
@@ -337,30 +367,12 @@ def test_no_horizontal_overflow_on_a_phone(visit: PageVisit):
 
 # --------------------------------------------------------------------------- the checks' own check
 
-WIDGET_STATE = re.compile(
-    r'(<script type="application/vnd\.jupyter\.widget-state\+json">)(.*?)(</script>)', re.DOTALL
-)
+MANIFEST = re.compile(r'<script type="application/json" class="nnx-manifest">.*?</script>', re.S)
 
 
-def _image_views_with_tooltip_only(html: str) -> str:
-    """Give every Image widget of a page a tooltip and no description.
-
-    html-manager 1.0.6 cannot draw such an image ("Failed to create view for 'ImageView'",
-    a TypeError in updateTooltip): the state an explorer's frames had before they carried an
-    empty description.
-    """
-
-    def edit(match: re.Match) -> str:
-        state = json.loads(match.group(2))
-        for model in state["state"].values():
-            if model.get("model_name") == "ImageModel":
-                model["state"].pop("description", None)
-                model["state"]["tooltip"] = (
-                    model["state"].get("tooltip") or "A frame of the explorer"
-                )
-        return match.group(1) + json.dumps(state).replace("</", "<\\/") + match.group(3)
-
-    return WIDGET_STATE.sub(edit, html)
+def _explorers_without_manifest(html: str) -> str:
+    """Remove every explorer's manifest: the player has nothing to enable its controls with."""
+    return MANIFEST.sub("", html)
 
 
 def _smallest_page_with(html_dir: Path, *needles: str) -> str:
@@ -377,15 +389,12 @@ def _smallest_page_with(html_dir: Path, *needles: str) -> str:
 def test_a_figure_that_fails_to_render_is_caught(
     page, cdn_copies, book_server, built_book, tmp_path
 ):
-    """The widget and control checks fail on a page whose image widgets cannot be drawn."""
-    docname = _smallest_page_with(built_book.html_dir, '"ImageModel"')
-    broken = visit_page(
-        page, book_server, docname, tmp_path, transform=_image_views_with_tooltip_only
-    )
-    errors = broken.widgets["errorViews"] + broken.widgets_after["errorViews"]
-    assert any("Failed to create view for 'ImageView'" in error for error in errors), (
-        f"{docname} with tooltip-only image widgets: expected error widgets naming ImageView, "
-        f"got {errors}"
+    """The explorer and control checks fail on a page whose explorers cannot be enabled."""
+    docname = _smallest_page_with(built_book.html_dir, 'class="nnx-explorer"')
+    broken = visit_page(page, book_server, docname, tmp_path, transform=_explorers_without_manifest)
+    assert broken.widgets["explorers"] and not broken.widgets["explorersReady"], broken.widgets
+    assert any(p.startswith("explorers not ready") for p in broken.render_problems), (
+        broken.render_problems
     )
     flagged = [c for c in broken.controls if c.problem or any(m.problem for m in c.moves)]
     assert broken.controls and len(flagged) == len(broken.controls), (
@@ -408,7 +417,7 @@ def test_offline_book_needs_no_network(page, cdn_copies, built_book, tmp_path):
         text=True,
     )
     assert result.returncode == 0, f"make_offline_book.py failed:\n{result.stdout}{result.stderr}"
-    docname = _smallest_page_with(output, '"ImageModel"', 'class="math')
+    docname = _smallest_page_with(output, 'class="nnx-explorer"', 'class="math')
     with BookServer(output) as server:
         visit = visit_page(page, server, docname, tmp_path, cdn=False)
     assert not visit.network.blocked, (
@@ -420,10 +429,8 @@ def test_offline_book_needs_no_network(page, cdn_copies, built_book, tmp_path):
     assert math["inline"] + math["display"] > 0 and not math["untypeset"], (
         f"offline {docname}: {len(math['untypeset'])} math blocks not typeset"
     )
-    assert (
-        visit.widgets["views"]
-        and not visit.widgets["errorViews"]
-        and not visit.widgets["unrendered"]
+    assert visit.widgets["explorers"] and (
+        visit.widgets["explorersReady"] == visit.widgets["explorers"]
     )
     problems = [
         c.problem or m.problem
@@ -432,3 +439,28 @@ def test_offline_book_needs_no_network(page, cdn_copies, built_book, tmp_path):
         if c.problem or m.problem
     ]
     assert visit.controls and not problems, f"offline {docname}: {problems}"
+
+
+def test_the_default_figure_shows_with_scripts_off(browser, book_server, built_book):
+    """With JavaScript disabled an explorer is a figure: its picture with its text
+    alternative, and no controls that would do nothing."""
+    docname = _smallest_page_with(built_book.html_dir, 'class="nnx-explorer"')
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url(docname), wait_until="load")
+        figure = page.locator("figure.nnx-explorer").first
+        figure.scroll_into_view_if_needed()
+        images = figure.evaluate(
+            "(f) => Array.from(f.querySelectorAll('img')).map((i) => ({alt: i.alt, "
+            "loaded: i.complete && i.naturalWidth > 0, width: i.getBoundingClientRect().width}))"
+        )
+        controls_shown = figure.evaluate(
+            "(f) => getComputedStyle(f.querySelector('.nnx-controls')).display !== 'none'"
+        )
+    finally:
+        context.close()
+    assert images and all(i["loaded"] and i["width"] > 0 for i in images), images
+    described = [i["alt"] for i in images if i["alt"]]  # the other overlays are decorative
+    assert len(described) == 1 and alt_text_problem(described[0]) is None, images
+    assert not controls_shown, f"{docname}: controls shown although no script can move them"

@@ -1,2 +1,3 @@
-// The label of a widget control (empty when it has none).
-(control) => (control.querySelector('.widget-label') || {}).textContent || ''
+// The label of a control (empty when it has none): a widget's label, or a static
+// explorer's <label> or group name.
+(control) => (control.querySelector('.widget-label, label[for], .nnx-legend') || {}).textContent || ''

@@ -8,7 +8,7 @@
     alt: img.getAttribute('alt'),
     title: img.getAttribute('title'),
     ariaLabel: img.getAttribute('aria-label'),
-    inWidget: img.closest('.jupyter-widgets, .widget-subarea') !== null,
+    inWidget: img.closest('.jupyter-widgets, .widget-subarea, figure.nnx-explorer') !== null,
     inArticle: img.closest('article') !== null,
     visible: img.checkVisibility() && rect.width > 0 && rect.height > 0,
     complete: img.complete,

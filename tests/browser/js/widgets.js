@@ -19,5 +19,7 @@
     dropdowns: byKind('.widget-dropdown'),
     toggles: byKind('.widget-toggle-buttons'),
     images: byKind('img'),
+    explorers: document.querySelectorAll('figure.nnx-explorer').length,
+    explorersReady: document.querySelectorAll('figure.nnx-explorer.nnx-ready').length,
   };
 }
