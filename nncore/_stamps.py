@@ -9,7 +9,8 @@ gradient it returns with the same stamp. ``Module.backward`` compares the
 stamp of the gradient it receives with the stamp of its own last forward
 pass: a mismatch means a second forward pass ran in between, whose saved
 values would give wrong gradients. Arrays are tracked through weak
-references, so marking keeps nothing alive.
+references, so marking keeps nothing alive; entries of freed arrays are
+dropped whenever the table has grown by a few hundred.
 
 A view (``pred.reshape(-1, 1)``, ``pred[:, 0]``, ``pred.T``, a slice of a
 slice) is recognised through numpy's ``base`` chain. A new array computed from
@@ -31,6 +32,8 @@ import numpy as np
 
 _clock = itertools.count(1)
 _marks: dict[int, tuple[weakref.ref, int]] = {}
+_PURGE_AT = 256  # entries; after each purge, the live entries plus this many
+_purge_at = _PURGE_AT
 
 last_write = 0
 """The number of the latest parameter write anywhere (0: none yet)."""
@@ -48,14 +51,14 @@ def new_write() -> int:
     return last_write
 
 
-def _forget(key: int) -> None:
-    _marks.pop(key, None)
-
-
 def mark(arr: np.ndarray, stamp: int) -> None:
     """Record that ``arr`` (and every view of it) was computed from the forward pass ``stamp``."""
-    key = id(arr)
-    _marks[key] = (weakref.ref(arr, lambda _ref, key=key: _forget(key)), stamp)
+    global _purge_at
+    _marks[id(arr)] = (weakref.ref(arr), stamp)
+    if len(_marks) > _purge_at:  # a freed array's id may be reused: its entry must go
+        for key in [key for key, (ref, _) in _marks.items() if ref() is None]:
+            del _marks[key]
+        _purge_at = len(_marks) + _PURGE_AT
 
 
 def stamp_of(arr: object) -> int | None:

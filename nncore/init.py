@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._checks import check_number
+from ._checks import as_rng, check_number, check_size
 
 __all__ = [
     "Initializer",
@@ -50,24 +50,41 @@ class Initializer:
 
     def __call__(
         self,
-        shape: tuple[int, ...],
+        shape: int | tuple[int, ...],
         *,
         fan_in: int,
         fan_out: int,
-        rng: np.random.Generator,
+        rng: np.random.Generator | int | None,
     ) -> np.ndarray:
         """Return a new float64 array of ``shape``.
 
         Parameters
         ----------
-        shape : tuple of int
-            Shape of the array, ``(out_features, in_features)`` for a weight.
+        shape : int or tuple of int
+            Shape of the array, ``(out_features, in_features)`` for a weight; a
+            single number ``n`` means ``(n,)``.
         fan_in, fan_out : int
-            Number of inputs and outputs of the layer the array belongs to.
-        rng : numpy.random.Generator
-            Source of randomness (unused by deterministic rules).
+            Number of inputs and outputs of the layer the array belongs to (positive).
+        rng : numpy.random.Generator, int or None
+            Source of randomness (unused by deterministic rules); a seed is
+            accepted, ``None`` draws a fresh, unseeded generator.
         """
-        return np.asarray(self._fill(tuple(shape), fan_in, fan_out, rng), dtype=np.float64)
+        where = f"init.{self.description}"
+        if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+            shape = (shape,)
+        if not isinstance(shape, (tuple, list)):
+            raise ValueError(
+                f"{where}: shape must be a tuple of sizes such as (2, 4), got "
+                f"{type(shape).__name__} {shape!r:.40}."
+            )
+        sizes = tuple(
+            check_size(n, where=where, name=f"shape[{i}]", what="a size")
+            for i, n in enumerate(shape)
+        )
+        fan_in = check_size(fan_in, where=where, name="fan_in", what="a number of inputs")
+        fan_out = check_size(fan_out, where=where, name="fan_out", what="a number of outputs")
+        gen = as_rng(rng, where=where)
+        return np.asarray(self._fill(sizes, fan_in, fan_out, gen), dtype=np.float64)
 
     def __repr__(self) -> str:
         return self.description

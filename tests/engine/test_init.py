@@ -101,3 +101,29 @@ def test_uniform_needs_low_below_high():
 def test_xavier_gain_must_be_positive():
     with raises_with(ValueError, "xavier_uniform", "gain", "greater than 0"):
         nc.init.xavier_uniform(gain=0.0)
+
+
+# ------------------------------------------------------------------------ called directly
+def test_an_initialiser_takes_a_single_size_and_a_seed():
+    w = nc.init.uniform(-1.0, 1.0)(3, fan_in=3, fan_out=1, rng=0)
+    assert w.shape == (3,)
+    np.testing.assert_array_equal(w, nc.init.uniform(-1.0, 1.0)((3,), fan_in=3, fan_out=1, rng=0))
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, words",
+    [
+        (dict(shape=(2, -1)), ValueError, ["shape[1]", "positive integer", "-1"]),
+        (dict(shape=(2.0, 3)), ValueError, ["shape[0]", "positive integer", "float"]),
+        (dict(shape="2x3"), ValueError, ["shape", "tuple", "str"]),
+        (dict(fan_in=0), ValueError, ["fan_in", "positive integer"]),
+        (dict(rng="seed"), ValueError, ["rng", "Generator", "default_rng"]),
+    ],
+    ids=["negative size", "float size", "text shape", "zero fan-in", "text rng"],
+)
+def test_an_initialiser_called_with_bad_arguments_says_which(kwargs, exc, words):
+    args = dict(shape=(2, 3), fan_in=3, fan_out=2, rng=np.random.default_rng(0), **{})
+    args.update(kwargs)
+    shape = args.pop("shape")
+    with raises_with(exc, "init.uniform(-1, 1)", *words):
+        nc.init.uniform(-1.0, 1.0)(shape, **args)

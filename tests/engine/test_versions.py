@@ -172,3 +172,19 @@ def test_a_loss_on_a_view_of_the_current_output_is_accepted():
     loss(out.reshape(-1), np.zeros(5))
     model.backward(loss.backward().reshape(-1, 1))
     assert model[0].weight.grad.any()
+
+
+# ------------------------------------------------------------------ the table of marks
+def test_marks_keep_no_output_alive_and_stay_few():
+    import weakref
+
+    from nncore import _stamps
+
+    layer = nc.Linear(3, 2, rng=0)  # keeps its input, not its output
+    out = layer(np.ones((2, 3)))
+    ref = weakref.ref(out)
+    del out
+    assert ref() is None  # marking the output kept nothing alive
+    for _ in range(3000):
+        layer(np.ones((2, 3)))
+    assert len(_stamps._marks) < 2 * _stamps._PURGE_AT  # entries of freed outputs are dropped
