@@ -204,11 +204,11 @@ class Sequential(Module):
     def _shared_message(self, layer: Module) -> str:
         """Why ``layer``, at several positions of this model, refuses its own backward."""
         where = [i for i, other in enumerate(self._leaves()) if other is layer]
+        places = f" (layers {', '.join(map(str, where))} counting nested layers)" if where else ""
         return (
-            f"{layer!r}.backward: this object sits at several positions of the model "
-            f"(layers {', '.join(map(str, where))} counting nested layers), so its own "
-            f"backward cannot tell which call you mean. Call model.backward(...), or create "
-            f"one {type(layer).__name__} per position."
+            f"{layer._name()}.backward: this object sits at several positions of the "
+            f"model{places}, so its own backward cannot tell which call you mean. Call "
+            f"model.backward(...), or create one {type(layer).__name__} per position."
         )
 
     # ----------------------------------------------------------------------- looking inside

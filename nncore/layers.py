@@ -85,7 +85,9 @@ class Linear(Module):
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if x.ndim not in (1, 2) or x.shape[-1] != self._in:
             raise ValueError(_input_shape_message(self, x.shape))
-        return x @ self._weight._data.T + self._bias._data, x
+        out = x @ self._weight._data.T
+        out += self._bias._data  # in place: one array fewer, the same values
+        return out, x
 
     def _backward(self, g: np.ndarray, x: np.ndarray) -> np.ndarray:
         self._grads_only(g, x)

@@ -410,3 +410,15 @@ def test_a_slice_run_between_loss_and_backward_changes_no_gradient():
     sliced = gradients_after(model, x, y, between=lambda m: m[:2](rng.normal(size=(5, 4))))
     for a, b in zip(clean, sliced):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_nested_model_at_two_positions_refuses_its_own_backward_and_its_layers():
+    inner = nc.Sequential(nc.Linear(2, 2, rng=0), nc.Tanh())
+    model = nc.Sequential(inner, inner)
+    model(np.ones((3, 2)))
+    for part in (inner, inner[0], inner[1]):
+        with raises_with(RuntimeError, "several positions", "model.backward(...)"):
+            part.backward(np.ones((3, 2)))
+    with raises_with(RuntimeError, "layers 1, 3"):
+        inner[1].backward(np.ones((3, 2)))
+    assert model.backward(np.ones((3, 2))).shape == (3, 2)
