@@ -175,8 +175,8 @@ class Linear(Module):
 
     def zero_grad(self) -> None:
         """Set the weight's and the bias's ``.grad`` to zeros."""
-        self._weight.zero_grad()
-        self._bias.zero_grad()
+        self._weight._zero_pending = True  # what Parameter.zero_grad does, one call fewer
+        self._bias._zero_pending = True
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Yield ``("weight", weight)`` then ``("bias", bias)``.
@@ -225,6 +225,9 @@ class _Elementwise(Module):
     """
 
     _saves_input = False
+
+    def zero_grad(self) -> None:
+        """Do nothing: an activation has no parameters."""
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -162,7 +162,7 @@ class Optimizer:
         """Set the ``.grad`` of every parameter to zeros."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.zero_grad()
+                p._zero_pending = True  # what Parameter.zero_grad does, one call fewer
 
     def step(self) -> None:  # pragma: no cover - abstract
         """Update every parameter from its ``.grad``."""
