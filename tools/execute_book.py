@@ -220,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Executing {len(todo)} of {len(notebooks)} notebooks, {jobs} at a time, into {cache_path}"
     )
 
+    if jobs > 1:  # the cores are taken by notebooks side by side: each runs its seeds in turn
+        os.environ.setdefault("NNBOOK_JOBS", "1")
     started, failed = time.perf_counter(), []
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {
