@@ -229,7 +229,7 @@ def ensure_environment(
                     "--disable-pip-version-check",
                     "-c",
                     str(constraints),
-                    f"nncore[chapters] @ {source_url}",
+                    f"nn-executed[chapters] @ {source_url}",
                     *HARNESS,
                 ],
                 "installing nncore[chapters]",
@@ -245,7 +245,7 @@ def ensure_environment(
                     "--disable-pip-version-check",
                     "--no-deps",
                     "--force-reinstall",
-                    f"nncore @ {source_url}",
+                    f"nn-executed @ {source_url}",
                 ],
                 "reinstalling nncore",
             )

@@ -1,11 +1,13 @@
-"""Copy the repository address and branch from _config.yml into every notebook's install cell.
+"""Copy the repository address and ref from _config.yml into every notebook's install cell.
 
 The first code cell of each notebook in chapters/ and appendix/ installs nncore and nnbook
-from the book's repository when they are missing (Colab). Its lines
-``REPOSITORY_URL = "..."`` and ``BRANCH = "..."`` must name the repository and branch of
-``repository: url:`` and ``repository: branch:`` in _config.yml, which are also what the
-Binder and Colab buttons open. This script rewrites those two lines where they differ and
-leaves the rest of the notebook alone, so running it twice changes nothing.
+(the distribution nn-executed) from the book's repository when they are missing (Colab),
+from the archive ``REPOSITORY_URL/archive/REF.zip``. Its lines ``REPOSITORY_URL = "..."``
+and ``REF = "..."`` must name ``repository: url:`` of _config.yml and the ref to install:
+``repository: install_ref:`` (a commit, written by ``--ref``) when it is set, else the branch
+``refs/heads/BRANCH`` of ``repository: branch:``, the branch the Binder and Colab buttons
+open. This script rewrites those two lines where they differ and leaves the rest of the
+notebook alone, so running it twice changes nothing.
 
 The address must be ``https://github.com/OWNER/NAME`` with OWNER and NAME as GitHub allows
 them (the form the launch buttons and the install cell need) and the branch a name
@@ -15,10 +17,15 @@ written as escaped string literals, so no configured value can put code into the
 cells, and into _config.yml in quotes where YAML would read them as something else
 (a branch ``1.0``, ``on`` or ``null`` stays a name).
 
-``--url`` and ``--branch`` first write new values into _config.yml (the publishing workflow
-passes the repository and branch it runs for, so that a fork publishes with no edit).
+``--url``, ``--branch`` and ``--ref`` first write new values into _config.yml. The publishing
+workflow passes the repository it runs for, the branch ``notebooks`` (which it then pushes
+with these notebooks, for the launch buttons to open) and the commit it builds, so that a
+fork publishes with no edit and its notebooks install the code the book was built from.
+``--url`` or ``--branch`` without ``--ref`` drops a written ``install_ref:``, which names a
+commit of the repository as it was configured before.
 
-Usage: python tools/set_repository_url.py [--check] [--url URL] [--branch NAME] [BOOK_ROOT]
+Usage: python tools/set_repository_url.py [--check] [--url URL] [--branch NAME] [--ref SHA]
+       [BOOK_ROOT]
 Exit status: 0 when every notebook agrees (or was updated); 1 when a notebook has no
 install cell or disagrees under --check; 2 when BOOK_ROOT, _config.yml or a value is wrong.
 """
@@ -55,7 +62,9 @@ GIT_REFUSED = frozenset(map(chr, range(0x20))) | frozenset(" ~^:?*[\\\x7f")
 URL_BREAKING = {"#": "starts the address's fragment", "%": "starts an escape in the address"}
 # A double- or single-quoted YAML value on one line.
 QUOTED = r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\''
-INSTALL_LINES = {"url": "REPOSITORY_URL = ", "branch": "BRANCH = "}
+INSTALL_LINES = {"url": "REPOSITORY_URL = ", "ref": "REF = "}
+# A full commit id, as GITHUB_SHA gives it (SHA-1, or SHA-256 in a repository that uses it).
+COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 BOOK_ROOT_HINT = "give the folder that holds the book's _config.yml."
 INSTALL_CELL_HINT = (
     "Copy the first code cell of chapters/01_regression_or_classification.ipynb (the install "
@@ -170,6 +179,17 @@ def check_branch(branch: object, where: str) -> str:
     return branch
 
 
+def check_ref(ref: object, where: str) -> str:
+    """Return ``ref`` if it is a full commit id (40 or 64 lowercase hexadecimal digits)."""
+    if not isinstance(ref, str) or COMMIT.fullmatch(ref) is None:
+        raise BookError(
+            f"{where}: expected a full commit id (40 lowercase hexadecimal digits, as "
+            f"`git rev-parse HEAD` prints it), got {ref!r}. Give the commit the book is built "
+            f"from, or leave it out to install the branch."
+        )
+    return ref
+
+
 def yaml_text(value: str) -> str:
     """``value`` as YAML that reads back as that same string: plain if it can be, else quoted.
 
@@ -214,22 +234,31 @@ def read_config(book_root: Path) -> tuple[Path, dict]:
     return path, config
 
 
-def repository(book_root: Path) -> tuple[str, str]:
-    """Return the checked (url, branch) of ``repository:`` in the book's _config.yml."""
+def repository(book_root: Path) -> tuple[str, str, str]:
+    """Return the checked (url, branch, ref) of ``repository:`` in the book's _config.yml.
+
+    ``ref`` is what the install cell installs: ``install_ref:`` if set, else
+    ``refs/heads/BRANCH``.
+    """
     path, config = read_config(book_root)
     section = config.get("repository")
     if not isinstance(section, dict) or "url" not in section:
         raise BookError(f"{path} has no repository: url: entry; add one ({URL_FORM}).")
     url = check_url(section["url"], f"{path} (repository: url:)")
     branch = check_branch(section.get("branch", "main"), f"{path} (repository: branch:)")
-    return url, branch
+    if section.get("install_ref") is None:
+        return url, branch, f"refs/heads/{branch}"
+    ref = check_ref(section["install_ref"], f"{path} (repository: install_ref:)")
+    return url, branch, ref
 
 
-def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
-    """Write ``url`` and/or ``branch`` into ``repository:`` of _config.yml; True if it changed.
+def configure(book_root: Path, url: str | None, branch: str | None, ref: str | None = None) -> bool:
+    """Write ``url``, ``branch`` and/or ``ref`` into ``repository:`` of _config.yml.
 
-    Only the value of the ``url:`` and ``branch:`` lines under ``repository:`` changes (a
-    missing ``branch:`` line is added after ``url:``); comments and everything else stay.
+    Only the value of the ``url:``, ``branch:`` and ``install_ref:`` lines under
+    ``repository:`` changes (a missing line is added after ``url:``); comments and everything
+    else stay. ``url`` or ``branch`` without ``ref`` removes an ``install_ref:`` line. Returns
+    True if the file changed.
     """
     path, _ = read_config(book_root)
     elsewhere = outside_link(book_root, path)
@@ -243,6 +272,8 @@ def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
         values["url"] = check_url(url, "--url")
     if branch is not None:
         values["branch"] = check_branch(branch, "--branch")
+    if ref is not None:
+        values["install_ref"] = check_ref(ref, "--ref")
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     start = next(
         (i for i, line in enumerate(lines) if re.match(r"repository:\s*(#.*)?$", line)),
@@ -274,8 +305,15 @@ def configure(book_root: Path, url: str | None, branch: str | None) -> bool:
             indent = re.match(r"\s+", lines[url_line])[0]
             lines.insert(url_line + 1, f"{indent}{key}: {yaml_text(value)}\n")
             end += 1
+    if ref is None and values:
+        stale = re.compile(r"^\s+install_ref:")
+        lines = [
+            line for i, line in enumerate(lines) if not (start < i < end and stale.match(line))
+        ]
     text = "".join(lines)
     section = yaml.safe_load(text).get("repository") or {}
+    if ref is None and values and "install_ref" in section:
+        raise BookError(f"{path}: could not remove install_ref: from repository:; edit it by hand.")
     if any(section.get(key) != value for key, value in values.items()):
         raise BookError(
             f"{path}: could not set {values} in its repository: section; edit it by hand."
@@ -314,9 +352,9 @@ def python_text(value: str) -> str:
     return '"' + "".join(escaped) + '"'
 
 
-def install_lines(url: str, branch: str) -> dict[str, str]:
+def install_lines(url: str, ref: str) -> dict[str, str]:
     """The two lines of the install cell, each value written as a Python string literal."""
-    values = {"url": url, "branch": branch}
+    values = {"url": url, "ref": ref}
     return {key: f"{prefix}{python_text(values[key])}" for key, prefix in INSTALL_LINES.items()}
 
 
@@ -329,9 +367,9 @@ def outside_link(book_root: Path, path: Path) -> Path | None:
 
 
 def stamp(
-    path: Path, url: str, branch: str, check: bool = False, book_root: Path | None = None
+    path: Path, url: str, ref: str, check: bool = False, book_root: Path | None = None
 ) -> bool:
-    """Make the install cell of ``path`` name ``url`` and ``branch``; return True if it changed.
+    """Make the install cell of ``path`` name ``url`` and ``ref``; return True if it changed.
 
     Raises ValueError when the file is not a notebook or has no install cell, or (given
     ``book_root``) is a link to a file outside the book, which is not written. With
@@ -351,7 +389,7 @@ def stamp(
     cell = next((c for c in cells if isinstance(c, dict) and c.get("cell_type") == "code"), None)
     source = (cell or {}).get("source", "")
     lines = source.splitlines(keepends=True) if isinstance(source, str) else list(source)
-    wanted = install_lines(url, branch)
+    wanted = install_lines(url, ref)
     changed = False
     for key, prefix in INSTALL_LINES.items():
         found = [i for i, line in enumerate(lines) if line.startswith(prefix)]
@@ -386,34 +424,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="report, do not write")
     parser.add_argument("--url", help=f"write this address ({URL_FORM}) into _config.yml first")
     parser.add_argument("--branch", help="write this branch name into _config.yml first")
+    parser.add_argument(
+        "--ref", help="write this commit (a full id) into _config.yml first, to be installed"
+    )
     args = parser.parse_args(argv)
 
     try:
-        if args.url is not None or args.branch is not None:
+        if args.url is not None or args.branch is not None or args.ref is not None:
             if args.check:
-                raise BookError("--check does not write, so it cannot take --url or --branch.")
-            if configure(args.book_root, args.url, args.branch):
-                print(f"{args.book_root / '_config.yml'}: repository set from --url/--branch")
-        url, branch = repository(args.book_root)
+                raise BookError(
+                    "--check does not write, so it cannot take --url, --branch or --ref."
+                )
+            if configure(args.book_root, args.url, args.branch, args.ref):
+                print(f"{args.book_root / '_config.yml'}: repository set from the options")
+        url, _, ref = repository(args.book_root)
     except BookError as error:
         print(f"set_repository_url: error: {error}", file=sys.stderr)
         return 2
     status = 0
     for path in notebooks(args.book_root):
         try:
-            changed = stamp(path, url, branch, check=args.check, book_root=args.book_root)
+            changed = stamp(path, url, ref, check=args.check, book_root=args.book_root)
         except (ValueError, OSError) as error:
             print(f"set_repository_url: error: {error}", file=sys.stderr)
             status = 1
             continue
         if changed and args.check:
             print(
-                f"{path}: install cell names another repository or branch than {url} ({branch})",
+                f"{path}: install cell names another repository or ref than {url} ({ref})",
                 file=sys.stderr,
             )
             status = 1
         elif changed:
-            print(f"{path}: install cell now installs branch {branch} of {url}")
+            print(f"{path}: install cell now installs {ref} of {url}")
     return status
 
 

@@ -1,4 +1,8 @@
-"""Every notebook starts with the same install cell, which installs the book's branch when needed.
+"""Every notebook starts with the same install cell, which installs the book's code when needed.
+
+It installs the distribution ``nn-executed`` (``nncore`` on PyPI is another project) from the
+archive of the ref _config.yml names: ``repository: install_ref:`` (the commit a published
+book was built from) or else the branch ``refs/heads/BRANCH``.
 
 The cell is run here as a reader's kernel runs it, with ``sys.executable`` replaced by a
 stand-in for Python that records the pip command it is given and answers like pip: so the
@@ -33,9 +37,10 @@ def first_code_cell(path: Path) -> str:
 
 
 def configured() -> tuple[str, str]:
-    """(url, branch) of ``repository:`` in _config.yml."""
+    """(url, ref to install) of ``repository:`` in _config.yml."""
     section = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
-    return section["url"].rstrip("/"), section.get("branch", "main")
+    ref = section.get("install_ref") or f"refs/heads/{section.get('branch', 'main')}"
+    return section["url"].rstrip("/"), ref
 
 
 def assigned(source: str) -> dict[str, object]:
@@ -48,16 +53,16 @@ def assigned(source: str) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_install_cell_names_the_configured_repository_and_branch(path):
+def test_install_cell_names_the_configured_repository_and_ref(path):
     values = assigned(first_code_cell(path))
-    url, branch = configured()
+    url, ref = configured()
     relative = path.relative_to(REPO_ROOT)
-    assert "REPOSITORY_URL" in values and "BRANCH" in values, (
+    assert "REPOSITORY_URL" in values and "REF" in values, (
         f"{relative}: the first code cell is not the install cell; copy it from another chapter"
     )
-    assert (values["REPOSITORY_URL"], values["BRANCH"]) == (url, branch), (
-        f"{relative} installs branch {values['BRANCH']} of {values['REPOSITORY_URL']}, but "
-        f"_config.yml names branch {branch} of {url}. {FIX}"
+    assert (values["REPOSITORY_URL"], values["REF"]) == (url, ref), (
+        f"{relative} installs {values['REF']} of {values['REPOSITORY_URL']}, but "
+        f"_config.yml names {ref} of {url}. {FIX}"
     )
 
 
@@ -81,10 +86,10 @@ import json, sys
 with open({log!r}, "a", encoding="utf-8") as log:
     log.write(json.dumps(sys.argv[1:]) + "\\n")
 if {fail!r}:
-    print("Collecting nncore[chapters] @ ...", flush=True)
+    print("Collecting nn-executed[chapters] @ ...", flush=True)
     print("ERROR: HTTP error 404 while getting the archive (fake pip)", file=sys.stderr)
     sys.exit(1)
-print("Successfully installed nncore-0.1.0 (fake pip)")
+print("Successfully installed nn-executed-0.1.0 (fake pip)")
 """
 
 
@@ -124,8 +129,8 @@ def run_install_cell(
 
 
 def expected_archive() -> str:
-    url, branch = configured()
-    return f"{url}/archive/refs/heads/{branch}.zip"
+    url, ref = configured()
+    return f"{url}/archive/{ref}.zip"
 
 
 def test_install_cell_does_nothing_where_nncore_and_nnbook_import(tmp_path):
@@ -138,7 +143,7 @@ def test_install_cell_installs_the_configured_branch_without_git(tmp_path):
     result, calls = run_install_cell(tmp_path, installed=False)
 
     assert result.returncode == 0, result.stderr
-    assert calls == [["-m", "pip", "install", f"nncore[chapters] @ {expected_archive()}"]]
+    assert calls == [["-m", "pip", "install", f"nn-executed[chapters] @ {expected_archive()}"]]
     assert expected_archive() in result.stdout
     assert "git+" not in json.dumps(calls)
 
@@ -149,8 +154,16 @@ def test_install_cell_shows_pips_error_and_stops(tmp_path):
     assert len(calls) == 1
     assert result.returncode != 0
     assert "ERROR: HTTP error 404 while getting the archive (fake pip)" in result.stderr
-    assert "Collecting nncore[chapters]" in result.stderr
+    assert "Collecting nn-executed[chapters]" in result.stderr
     assert (
         f"RuntimeError: pip could not install {expected_archive()}: see its output above"
         in result.stderr
     )
+
+
+def test_install_cell_installs_the_project_by_its_own_distribution_name():
+    """``nncore`` on PyPI is an unrelated project: the cell names pyproject.toml's name."""
+    project = (REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    name = re.search(r'^name = "([^"]+)"', project, re.MULTILINE).group(1)
+    assert name == "nn-executed"
+    assert f'f"{name}[chapters] @ {{archive}}"' in first_code_cell(NOTEBOOKS[0])

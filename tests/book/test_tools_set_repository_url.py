@@ -79,16 +79,23 @@ def run_command(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def installs(notebook: Path) -> tuple[str, str]:
-    """(REPOSITORY_URL, BRANCH) as Python reads them from the notebook's first code cell."""
+def install_values(notebook: Path) -> tuple[str, str]:
+    """(REPOSITORY_URL, REF) as Python reads them from the notebook's first code cell."""
     source = next(
         c.source for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code"
     )
     values = {}
     for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and node.targets[0].id in ("REPOSITORY_URL", "BRANCH"):
+        if isinstance(node, ast.Assign) and node.targets[0].id in ("REPOSITORY_URL", "REF"):
             values[node.targets[0].id] = ast.literal_eval(node.value)
-    return values["REPOSITORY_URL"], values["BRANCH"]
+    return values["REPOSITORY_URL"], values["REF"]
+
+
+def installs(notebook: Path) -> tuple[str, str]:
+    """(REPOSITORY_URL, branch) of a notebook whose install cell installs a branch."""
+    url, ref = install_values(notebook)
+    assert ref.startswith("refs/heads/"), f"installs {ref}, not a branch"
+    return url, ref.removeprefix("refs/heads/")
 
 
 def assert_error(result: subprocess.CompletedProcess, status: int, *words: str) -> None:
@@ -480,7 +487,7 @@ def test_the_command_line_reports_errors_without_a_traceback(book):
 def test_the_command_line_stamps_a_book(book):
     result = run_command(book)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().endswith(f"install cell now installs branch main of {FORK}")
+    assert result.stdout.strip().endswith(f"install cell now installs refs/heads/main of {FORK}")
     assert installs(book / "chapters" / "one.ipynb") == (FORK, "main")
 
 
@@ -518,3 +525,63 @@ def test_a_config_linked_from_outside_the_book_is_not_written(book, tmp_path):
 
     assert_error(result, 2, "_config.yml is a link to", "outside the book", "--branch")
     assert outside.read_bytes() == before
+
+
+# ------------------------------------------------------- a commit to install (--ref)
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def test_ref_option_makes_the_install_cell_install_that_commit(book):
+    result = run("--url", FORK, "--branch", "notebooks", "--ref", SHA, book)
+
+    assert result.returncode == 0, result.stderr
+    section = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))["repository"]
+    assert (section["url"], section["branch"], section["install_ref"]) == (FORK, "notebooks", SHA)
+    assert install_values(book / "chapters" / "one.ipynb") == (FORK, SHA)
+    assert run("--check", book).returncode == 0
+    assert run(book).stdout == ""  # `make book` afterwards keeps the commit
+
+
+def test_the_install_cell_fetches_the_commits_archive(book):
+    """The cell's own expression, evaluated: GitHub's archive of that commit."""
+    assert run("--ref", SHA, book).returncode == 0
+    source = next(
+        c.source
+        for c in nbformat.read(book / "chapters" / "one.ipynb", as_version=4).cells
+        if c.cell_type == "code"
+    )
+    [line] = [x for x in source.splitlines() if x.strip().startswith("archive = ")]
+    url, ref = install_values(book / "chapters" / "one.ipynb")
+    archive = eval(line.split("=", 1)[1].strip(), {"REPOSITORY_URL": url, "REF": ref})
+    assert archive == f"{FORK}/archive/{SHA}.zip"
+
+
+def test_url_or_branch_without_ref_drops_a_written_commit(book):
+    assert run("--ref", SHA, book).returncode == 0
+
+    assert run("--branch", "main", book).returncode == 0
+
+    section = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))["repository"]
+    assert "install_ref" not in section
+    assert installs(book / "chapters" / "one.ipynb") == (FORK, "main")
+
+
+@pytest.mark.parametrize(
+    "ref",
+    ["0123abc", SHA.upper(), "main", SHA + "\nimport os", "refs/heads/main", SHA[:-1] + "g"],
+    ids=repr,
+)
+def test_a_ref_that_is_not_a_full_commit_id_is_refused_and_changes_nothing(book, ref):
+    config_before = (book / "_config.yml").read_bytes()
+    notebook_before = (book / "chapters" / "one.ipynb").read_bytes()
+
+    result = run("--ref", ref, book)
+
+    assert_error(result, 2, "--ref: expected a full commit id", repr(ref))
+    assert (book / "_config.yml").read_bytes() == config_before
+    assert (book / "chapters" / "one.ipynb").read_bytes() == notebook_before
+
+
+def test_a_configured_ref_that_is_not_a_commit_is_named(book):
+    write_config(book, {"url": FORK, "branch": "main", "install_ref": "v1.0"})
+    assert_error(run(book), 2, "repository: install_ref:", "expected a full commit id")

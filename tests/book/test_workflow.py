@@ -126,7 +126,7 @@ def test_the_book_is_named_for_the_repository_and_branch_it_runs_for(tmp_path):
     assert (
         'REPOSITORY_URL = "https://github.com/a-student/nn-course-companion"' in cell.splitlines()
     )
-    assert 'BRANCH = "main"' in cell.splitlines()
+    assert 'REF = "refs/heads/main"' in cell.splitlines()
 
 
 @pytest.mark.parametrize("hostile", ['main"; touch owned; "', "main\nprint('owned')"])
