@@ -1,11 +1,18 @@
 """Make a copy of the built HTML book that needs no network at all.
 
-The pages of the book load three scripts from CDNs: MathJax 3 (pages with math), require.js
-2.3.4 and @jupyter-widgets/html-manager 1.0.6 (pages with interactive figures). This script
-copies the book, puts those scripts (from the npm packages of ``js/``, installed with
-``npm ci --prefix js``) into its ``_vendor/`` folder, and points every page at them.
-``_vendor/`` sits next to ``_static/`` rather than inside it, because Sphinx links every
-file of ``_static`` into every page.
+Sphinx's ``mathjax_path`` and myst-nb's ``nb_ipywidgets_js`` could point a build's pages at
+local copies, but only at files that something must first put inside that build, and only for
+a build made with those settings; this script makes any built book offline afterwards, copying
+only the scripts its pages load.
+
+The book typesets its math as MathML when it is built and shows its explorers with a small
+script of its own, so its pages load no script from a CDN and the copy is the book as built.
+A page that does load one of the CDN scripts below (MathJax 3, require.js 2.3.4,
+@jupyter-widgets/html-manager 1.0.6: a book built with ``html_math_renderer: mathjax``, a
+notebook saved with widget state, an older build) gets it from the copy's ``_vendor/``
+folder, filled from the npm packages of ``js/`` (``npm ci --prefix js``) with the packages
+the pages load and no others. ``_vendor/`` sits next to ``_static/`` rather than inside it,
+because Sphinx links every file of ``_static`` into every page.
 
 The copy is assembled in a temporary folder beside OUTPUT and renamed into place only when it
 is complete. An existing OUTPUT is replaced only if this script made it (it holds the stamp
@@ -70,13 +77,32 @@ class OfflineBookError(Exception):
     """A missing prerequisite or an OUTPUT this script must not replace."""
 
 
-def vendor_files(node_modules: Path = NODE_MODULES) -> list[tuple[Path, Path]]:
+def loaded_packages(built: Path) -> list[str]:
+    """The npm packages of :data:`SCRIPTS` whose CDN address a page of ``built`` loads."""
+    loaded: set[str] = set()
+    pages, _ = _pages(built)
+    for page in pages:
+        if not page.is_file():
+            continue
+        tags = SCRIPT_TAG.findall(page.read_text(encoding="utf-8"))
+        loaded.update(
+            package for prefix, package, _, _ in SCRIPTS if any(prefix in tag for tag in tags)
+        )
+    return [package for _, package, _, _ in SCRIPTS if package in loaded]
+
+
+def vendor_files(
+    node_modules: Path = NODE_MODULES, packages: list[str] | None = None
+) -> list[tuple[Path, Path]]:
     """Return (source, path under ``_vendor/``) for every script file the pages need.
 
+    ``packages`` names the npm packages to copy (default: every package of :data:`SCRIPTS`).
     Raises OfflineBookError naming the npm command when a package or a file is missing.
     """
     files: list[tuple[Path, Path]] = []
     for _, package, patterns, _ in SCRIPTS:
+        if packages is not None and package not in packages:
+            continue
         source = node_modules / package
         if not (source / "package.json").is_file():
             raise OfflineBookError(
@@ -229,7 +255,7 @@ def make_offline_book(built: Path, output: Path, node_modules: Path = NODE_MODUL
     """
     if not (built / "index.html").is_file():
         raise OfflineBookError(f"no built book at {built} (no index.html); run `make book` first.")
-    files = vendor_files(node_modules)
+    files = vendor_files(node_modules, loaded_packages(built))
     vendor = built / VENDOR
     if vendor.exists() or vendor.is_symlink():
         kind = f"a link to {vendor.resolve()}" if vendor.is_symlink() else "not made by Sphinx"
@@ -270,7 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     except OfflineBookError as error:
         print(f"make_offline_book: error: {error}", file=sys.stderr)
         return 2
-    print(f"{changed} pages now load their scripts from {args.output / VENDOR}")
+    if changed:
+        print(f"{changed} pages now load their scripts from {args.output / VENDOR}")
+    else:
+        print(f"No page loads a script from a CDN: {args.output} is the book as built")
     print(f"Serve it with: python3 -m http.server --bind 127.0.0.1 --directory {args.output}")
     return 0
 

@@ -86,14 +86,31 @@ def test_copy_loads_every_script_from_its_own_vendor_folder(project):
     assert index == '<script src="_vendor/mathjax/es5/tex-mml-chtml.js"></script>\n'
     page = (out / "chapters" / "one.html").read_text(encoding="utf-8")
     assert page == '<script src="../_vendor/requirejs/require.js"></script>\n'
-    for package, files in PACKAGE_FILES.items():
-        for name in files:
+    for package in ("mathjax", "requirejs"):
+        for name in PACKAGE_FILES[package]:
             assert (out / "_vendor" / package / name).is_file(), (package, name)
+    # no page loads the widget manager, so it is not copied
+    assert not (out / "_vendor" / "@jupyter-widgets").exists()
     assert (out / STAMP).is_file()
     assert "2 pages now load their scripts" in result.stdout
     # the built book itself is untouched, and no temporary folder is left beside the copy
     assert MATHJAX_CDN in (project / "_build" / "html" / "index.html").read_text(encoding="utf-8")
     assert sorted(p.name for p in (project / "_build").iterdir()) == ["html", "html-offline"]
+
+
+def test_a_book_loading_no_cdn_script_is_copied_as_built_without_npm_packages(project):
+    html = project / "_build" / "html"
+    for page in (html / "index.html", html / "chapters" / "one.html"):
+        page.write_text("<p>math as MathML: <math><mi>x</mi></math></p>\n", encoding="utf-8")
+    shutil.rmtree(project / "js")
+
+    result = run(project)
+
+    assert result.returncode == 0, result.stderr
+    out = project / "_build" / "html-offline"
+    assert not (out / "_vendor").exists()
+    assert snapshot(out) == {**snapshot(html), STAMP: (out / STAMP).read_bytes()}
+    assert "No page loads a script from a CDN" in result.stdout
 
 
 def test_a_second_run_replaces_the_copy_it_made(project):
