@@ -19,6 +19,13 @@ The theme's search scripts (its 0.3 MB search index on every page) leave every p
 search page through the template override ``_templates/layout.html``; the search box
 submits to that page, which loads them.
 
+The book's math is typeset when the book is built, as MathML (:func:`tex_to_mathml`, the
+``mathml`` math renderer that ``_config.yml`` selects with ``html_math_renderer``): browsers
+draw MathML themselves (Chromium, Firefox, Safari) and screen readers read it, so no page loads
+a math script, and nothing waits for one to typeset the page. Each formula keeps its TeX as
+an ``application/x-tex`` annotation. The claims' lines, which notebook outputs write with
+``\\(...\\)`` for MathJax in JupyterLab, are typeset the same way (:func:`mend_body`).
+
 It also mends two pieces of markup for assistive technology (:func:`mend_body`): a
 signature too long for one line lists its parameters as ``<dd>`` items of a ``<dl>`` with
 no ``<dt>`` (an empty term list, which screen readers announce as a definition list), which
@@ -29,10 +36,12 @@ visible label (WCAG 2.5.3), so the label becomes its name.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -149,6 +158,8 @@ def mend_body(
         return
     if "sig-param" in body:
         body = signature_lines(body)
+    if "mathjax_process" in body:
+        body = typeset_marked_math(body, where=pagename)
     context["body"] = body.replace(_UNLABELLED_SUMMARY, "<summary>")
 
 
@@ -230,7 +241,176 @@ def write_icons(app: Sphinx, exception: Exception | None) -> None:
         target.write_text(css, encoding="utf-8")
 
 
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+#: TeX commands latex2mathml does not know, as TeX it knows.
+_TEX_SYNONYMS = {r"\arg": r"\operatorname{arg}", r"\lvert": "|", r"\rvert": "|"}
+_TAG = re.compile(r"\\tag\*?\{([^{}]*)\}")
+_ALIGNED = re.compile(r"\\begin\{aligned\}(.*?)\\end\{aligned\}", re.S)
+_ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
+_MTD = re.compile(r'<mtd columnalign="(left|right|center)">')
+_WORD_OPERATOR = re.compile(r"<mo>([A-Za-z]{2,})</mo>")
+_UNKNOWN = re.compile(r"<m(?:i|o|text)>(\\[A-Za-z]+)</m(?:i|o|text)>")
+
+
+class MathError(ValueError):
+    """A formula that cannot be written as MathML."""
+
+
+def _aligned_as_array(match: re.Match) -> str:
+    """``aligned`` as an ``array`` of right- and left-aligned columns, as amsmath sets it."""
+    body = match.group(1)
+    rows = [row for row in _ROW_END.split(body) if row.strip()]
+    columns = max(len(re.findall(r"(?<!\\)&", row)) + 1 for row in rows) if rows else 1
+    spec = ("rl" * columns)[:columns]
+    return r"\begin{array}{" + spec + "}" + body + r"\end{array}"
+
+
+def tex_to_mathml(tex: str, display: bool = False) -> tuple[str, str | None]:
+    """A TeX formula as a MathML ``<math>`` element with the TeX as its annotation.
+
+    Parameters
+    ----------
+    tex : str
+        The formula's TeX, without delimiters (``$``, ``\\(``, ``$$``), as myst's
+        ``dollarmath`` and ``amsmath`` read it.
+    display : bool, default False
+        A display formula (``<math display="block">``) rather than one in a line of text.
+
+    Returns
+    -------
+    mathml : str
+        ``<math>`` holding the formula in ``<semantics>``, with the TeX as
+        ``<annotation encoding="application/x-tex">``. An ``aligned`` environment becomes
+        a table of right- and left-aligned columns (class ``tex-aligned``).
+    tag : str or None
+        The text of the formula's ``\\tag{...}``, which the formula no longer holds (a
+        display formula shows it as its number), or None.
+
+    Raises
+    ------
+    MathError
+        If latex2mathml cannot read the TeX, or leaves a command it does not know in the
+        MathML: the message names the formula and the command.
+    """
+    from latex2mathml.converter import convert
+
+    found = _TAG.search(tex)
+    tag = found.group(1) if found else None
+    source = _TAG.sub("", tex).strip()
+    for command, known in _TEX_SYNONYMS.items():
+        source = re.sub(re.escape(command) + r"(?![A-Za-z])", known.replace("\\", "\\\\"), source)
+    aligned = bool(_ALIGNED.search(source))
+    source = _ALIGNED.sub(_aligned_as_array, source)
+    try:
+        converted = convert(source, display="block" if display else "inline")
+    except Exception as error:  # latex2mathml raises several kinds of its own
+        raise MathError(
+            f"page_assets: latex2mathml cannot read the formula {tex!r} "
+            f"({type(error).__name__}: {error}); write it in the TeX that latex2mathml "
+            "supports (https://github.com/roniemartinez/latex2mathml)"
+        ) from None
+    inner = converted[converted.index(">") + 1 : converted.rindex("</math>")]
+    unknown = _UNKNOWN.search(inner)
+    if unknown:
+        raise MathError(
+            f"page_assets: latex2mathml does not know {unknown.group(1)} in the formula "
+            f"{tex!r}; add it to _TEX_SYNONYMS in _ext/page_assets.py as TeX it knows, "
+            "or write the formula without it"
+        )
+    # MathML Core (Chromium) reads column alignment from CSS, not from the attribute.
+    inner = _MTD.sub(r'<mtd columnalign="\1" style="text-align:\1">', inner)
+    # An operator name (\operatorname, \max) reads as an upright identifier, as in TeX.
+    inner = _WORD_OPERATOR.sub(r"<mi>\1</mi>", inner)
+    kind = ' display="block"' if display else ""
+    css = ' class="tex-aligned"' if aligned else ""
+    mathml = (
+        f'<math xmlns="{MATHML_NS}"{kind}{css}><semantics><mrow>{inner}</mrow>'
+        f'<annotation encoding="application/x-tex">{html.escape(tex.strip(), quote=False)}'
+        "</annotation></semantics></math>"
+    )
+    return mathml, tag
+
+
+def _typeset(
+    translator: Any, node: nodes.Element, tex: str, display: bool
+) -> tuple[str, str | None]:
+    try:
+        return tex_to_mathml(tex, display=display)
+    except MathError as error:
+        logger.warning(str(error), location=node)
+        return f"<code>{html.escape(tex)}</code>", None
+
+
+def visit_math(translator: Any, node: nodes.Element) -> None:
+    """An inline formula as MathML, in the ``span.math`` the theme styles."""
+    mathml, _ = _typeset(translator, node, node.astext(), display=False)
+    translator.body.append(
+        translator.starttag(node, "span", "", CLASS="math notranslate nohighlight")
+        + mathml
+        + "</span>"
+    )
+    raise nodes.SkipNode
+
+
+def visit_displaymath(translator: Any, node: nodes.Element) -> None:
+    """A display formula as MathML; its number (Sphinx's or a ``\\tag``) beside it."""
+    from sphinx.util.math import get_node_equation_number
+
+    translator.body.append(translator.starttag(node, "div", CLASS="math notranslate nohighlight"))
+    parts = [part for part in node.astext().split("\n\n") if part.strip()]
+    if node.get("nowrap"):
+        parts = [node.astext()]
+    typeset = [_typeset(translator, node, part, display=True) for part in parts]
+    number = get_node_equation_number(translator, node) if node.get("number") else None
+    tag = number or next((t for _, t in typeset if t), None)
+    if tag:
+        translator.body.append(f'<span class="eqno">({html.escape(tag)})')
+        if number:
+            translator.add_permalink_ref(node, "Link to this equation")
+        translator.body.append("</span>")
+    translator.body.append("".join(mathml for mathml, _ in typeset) + "</div>\n")
+    raise nodes.SkipNode
+
+
+_MARKED = re.compile(r'(<p class="[^"]*\bmathjax_process\b[^"]*"[^>]*>)(.*?)(</p>)', re.S)
+_INLINE_TEX = re.compile(r"\\\((.+?)\\\)", re.S)
+
+
+def typeset_marked_math(body: str, where: str = "") -> str:
+    """Typeset the ``\\(...\\)`` math of paragraphs of class ``mathjax_process`` as MathML.
+
+    Parameters
+    ----------
+    body : str
+        A page's rendered body; notebook outputs mark the paragraphs whose math MathJax
+        typesets in JupyterLab with the class ``mathjax_process`` (nnbook's claim lines).
+    where : str, default ""
+        The page's name, for the warning about a formula that cannot be typeset.
+
+    Returns
+    -------
+    str
+        The body with each such formula as :func:`tex_to_mathml` writes it, in
+        ``<span class="math">``; a formula that cannot be typeset stays as it was, with
+        a warning.
+    """
+
+    def formula(match: re.Match) -> str:
+        try:
+            mathml, _ = tex_to_mathml(html.unescape(match.group(1)))
+        except MathError as error:
+            logger.warning(f"{where}: {error}")
+            return match.group(0)
+        return f'<span class="math notranslate nohighlight">{mathml}</span>'
+
+    def paragraph(match: re.Match) -> str:
+        return match.group(1) + _INLINE_TEX.sub(formula, match.group(2)) + match.group(3)
+
+    return _MARKED.sub(paragraph, body)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_html_math_renderer("mathml", (visit_math, None), (visit_displaymath, None))
     app.connect("html-page-context", adjust_assets, priority=900)
     app.connect("html-page-context", mend_body, priority=900)
     app.connect("build-finished", write_icons)

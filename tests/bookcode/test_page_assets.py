@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib.util
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pydata_sphinx_theme
@@ -18,6 +20,9 @@ FONTAWESOME = (
     Path(pydata_sphinx_theme.__file__).parent
     / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js"
 )
+
+
+MATHML = "http://www.w3.org/1998/Math/MathML"
 
 
 def adjusted(scripts, styles=()):
@@ -123,3 +128,95 @@ def test_a_folded_cells_summary_is_named_by_its_visible_label():
         '<details class="hide above-input"><summary>'
         '\n<p class="collapsed">Show code cell source</p></summary></details>'
     )
+
+
+# --------------------------------------------------------------------------- math as MathML
+
+
+def mathml_parts(mathml: str) -> tuple[ET.Element, str]:
+    """The parsed ``<math>`` element and its TeX annotation (unescaped)."""
+    root = ET.fromstring(mathml)
+    annotation = root.find(f".//{{{MATHML}}}annotation")
+    return root, annotation.text
+
+
+def test_an_inline_formula_is_mathml_with_its_tex_as_annotation():
+    tex = r"\frac{1}{2} < \lVert w \rVert^2"
+    mathml, tag = page_assets.tex_to_mathml(tex)
+    root, annotation = mathml_parts(mathml)
+    assert tag is None
+    assert root.tag == f"{{{MATHML}}}math" and root.get("display") is None
+    assert annotation == tex
+    fraction = root.find(f".//{{{MATHML}}}mfrac")
+    assert [n.text for n in fraction.iter(f"{{{MATHML}}}mn")] == ["1", "2"]
+    assert [n.text for n in root.iter(f"{{{MATHML}}}mo")].count("\u2016") == 2  # the norm bars
+    assert "<" in [n.text for n in root.iter(f"{{{MATHML}}}mo")]
+
+
+def test_an_operator_name_is_an_upright_identifier():
+    root, _ = mathml_parts(page_assets.tex_to_mathml(r"\operatorname{ReLU}(z) = \max(0, z)")[0])
+    identifiers = [n.text for n in root.iter(f"{{{MATHML}}}mi")]
+    assert "ReLU" in identifiers and "max" in identifiers, identifiers
+
+
+def test_aligned_becomes_a_table_of_right_and_left_aligned_columns():
+    tex = (
+        r"\begin{aligned} z &= W x, & W &\in \mathbb{R}^{2},\\ "
+        r"f &= v h, & v &\in \mathbb{R} \end{aligned}"
+    )
+    mathml, _ = page_assets.tex_to_mathml(tex, display=True)
+    root, annotation = mathml_parts(mathml)
+    assert root.get("display") == "block" and annotation == tex
+    rows = root.findall(f".//{{{MATHML}}}mtr")
+    assert len(rows) == 2
+    for row in rows:
+        cells = row.findall(f"{{{MATHML}}}mtd")
+        assert [c.get("style") for c in cells] == [
+            "text-align:right",
+            "text-align:left",
+            "text-align:right",
+            "text-align:left",
+        ]
+    first = rows[0].findall(f"{{{MATHML}}}mtd")
+    assert [n.text for n in first[0].iter(f"{{{MATHML}}}mi")] == ["z"]
+    assert [n.text for n in first[1].iter(f"{{{MATHML}}}mo")][0] == "="
+    # no alignment mark is left as a symbol of the formula
+    assert "&" not in "".join(
+        n.text or "" for n in root.iter() if n.tag != f"{{{MATHML}}}annotation"
+    )
+
+
+def test_a_tag_is_returned_as_the_formulas_number_not_drawn_in_it():
+    mathml, tag = page_assets.tex_to_mathml(r"w = w - \eta g \tag{5.1}", display=True)
+    root, annotation = mathml_parts(mathml)
+    assert tag == "5.1"
+    assert annotation == r"w = w - \eta g \tag{5.1}"
+    drawn = "".join(n.text or "" for n in root.iter() if n.tag != f"{{{MATHML}}}annotation")
+    assert "5.1" not in drawn and "tag" not in drawn
+
+
+def test_a_command_latex2mathml_does_not_know_is_refused_by_name():
+    with pytest.raises(page_assets.MathError, match=r"does not know \\notacommand in the formula"):
+        page_assets.tex_to_mathml(r"x + \notacommand y")
+
+
+def test_tex_latex2mathml_cannot_read_is_refused_with_the_formula():
+    with pytest.raises(page_assets.MathError, match=r"cannot read the formula '\\\\frac\{1\}\{'"):
+        page_assets.tex_to_mathml(r"\frac{1}{")
+
+
+def test_the_claims_math_marked_for_mathjax_is_typeset_and_other_text_is_left_alone():
+    body = (
+        '<p class="nnbook-claim mathjax_process" data-claim="{}">measured: With \\(H =\\) 32 '
+        "units and \\(p_9 &lt; 1\\)</p>\n<pre>re.compile(r'\\(x\\)')</pre>"
+    )
+    context = {"body": body}
+    page_assets.mend_body(None, "page", "page.html", context, None)
+    mended = context["body"]
+    assert mended.startswith(
+        '<p class="nnbook-claim mathjax_process" data-claim="{}">measured: With '
+    )
+    assert mended.endswith("</p>\n<pre>re.compile(r'\\(x\\)')</pre>")
+    formulas = re.findall(r"<math .*?</math>", mended)
+    assert [mathml_parts(f)[1] for f in formulas] == ["H =", "p_9 < 1"]
+    assert "\\(" not in mended.split("<pre>")[0]
