@@ -225,17 +225,55 @@ background-color:currentColor;-webkit-mask-repeat:no-repeat;mask-repeat:no-repea
 """
 
 
+def fontawesome_script(theme_static: Path | None = None) -> Path:
+    """The theme's copy of Font Awesome's script, where its version keeps it.
+
+    Parameters
+    ----------
+    theme_static : Path, optional
+        pydata-sphinx-theme's ``static`` folder (default: the installed theme's).
+
+    Returns
+    -------
+    Path
+        ``scripts/fontawesome.js`` (pydata-sphinx-theme 0.16 and later) or
+        ``vendor/fontawesome/VERSION/js/all.min.js`` (0.15, which pip installs on Python
+        3.10), the newest version when there are several.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the theme has neither: the message names both places looked in.
+    """
+    if theme_static is None:
+        import pydata_sphinx_theme
+
+        theme_static = (
+            Path(pydata_sphinx_theme.__file__).parent / "theme" / "pydata_sphinx_theme" / "static"
+        )
+    bundled = theme_static / "scripts" / "fontawesome.js"
+    if bundled.is_file():
+        return bundled
+
+    def version(path: Path) -> tuple[int, ...]:
+        parts = path.parents[1].name.split(".")
+        return tuple(int(part) if part.isdigit() else -1 for part in parts)
+
+    vendored = sorted(theme_static.glob("vendor/fontawesome/*/js/all.min.js"), key=version)
+    if vendored:
+        return vendored[-1]
+    raise FileNotFoundError(
+        f"page_assets: the theme has no Font Awesome script to cut the icons out of (looked "
+        f"for {bundled} and {theme_static}/vendor/fontawesome/*/js/all.min.js); install the "
+        "pydata-sphinx-theme that requirements-book.txt's jupyter-book brings"
+    )
+
+
 def write_icons(app: Sphinx, exception: Exception | None) -> None:
     """At build-finished: write ``_static/icons.css`` from the theme's Font Awesome."""
     if exception is not None or app.builder.format != "html":
         return
-    import pydata_sphinx_theme
-
-    script = (
-        Path(pydata_sphinx_theme.__file__).parent
-        / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js"
-    )
-    css = _BASE_RULES + icon_rules(script.read_text(encoding="utf-8")) + "\n"
+    css = _BASE_RULES + icon_rules(fontawesome_script().read_text(encoding="utf-8")) + "\n"
     target = Path(app.outdir) / "_static" / ICONS_CSS
     if not target.is_file() or target.read_text(encoding="utf-8") != css:
         target.write_text(css, encoding="utf-8")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
-import pydata_sphinx_theme
 import pytest
 from repo_root import REPO_ROOT
 from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
@@ -16,10 +14,7 @@ _spec = importlib.util.spec_from_file_location("page_assets", REPO_ROOT / "_ext"
 page_assets = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(page_assets)
 
-FONTAWESOME = (
-    Path(pydata_sphinx_theme.__file__).parent
-    / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js"
-)
+FONTAWESOME = page_assets.fontawesome_script()
 
 
 MATHML = "http://www.w3.org/1998/Math/MathML"
@@ -220,3 +215,28 @@ def test_the_claims_math_marked_for_mathjax_is_typeset_and_other_text_is_left_al
     formulas = re.findall(r"<math .*?</math>", mended)
     assert [mathml_parts(f)[1] for f in formulas] == ["H =", "p_9 < 1"]
     assert "\\(" not in mended.split("<pre>")[0]
+
+
+def test_font_awesome_is_found_where_the_theme_keeps_it_in_either_layout(tmp_path):
+    newer = tmp_path / "newer"
+    (newer / "scripts").mkdir(parents=True)
+    (newer / "scripts" / "fontawesome.js").write_text("// 6.7", encoding="utf-8")
+    (newer / "vendor" / "fontawesome" / "6.5.2" / "js").mkdir(parents=True)
+    assert page_assets.fontawesome_script(newer) == newer / "scripts" / "fontawesome.js"
+    older = tmp_path / "older"
+    for version in ("6.1.2", "6.5.2", "6.10.0"):
+        (older / "vendor" / "fontawesome" / version / "js").mkdir(parents=True)
+        (older / "vendor" / "fontawesome" / version / "js" / "all.min.js").write_text("//")
+    found = page_assets.fontawesome_script(older)
+    assert found == older / "vendor" / "fontawesome" / "6.10.0" / "js" / "all.min.js"
+
+
+def test_a_theme_without_font_awesome_is_named_in_the_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="the theme has no Font Awesome script"):
+        page_assets.fontawesome_script(tmp_path)
+
+
+def test_every_icon_is_cut_out_of_the_installed_themes_font_awesome():
+    css = page_assets.icon_rules(FONTAWESOME.read_text(encoding="utf-8"))
+    for style, name in page_assets.ICONS:
+        assert f".fa-{style}.fa-{name}{{" in css, (style, name)
