@@ -1,5 +1,7 @@
 # `make book` builds the HTML book, `make test` runs every test. Both set up .venv first.
 VENV   := .venv
+# Every install takes the versions this file pins (a pip constraints file); `make lock` renews it.
+LOCK   := requirements-lock.txt
 PYTHON := $(VENV)/bin/python
 PORT   ?= 8000
 # Local copies of the scripts the pages load from CDNs (browser tests, offline book).
@@ -11,7 +13,7 @@ LAB_FLAGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: book test check lab serve clean book-offline notebooks-colab notebooks-minimum
+.PHONY: book test check lab serve clean book-offline notebooks-colab notebooks-minimum lock student-edition
 
 # Runs over several seeds (nnbook.evidence) are cached beside the notebooks' execution cache:
 # a rerun computes only those whose experiment, arguments or nncore/nnbook source changed.
@@ -57,18 +59,32 @@ serve:
 clean:
 	rm -rf _build
 
+# requirements-lock.txt: every package of requirements-dev.txt and requirements-lab.txt (and
+# what they need) pinned for Python 3.10 to 3.13 on every platform, by uv from
+# requirements-lock.in. Run it after changing a requirements file (tests/book/test_lock.py
+# fails until then), and commit the new lock.
+lock: | $(PYTHON)
+	$(PYTHON) -m pip install --quiet "$$(grep -E '^uv==' requirements-dev.txt)"
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.10 \
+	  --no-emit-package nn-executed requirements-lock.in -o $(LOCK)
+
+# A copy of the project for students, without the exercises' solutions (tools/student_edition.py).
+STUDENT_EDITION ?= _student_edition
+student-edition: $(VENV)/.installed-book
+	$(PYTHON) tools/student_edition.py $(STUDENT_EDITION)
+
 # A stamp file records each install; it is redone only when a requirements file is newer.
 $(PYTHON):
 	python3 -m venv $(VENV)
 
-$(VENV)/.installed-book: requirements.txt requirements-book.txt pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install -r requirements-book.txt
+$(VENV)/.installed-book: $(LOCK) requirements.txt requirements-book.txt pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install -c $(LOCK) -r requirements-book.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-book.txt requirements-dev.txt pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install -r requirements-dev.txt
+$(VENV)/.installed-dev: $(LOCK) requirements.txt requirements-book.txt requirements-dev.txt pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install -c $(LOCK) -r requirements-dev.txt
 	touch $@
 
-$(VENV)/.installed-lab: requirements.txt requirements-lab.txt pyproject.toml | $(PYTHON)
-	$(PYTHON) -m pip install -r requirements-lab.txt
+$(VENV)/.installed-lab: $(LOCK) requirements.txt requirements-lab.txt pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install -c $(LOCK) -r requirements-lab.txt
 	touch $@

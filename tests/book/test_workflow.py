@@ -2,19 +2,26 @@
 
 Every workflow is checked with actionlint (jactionlint, a maintained fork installed from PyPI,
 with its pedantic rules, warnings counted as failures and ShellCheck for the shell steps).
-book.yml's step that names the repository is run here, as the runner would run it, on a
-throwaway copy of the book. tests.yml runs on pull requests with the Python versions the
-project names elsewhere, and .ci/run (ShellChecked) installs Chromium as root, through sudo,
-or not at all when it is there.
+book.yml's steps that name the repository and push the branch `notebooks` are read from the
+YAML and run here with bash, as the runner runs them (GITHUB_REPOSITORY, GITHUB_SHA and
+GITHUB_REF_NAME set as Actions sets them), on a copy of this repository made into a fork
+(another owner and name, another branch) with a bare repository as its GitHub. What the
+launch buttons open is checked in the configuration the build reads (Jupyter Book's own
+translation of _config.yml into the theme's settings), not in built pages: building the fork's
+book would execute every notebook again. tests.yml runs on pull requests with the Python
+versions the project names elsewhere, and .ci/run (ShellChecked) installs Chromium as root,
+through sudo, or not at all when it is there.
 """
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -49,14 +56,14 @@ def venv_python(book: Path) -> None:
     wrapper.chmod(0o755)
 
 
-def steps() -> list[dict]:
+def steps(job: str = "build") -> list[dict]:
     workflow = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
-    return workflow["jobs"]["build"]["steps"]
+    return workflow["jobs"][job]["steps"]
 
 
-def step_running(text: str) -> tuple[int, dict]:
-    found = [(i, s) for i, s in enumerate(steps()) if text in s.get("run", "")]
-    assert len(found) == 1, f"expected one build step running {text!r}, found {len(found)}"
+def step_running(text: str, job: str = "build") -> tuple[int, dict]:
+    found = [(i, s) for i, s in enumerate(steps(job)) if text in s.get("run", "")]
+    assert len(found) == 1, f"expected one {job} step running {text!r}, found {len(found)}"
     return found[0]
 
 
@@ -77,7 +84,7 @@ def test_actionlint_finds_what_the_workflow_must_not_do(tmp_path):
     broken = tmp_path / ".github" / "workflows" / "book.yml"
     broken.parent.mkdir(parents=True)
     text = WORKFLOW.read_text(encoding="utf-8")
-    text = text.replace('--branch "$GITHUB_REF_NAME"', '--branch "${{ github.head_ref }}"')
+    text = text.replace('--ref "$GITHUB_SHA"', '--ref "${{ github.head_ref }}"')
     text = text.replace(
         text[text.index("actions/checkout@") :].split("\n", 1)[0], "actions/checkout@main"
     )
@@ -90,47 +97,182 @@ def test_actionlint_finds_what_the_workflow_must_not_do(tmp_path):
     assert "actions/checkout@main" in result.stdout and "unpinned-uses" in result.stdout
 
 
-def test_the_book_is_named_for_the_repository_and_branch_it_runs_for(tmp_path):
-    """Run the workflow's step as the runner does: the fork's address ends up everywhere."""
-    _, step = step_running("tools/set_repository_url.py")
-    book = tmp_path / "fork"
-    (book / "tools").mkdir(parents=True)
-    (book / "chapters").mkdir()
-    shutil.copy(REPO_ROOT / "tools" / "set_repository_url.py", book / "tools")
-    shutil.copy(REPO_ROOT / "_config.yml", book)
-    notebook = REPO_ROOT / "chapters" / "01_regression_or_classification.ipynb"
-    shutil.copy(notebook, book / "chapters")
-    venv_python(book)
+# ------------------------------------------------- a fork, through book.yml's steps
+FORK = "a-student/nn-course-2027"
+FORK_BRANCH = "spring-2027"
+FORK_URL = f"https://github.com/{FORK}"
+NOTEBOOK_FOLDERS = ("chapters", "appendix")
+
+
+def git(cwd: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout.strip()
+
+
+@dataclass(frozen=True)
+class Fork:
+    """A copy of this repository as a fork, after book.yml's job `notebooks` ran in it."""
+
+    checkout: Path  # the runner's checkout, after the steps
+    github: Path  # the bare repository the steps pushed to
+    sha: str  # the commit the book is built from (GITHUB_SHA)
+    runs: list[subprocess.CompletedProcess]
+
+
+def run_step(step: dict, checkout: Path, sha: str) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "GITHUB_SERVER_URL": "https://github.com",
-        "GITHUB_REPOSITORY": "a-student/nn-course-companion",
-        "GITHUB_REF_NAME": "main",
+        "GITHUB_REPOSITORY": FORK,
+        "GITHUB_SHA": sha,
+        "GITHUB_REF_NAME": FORK_BRANCH,
+        "GITHUB_REF": f"refs/heads/{FORK_BRANCH}",
     }
-
-    result = subprocess.run(
-        ["bash", "-e", "-c", step["run"]], cwd=book, env=env, capture_output=True, text=True
+    # Actions runs `run:` with `bash --noprofile --norc -eo pipefail {0}`.
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
     )
 
-    assert result.returncode == 0, result.stdout + result.stderr
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))["repository"]
-    assert (config["url"], config["branch"]) == (
-        "https://github.com/a-student/nn-course-companion",
-        "main",
+
+@pytest.fixture(scope="module")
+def fork(tmp_path_factory: pytest.TempPathFactory) -> Fork:
+    """This repository's files (as they are in the working tree) committed on FORK_BRANCH of a
+    fork, and the job `notebooks` of book.yml run in its checkout, step by step."""
+    root = tmp_path_factory.mktemp("fork")
+    github, checkout = root / "github.git", root / "checkout"
+    git(root, "init", "--quiet", "--bare", str(github))
+    checkout.mkdir()
+    tracked = git(REPO_ROOT, "ls-files", "-z").split("\0")
+    for name in filter(None, tracked):
+        source = REPO_ROOT / name
+        if source.is_file():
+            (checkout / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, checkout / name)
+    git(checkout, "init", "--quiet", "-b", FORK_BRANCH)
+    git(checkout, "add", "--all")
+    identity = ("-c", "user.name=A Student", "-c", "user.email=student@example.org")
+    git(checkout, *identity, "commit", "--quiet", "-m", "The course, forked")
+    git(checkout, "remote", "add", "origin", str(github))
+    git(checkout, "push", "--quiet", "origin", FORK_BRANCH)
+    sha = git(checkout, "rev-parse", "HEAD")
+    venv_python(checkout)  # the runner's .venv, which the skipped install step makes
+    runs = []
+    for step in steps("notebooks"):
+        if "run" not in step or "pip install" in step["run"]:
+            continue
+        runs.append(run_step(step, checkout, sha))
+        assert runs[-1].returncode == 0, runs[-1].stdout + runs[-1].stderr
+    return Fork(checkout=checkout, github=github, sha=sha, runs=runs)
+
+
+def test_the_notebooks_job_skipped_here_only_installs_pyyaml():
+    """The fork fixture runs every step of the job but its install, which is this one."""
+    installs = [s["run"] for s in steps("notebooks") if "pip install" in s.get("run", "")]
+    assert len(installs) == 1 and "'^pyyaml==' requirements-lock.txt" in installs[0], installs
+    assert len([s for s in steps("notebooks") if "run" in s]) == 3
+
+
+def test_the_build_and_the_push_name_the_book_alike():
+    """The pages are built with the same naming as the notebooks pushed for their buttons."""
+    _, built = step_running("tools/set_repository_url.py")
+    _, pushed = step_running("tools/set_repository_url.py", job="notebooks")
+    assert built["run"] == pushed["run"]
+    assert '--ref "$GITHUB_SHA"' in built["run"] and "--branch notebooks" in built["run"]
+
+
+def notebooks_on(fork: Fork, ref: str) -> list[str]:
+    files = git(fork.github, "ls-tree", "-r", "--name-only", ref).splitlines()
+    return [f for f in files if f.split("/")[0] in NOTEBOOK_FOLDERS and f.endswith(".ipynb")]
+
+
+def install_cell(text: str) -> str:
+    notebook = nbformat.reads(text, as_version=4)
+    return next(c.source for c in notebook.cells if c.cell_type == "code")
+
+
+def test_the_fork_gets_a_notebooks_branch_on_top_of_the_built_commit(fork):
+    assert git(fork.github, "rev-parse", "notebooks^") == fork.sha
+    changed = git(fork.github, "diff", "--name-only", fork.sha, "notebooks").splitlines()
+    assert set(changed) == {"_config.yml", *notebooks_on(fork, fork.sha)}, changed
+    assert git(fork.github, "rev-parse", FORK_BRANCH) == fork.sha  # the fork's branch untouched
+
+
+def test_every_install_cell_on_the_notebooks_branch_installs_the_fork_at_the_built_commit(fork):
+    notebooks = notebooks_on(fork, "notebooks")
+    expected = sorted(
+        p.relative_to(REPO_ROOT).as_posix()
+        for folder in NOTEBOOK_FOLDERS
+        for p in (REPO_ROOT / folder).glob("*.ipynb")
     )
-    cell = next(
-        c.source
-        for c in nbformat.read(book / "chapters" / notebook.name, 4).cells
-        if c.cell_type == "code"
-    )
+    assert notebooks == expected
+    for name in notebooks:
+        cell = install_cell(git(fork.github, "show", f"notebooks:{name}"))
+        values = {
+            node.targets[0].id: ast.literal_eval(node.value)
+            for node in ast.parse(cell).body
+            if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant)
+        }
+        assert (values["REPOSITORY_URL"], values["REF"]) == (FORK_URL, fork.sha), name
+        [line] = [x.strip() for x in cell.splitlines() if x.strip().startswith("archive = ")]
+        archive = eval(line.split("=", 1)[1].strip(), values)  # the cell's own expression
+        assert archive == f"{FORK_URL}/archive/{fork.sha}.zip", name
+        requirement = re.search(r'f"([\w-]+)\[chapters\] @ \{archive\}"', cell)
+        assert requirement and requirement.group(1) == "nn-executed", name
+
+
+def test_the_launch_buttons_of_the_build_open_the_forks_notebooks_branch(fork):
+    """The settings sphinx-book-theme builds its Binder and Colab links from, as Jupyter Book
+    derives them from the _config.yml the build reads (the checkout's, after the naming step,
+    which is also the one on the branch notebooks)."""
+    from jupyter_book.config import get_final_config
+
+    config_file = fork.checkout / "_config.yml"
     assert (
-        'REPOSITORY_URL = "https://github.com/a-student/nn-course-companion"' in cell.splitlines()
+        config_file.read_text(encoding="utf-8")
+        == git(fork.github, "show", "notebooks:_config.yml") + "\n"
     )
-    assert 'REF = "refs/heads/main"' in cell.splitlines()
+    sphinx_config, *_ = get_final_config(
+        user_yaml=config_file, sourcedir=fork.checkout, cli_config={"latex_individualpages": False}
+    )
+    theme = sphinx_config["html_theme_options"]
+    assert (theme["repository_url"], theme["repository_branch"]) == (FORK_URL, "notebooks")
+    assert theme.get("path_to_docs", "") == ""  # links name the notebooks at their own paths
+    buttons = theme["launch_buttons"]
+    assert buttons["colab_url"] and buttons["binderhub_url"], buttons
+    # Binder installs requirements.txt from that branch, which holds the whole project.
+    on_branch = git(fork.github, "ls-tree", "-r", "--name-only", "notebooks").splitlines()
+    assert {"requirements.txt", "runtime.txt", "pyproject.toml"} <= set(on_branch)
 
 
-@pytest.mark.parametrize("hostile", ['main"; touch owned; "', "main\nprint('owned')"])
-def test_a_hostile_branch_name_from_the_runner_changes_nothing(tmp_path, hostile):
+def test_a_second_publish_replaces_the_notebooks_branch(fork, tmp_path):
+    """The next push to the fork's branch publishes again: the branch notebooks moves on."""
+    again = tmp_path / "checkout"
+    git(tmp_path, "clone", "--quiet", "--branch", FORK_BRANCH, str(fork.github), str(again))
+    (again / "NEWS.md").write_text("A new week.\n", encoding="utf-8")
+    git(again, "add", "NEWS.md")
+    identity = ("-c", "user.name=A Student", "-c", "user.email=student@example.org")
+    git(again, *identity, "commit", "--quiet", "-m", "Week 2")
+    git(again, "push", "--quiet", "origin", FORK_BRANCH)
+    sha = git(again, "rev-parse", "HEAD")
+    venv_python(again)
+
+    for step in steps("notebooks"):
+        if "run" in step and "pip install" not in step["run"]:
+            result = run_step(step, again, sha)
+            assert result.returncode == 0, result.stdout + result.stderr
+
+    assert git(fork.github, "rev-parse", "notebooks^") == sha
+    cell = install_cell(git(fork.github, "show", "notebooks:chapters/03_dead_relu.ipynb"))
+    assert f'REF = "{sha}"' in cell.splitlines()
+
+
+@pytest.mark.parametrize("hostile", ['abc"; touch owned; "', "0" * 40 + "\nprint('owned')"])
+def test_a_hostile_commit_id_from_the_runner_changes_nothing(tmp_path, hostile):
     _, step = step_running("tools/set_repository_url.py")
     book = tmp_path / "fork"
     (book / "tools").mkdir(parents=True)
@@ -142,14 +284,14 @@ def test_a_hostile_branch_name_from_the_runner_changes_nothing(tmp_path, hostile
         **os.environ,
         "GITHUB_SERVER_URL": "https://github.com",
         "GITHUB_REPOSITORY": "a/b",
-        "GITHUB_REF_NAME": hostile,
+        "GITHUB_SHA": hostile,
     }
 
     result = subprocess.run(
         ["bash", "-e", "-c", step["run"]], cwd=book, env=env, capture_output=True, text=True
     )
 
-    assert result.returncode == 2 and "--branch: expected a git branch name" in result.stderr
+    assert result.returncode == 2 and "--ref: expected a full commit id" in result.stderr
     assert (book / "_config.yml").read_bytes() == before and not (book / "owned").exists()
 
 
@@ -222,8 +364,29 @@ def test_the_weekly_job_installs_the_newest_versions_and_reports():
     newest = pull_request_jobs()["newest"]
     commands = runs(newest)
     assert "pip install --upgrade -r requirements-dev.txt" in commands[0]
-    assert commands[1:3] == ["make check", "make book"]
+    assert "requirements-lock.txt" not in commands[0] and " -c " not in commands[0]
+    assert commands[1:4] == ["make check", "make book", "make notebooks-colab"]
+    for outcome in ("CHECK", "BOOK", "COLAB"):
+        assert f'"${outcome}" != success' in commands[4], f"{outcome} is not reported"
     assert not uses(newest, "actions/cache"), "a cached execution would hide the new versions"
+    [setup] = uses(newest, "actions/setup-python")
+    assert setup["with"]["python-version"].split() == ["3.13", "3.11"]  # Colab's, then .venv's
+
+
+def test_every_pip_cache_is_keyed_by_the_lock():
+    """A new lock installs new versions: the downloads cached for the old one are not reused."""
+    workflows = {"book.yml": WORKFLOW, "tests.yml": PULL_REQUESTS}
+    for name, path in workflows.items():
+        for job_name, job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].items():
+            for step in uses(job, "actions/setup-python"):
+                if step["with"].get("cache") == "pip":
+                    paths = step["with"]["cache-dependency-path"].split()
+                    assert "requirements-lock.txt" in paths, f"{name} {job_name}: {paths}"
+
+
+def test_lint_installs_the_locked_ruff():
+    [install] = [r for r in runs(pull_request_jobs()["lint"]) if "pip install" in r]
+    assert "'^ruff==' requirements-lock.txt" in install
 
 
 # ------------------------------------------------------------------------------ .ci/run
