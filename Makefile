@@ -69,7 +69,7 @@ lock: | $(PYTHON)
 	  --no-emit-package nn-executed requirements-lock.in -o $(LOCK)
 
 # A copy of the project for students, without the exercises' solutions (tools/student_edition.py).
-STUDENT_EDITION ?= _student_edition
+STUDENT_EDITION ?= _build/student-edition
 student-edition: $(VENV)/.installed-book
 	$(PYTHON) tools/student_edition.py $(STUDENT_EDITION)
 

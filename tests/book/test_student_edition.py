@@ -1,0 +1,204 @@
+"""tools/student_edition.py: a copy of the project without solutions, whose checkers still run.
+
+The edition is written once per module into a temporary directory, as `make student-edition`
+writes it. The solutions' code lines are taken from the reference solutions module and from
+the folded solutions of this repository's notebooks; none may remain in any file of the
+edition. A checker is then run inside the edition (its own nncore and nnbook, not this
+repository's) on a wrong and on a right answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from repo_root import REPO_ROOT
+
+TOOL = REPO_ROOT / "tools" / "student_edition.py"
+SOLUTIONS = REPO_ROOT / "nnbook" / "exercises" / "solutions.py"
+FOLDED = re.compile(r"<details>\s*<summary>Solution</summary>(.*?)</details>", re.DOTALL)
+
+
+def run_tool(*args: object) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(TOOL), *map(str, args)], capture_output=True, text=True
+    )
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    destination = tmp_path_factory.mktemp("edition") / "student-edition"
+    result = run_tool(destination)
+    assert result.returncode == 0, result.stderr
+    return destination
+
+
+def notebook_markdown(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def notebook_text(path: Path) -> str:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells)
+
+
+def solution_lines() -> set[str]:
+    """Code lines of the reference solutions that the book shows only in folded solutions.
+
+    A line of solutions.py counts when it appears in a folded solution of a notebook and
+    nowhere else in the notebooks (so a stub's ``def`` line and docstring, which the student
+    keeps, do not count).
+    """
+    reference = {line.strip() for line in SOLUTIONS.read_text(encoding="utf-8").splitlines()}
+    folded, elsewhere = set(), set()
+    for path in sorted((REPO_ROOT / "chapters").glob("*.ipynb")):
+        text = notebook_text(path)
+        for block in FOLDED.findall(text):
+            folded |= {line.strip() for line in block.splitlines()}
+        elsewhere |= {line.strip() for line in FOLDED.sub("", text).splitlines()}
+    return {line for line in (reference & folded) - elsewhere if len(line) > 12}
+
+
+def test_the_solutions_have_code_lines_to_look_for():
+    """A control: the search below finds these lines in this repository's notebooks."""
+    lines = solution_lines()
+    assert len(lines) >= 20, sorted(lines)
+    assert "return grad_output * (z > 0)" in lines  # relu_backward's body
+
+
+def test_no_solution_survives_in_the_editions_notebooks(edition):
+    lines = solution_lines()
+    found = []
+    for path in sorted(edition.rglob("*.ipynb")):
+        present = {line.strip() for line in notebook_text(path).splitlines()} & lines
+        found += [f"{path.relative_to(edition)}: {line}" for line in sorted(present)]
+    assert not found, "\n".join(found)
+    for path in sorted((edition / "chapters").glob("*.ipynb")):
+        assert "<summary>Solution" not in notebook_markdown(path), path.name
+        assert "solution is folded" not in notebook_markdown(path), path.name
+
+
+def test_every_other_file_is_the_projects_own_and_solutions_py_is_left_out(edition):
+    """Outside the notebooks nothing is written but copies (nncore's own code has lines like
+    a solution's, e.g. its ReLU, and stays); the reference solutions are not copied."""
+    assert not (edition / "nnbook" / "exercises" / "solutions.py").exists()
+    record = json.loads((edition / ".student-edition.json").read_text(encoding="utf-8"))
+    assert "nnbook/exercises/solutions.py" in record["left_out"]
+    for path in edition.rglob("*"):
+        name = path.relative_to(edition).as_posix()
+        if path.is_file() and path.suffix != ".ipynb" and name != ".student-edition.json":
+            assert path.read_bytes() == (REPO_ROOT / name).read_bytes(), name
+    left_tests = [n for n in record["left_out"] if n.startswith("tests/")]
+    for name in left_tests:
+        assert "solutions" in (REPO_ROOT / name).read_text(encoding="utf-8"), name
+
+
+def test_the_edition_keeps_the_chapters_stubs_and_checks(edition):
+    """Everything but the folded solutions is kept: each code cell, in order."""
+    for original in sorted((REPO_ROOT / "chapters").glob("*.ipynb")):
+        copy = edition / "chapters" / original.name
+        code = [
+            [c["source"] for c in json.loads(p.read_text(encoding="utf-8"))["cells"]]
+            for p in (original, copy)
+        ]
+        kept = [
+            c["source"]
+            for c in json.loads(original.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        ]
+        assert [s for s in code[1] if s in kept] == kept, original.name
+        assert "raise NotImplementedError" in notebook_text(copy), original.name
+
+
+def run_in_edition(edition: Path, code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` with the edition's own packages first on the path."""
+    env = {**os.environ, "PYTHONPATH": str(edition), "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=edition,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+CHECK_RELU = """
+    import numpy as np
+    import nnbook
+    from nnbook.exercises import check_relu
+
+    assert nnbook.__file__.startswith({edition!r}), nnbook.__file__
+
+    def relu_forward(z):
+        return z * (z > 0)
+
+    def relu_backward(grad_output, z):
+        return np.where(z {comparison} 0, grad_output, 0.0)
+
+    result = check_relu(relu_forward, relu_backward, verbose=False)
+    print("passed" if result.passed else "failed", len(result.failures))
+"""
+
+
+def test_a_checker_runs_on_a_students_answers_in_the_edition(edition):
+    right = run_in_edition(edition, CHECK_RELU.format(edition=str(edition), comparison=">"))
+    wrong = run_in_edition(edition, CHECK_RELU.format(edition=str(edition), comparison=">="))
+
+    assert right.returncode == 0, right.stderr
+    assert right.stdout.split() == ["passed", "0"]
+    assert wrong.returncode == 0, wrong.stderr
+    verdict, failures = wrong.stdout.split()
+    assert verdict == "failed" and int(failures) > 0
+
+
+def test_the_solutions_module_is_gone_from_the_edition(edition):
+    result = run_in_edition(edition, "import nnbook.exercises.solutions")
+    assert result.returncode == 1 and "ModuleNotFoundError" in result.stderr
+
+
+def test_an_existing_directory_is_refused_and_left_alone(tmp_path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("my notes\n", encoding="utf-8")
+
+    result = run_tool(mine)
+
+    assert result.returncode == 2
+    assert "exists, and this tool did not make it" in result.stderr
+    assert "Give a directory that does not exist yet" in result.stderr
+    assert [p.name for p in mine.iterdir()] == ["notes.txt"]
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "my notes\n"
+
+
+def test_an_earlier_edition_is_named_and_not_deleted(edition):
+    before = sorted(p.relative_to(edition) for p in edition.rglob("*"))
+
+    result = run_tool(edition)
+
+    assert result.returncode == 2 and "a student edition made earlier" in result.stderr
+    assert sorted(p.relative_to(edition) for p in edition.rglob("*")) == before
+
+
+def test_a_source_that_is_not_a_git_checkout_is_named(tmp_path):
+    result = run_tool(tmp_path / "edition", "--source", tmp_path)
+    assert result.returncode == 2 and "is not a git checkout" in result.stderr
+    assert not (tmp_path / "edition").exists()
+
+
+def test_an_unclosed_solution_is_named(tmp_path):
+    sys.path.insert(0, str(TOOL.parent))
+    try:
+        import student_edition
+    finally:
+        sys.path.remove(str(TOOL.parent))
+    cell = {"cell_type": "markdown", "metadata": {}, "source": ["<details>\n<summary>Solution"]}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    with pytest.raises(student_edition.EditionError, match="still shows a solution"):
+        student_edition.strip_solutions(json.dumps(notebook))

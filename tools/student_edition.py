@@ -1,0 +1,187 @@
+"""Write the student edition: a copy of the project without the exercises' solutions.
+
+The copy holds every file git tracks (as it is in the working tree, with files git would add
+too), except:
+
+- ``nnbook/exercises/solutions.py``, the reference solutions, and the test modules that import
+  it (they test those solutions, which the edition does not have);
+- in every notebook of chapters/ and appendix/, each folded solution (an HTML
+  ``<details>`` block whose ``<summary>`` is "Solution") is cut out of its markdown cell, a
+  cell left empty is dropped, and the sentences that point at the folded solutions are
+  reworded.
+
+The checkers (``nnbook.exercises``) stay, so a student's answer is checked in the edition as
+in the book. The destination must not exist: this tool makes it, and never deletes or
+overwrites a file it did not make; a ``.student-edition.json`` in it records what was left
+out. Give a new directory to make the edition again (or remove the old one yourself).
+
+Usage: python tools/student_edition.py DESTINATION [--source ROOT]
+Exit status: 0 when the edition was written; 2 when the destination exists, the source is not
+a git checkout, or a notebook still holds a solution after the cuts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+SOURCE = Path(__file__).resolve().parents[1]
+MARKER = ".student-edition.json"
+SOLUTIONS = "nnbook/exercises/solutions.py"
+NOTEBOOK_FOLDERS = ("chapters", "appendix")
+# A folded solution, from its <details> to the matching </details> (solutions do not nest).
+FOLDED = re.compile(
+    r"[ \t]*<details>\s*<summary>\s*Solution\s*</summary>.*?</details>[ \t]*\n?",
+    re.DOTALL | re.IGNORECASE,
+)
+# A module that imports the reference solutions, in any of Python's spellings.
+IMPORTS_SOLUTIONS = re.compile(
+    r"^\s*(from\s+nnbook\.exercises\s+import\s+[^\n]*\bsolutions\b"
+    r"|from\s+nnbook\.exercises\s+import\s+\([^)]*\bsolutions\b"
+    r"|from\s+nnbook\.exercises\.solutions\s+import"
+    r"|import\s+nnbook\.exercises\.solutions)",
+    re.MULTILINE,
+)
+# Sentences of the prose that point at the folded solutions, and what the edition says.
+REWORDED = (
+    (re.compile(r"\s*A solution is folded under each exercise\."), ""),
+    (re.compile(r";\s*a solution is folded under each exercise\."), "."),
+    (re.compile(r"the cell after the solution"), "the cell after the check"),
+)
+
+
+class EditionError(RuntimeError):
+    """The edition cannot be written as asked."""
+
+
+def project_files(source: Path) -> list[str]:
+    """The files git tracks or would add in ``source`` (relative paths, existing files only)."""
+    result = subprocess.run(
+        ["git", "-C", str(source), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise EditionError(
+            f"{source} is not a git checkout (git ls-files: {result.stderr.strip()}); give "
+            "--source the folder of a clone of the book's repository."
+        )
+    names = sorted(set(filter(None, result.stdout.split("\0"))))
+    return [n for n in names if (source / n).is_file() and not (source / n).is_symlink()]
+
+
+def left_out(source: Path, name: str) -> bool:
+    """Whether the file ``name`` stays out of the edition."""
+    if name == SOLUTIONS:
+        return True
+    if name.startswith("tests/") and name.endswith(".py"):
+        return bool(IMPORTS_SOLUTIONS.search((source / name).read_text(encoding="utf-8")))
+    return False
+
+
+def strip_solutions(text: str) -> tuple[str, int]:
+    """The notebook JSON ``text`` without folded solutions; and how many were cut."""
+    notebook = json.loads(text)
+    cut = 0
+    cells = []
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            source, n = FOLDED.subn("", source)
+            cut += n
+            for pattern, replacement in REWORDED:
+                source = pattern.sub(replacement, source)
+            source = re.sub(r"\n{3,}", "\n\n", source).strip("\n")
+            if not source.strip():
+                continue
+            cell["source"] = source.splitlines(keepends=True)
+        cells.append(cell)
+    notebook["cells"] = cells
+    leftover = [
+        "".join(c["source"])
+        for c in cells
+        if re.search(r"<summary>\s*Solution", "".join(c["source"]), re.IGNORECASE)
+    ]
+    if leftover:
+        raise EditionError(
+            f"a cell still shows a solution after the cuts (an unclosed <details>?): "
+            f"{leftover[0][:200]!r}. Close its <details> block in the notebook."
+        )
+    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", cut
+
+
+def write_edition(destination: Path, source: Path = SOURCE) -> dict:
+    """Write the student edition of ``source`` into the new directory ``destination``.
+
+    Returns the record also written to ``destination/.student-edition.json``: the files left
+    out and the number of solutions cut from each notebook.
+    """
+    if destination.exists() or destination.is_symlink():
+        made_here = (destination / MARKER).is_file()
+        raise EditionError(
+            f"{destination} exists"
+            + (
+                ": a student edition made earlier. Remove it yourself (rm -r) or give a new "
+                "directory; this tool does not delete it."
+                if made_here
+                else ", and this tool did not make it: it writes only into a directory it "
+                "creates. Give a directory that does not exist yet."
+            )
+        )
+    files = project_files(source)
+    if SOLUTIONS not in files:
+        raise EditionError(f"{source} has no {SOLUTIONS}: give --source the book's repository.")
+    notebooks: dict[str, str] = {}
+    cuts: dict[str, int] = {}
+    for name in files:
+        if name.split("/")[0] in NOTEBOOK_FOLDERS and name.endswith(".ipynb"):
+            try:
+                notebooks[name], cuts[name] = strip_solutions(
+                    (source / name).read_text(encoding="utf-8")
+                )
+            except EditionError as error:
+                raise EditionError(f"{name}: {error}") from None
+    record = {
+        "source": str(source),
+        "left_out": [name for name in files if left_out(source, name)],
+        "solutions_cut": cuts,
+    }
+    destination.mkdir(parents=True)
+    for name in files:
+        if name in record["left_out"]:
+            continue
+        target = destination / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if name in notebooks:
+            target.write_text(notebooks[name], encoding="utf-8")
+        else:
+            shutil.copy2(source / name, target)
+    (destination / MARKER).write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("destination", type=Path, help="a directory that does not exist yet")
+    parser.add_argument("--source", type=Path, default=SOURCE, help="the book's repository")
+    args = parser.parse_args(argv)
+    try:
+        record = write_edition(args.destination, args.source)
+    except EditionError as error:
+        print(f"student_edition: error: {error}", file=sys.stderr)
+        return 2
+    total = sum(record["solutions_cut"].values())
+    print(
+        f"{args.destination}: the student edition, {total} folded solutions cut from "
+        f"{len(record['solutions_cut'])} notebooks; left out: {', '.join(record['left_out'])}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
