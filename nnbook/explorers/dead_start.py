@@ -11,22 +11,22 @@ Every grid point is trained ahead of time through nncore, many starts per call
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Polygon
 from numpy.typing import ArrayLike
 
 from nnbook.experiments.case_study import StartOutcome, train_starts
-from nncore.plot import INK, MUTED, OKABE_ITO, PALETTE
+from nnbook.explorers._common import LEQ, class_handles, class_points, make_explorer
+from nncore.plot import INK, MUTED, OKABE_ITO
 from nncore.plot.style import format_number
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
-    from nncore.widgets import Explorer
+from nncore.widgets import Explorer, Overlay, Slider
 
 __all__ = ["DeadStartView", "dead_start_explorer"]
 
-_LEQ = "\N{LESS-THAN OR EQUAL TO}"
-_MARKERS = ("o", "s")
 _START_FILL = OKABE_ITO["sky_blue"]
 _END_FILL = OKABE_ITO["bluish_green"]
 _VERDICT_COLOURS = {
@@ -98,82 +98,70 @@ class DeadStartView:
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, *, settings: dict[str, Any]) -> None:
-        from matplotlib.figure import Figure
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Patch, Polygon
-
-        from nncore.widgets import Overlay
-
         self.x, self.y = x, y
         self.settings = settings
-        self.epochs = epochs = settings["epochs"]
+        self.epochs = settings["epochs"]
         self.outcomes: dict[tuple[float, float, float, float], StartOutcome] = {}
         self.extent = 1.08 * float(x.max())
         self.outcome: StartOutcome | None = None
         self.scale = 1.0
 
         self.figure = Figure(figsize=(6.6, 3.5))
-        fig = self.figure
-        ax = fig.add_axes((0.1, 0.14, 0.45, 0.76))
-        self.ax = ax
-        self.start_region = Polygon(
-            np.zeros((3, 2)),
-            closed=True,
-            facecolor=_START_FILL,
-            alpha=0.35,
-            edgecolor="none",
-            zorder=0,
-        )
-        self.end_region = Polygon(
-            np.zeros((3, 2)),
-            closed=True,
-            facecolor=_END_FILL,
-            alpha=0.30,
-            edgecolor="none",
-            zorder=0,
-        )
+        self.ax = ax = self.figure.add_axes((0.1, 0.14, 0.45, 0.76))
+        self._draw_plane(ax)
+        self.legend = self._draw_legend()
+        self._draw_numbers(left=0.585)
+        # Two overlays (nncore.widgets.Overlay): the regions, boundaries, numbers and verdict
+        # change with every control; the points, axes, legend and headings on top of them
+        # only with the feature scale, so an explorer stores them once per scale.
+        self.overlays = [
+            Overlay(None),
+            Overlay(
+                [*self.points, ax.xaxis, ax.yaxis, *ax.spines.values(), ax.title, self.legend]
+                + self.headings,
+                controls=("scale",),
+            ),
+        ]
+
+    def _draw_plane(self, ax: Axes) -> None:
+        """The active regions and boundaries at the start and after training, and the data."""
+
+        def region(colour: str, alpha: float) -> Polygon:
+            return Polygon(
+                np.zeros((3, 2)),
+                closed=True,
+                facecolor=colour,
+                alpha=alpha,
+                edgecolor="none",
+                zorder=0,
+            )
+
+        self.start_region = region(_START_FILL, 0.35)
+        self.end_region = region(_END_FILL, 0.30)
         ax.add_patch(self.start_region)
         ax.add_patch(self.end_region)
         (self.start_line,) = ax.plot([], [], color=INK, linestyle="--", linewidth=1.4, zorder=2)
         (self.end_line,) = ax.plot([], [], color=_END_FILL, linestyle="-", linewidth=2.0, zorder=2)
-        self.points = [
-            ax.scatter(
-                x[y == c, 0],
-                x[y == c, 1],
-                s=12,
-                marker=_MARKERS[c],
-                color=PALETTE[c],
-                linewidths=0,
-                zorder=3,
-            )
-            for c in (0, 1)
-        ]
+        self.points = class_points(ax, self.x, self.y, s=12, linewidths=0, zorder=3)
         ax.set_xlabel("feature 1 ($x_1$)")
         ax.set_ylabel("feature 2 ($x_2$)")
         ax.set_title("The hidden unit's active region ($z > 0$)", fontsize=10)
         ax.locator_params(nbins=5)
-        self.legend = fig.legend(
-            handles=[
-                Patch(
-                    facecolor=_START_FILL,
-                    alpha=0.5,
-                    edgecolor=INK,
-                    linestyle="--",
-                    label="active at the start",
-                ),
-                Patch(
-                    facecolor=_END_FILL,
-                    alpha=0.45,
-                    edgecolor=_END_FILL,
-                    label="active after training",
-                ),
-                Line2D(
-                    [], [], marker=_MARKERS[0], color=PALETTE[0], linestyle="none", label="class 0"
-                ),
-                Line2D(
-                    [], [], marker=_MARKERS[1], color=PALETTE[1], linestyle="none", label="class 1"
-                ),
-            ],
+
+    def _draw_legend(self) -> Any:
+        """The legend right of the plot: the two regions and the two classes."""
+        start = Patch(
+            facecolor=_START_FILL,
+            alpha=0.5,
+            edgecolor=INK,
+            linestyle="--",
+            label="active at the start",
+        )
+        end = Patch(
+            facecolor=_END_FILL, alpha=0.45, edgecolor=_END_FILL, label="active after training"
+        )
+        return self.figure.legend(
+            handles=[start, end, *class_handles()],
             loc="lower left",
             bbox_to_anchor=(0.585, 0.02),
             ncol=2,
@@ -182,13 +170,16 @@ class DeadStartView:
             handlelength=1.5,
             columnspacing=1.0,
         )
-        left, text = 0.585, dict(ha="left", va="top", color=INK, fontsize=9.5)
+
+    def _draw_numbers(self, left: float) -> None:
+        """The headings right of the plot, the numbers under them, and the verdict's box."""
+        fig, y, n = self.figure, self.y, len(self.x)
+        text = dict(ha="left", va="top", color=INK, fontsize=9.5)
         majority = max(float(np.mean(y)), 1.0 - float(np.mean(y)))
-        n = len(x)
         self.headings = [
             fig.text(left, 0.88, f"Examples with z > 0 (of {n})", fontweight="bold", **text),
             fig.text(left + 0.02, 0.79, "at the start", **text),
-            fig.text(left + 0.02, 0.71, f"after {epochs} steps", **text),
+            fig.text(left + 0.02, 0.71, f"after {self.epochs} steps", **text),
             fig.text(left, 0.6, "Training accuracy", fontweight="bold", **text),
             fig.text(
                 left + 0.02,
@@ -211,17 +202,6 @@ class DeadStartView:
             fontweight="bold",
             bbox=dict(boxstyle="round,pad=0.4", facecolor="white", edgecolor=MUTED, linewidth=2),
         )
-        # Two overlays (nncore.widgets.Overlay): the regions, boundaries, numbers and verdict
-        # change with every control; the points, axes, legend and headings on top of them
-        # only with the feature scale, so an explorer stores them once per scale.
-        self.overlays = [
-            Overlay(None),
-            Overlay(
-                [*self.points, ax.xaxis, ax.yaxis, *ax.spines.values(), ax.title, self.legend]
-                + self.headings,
-                controls=("scale",),
-            ),
-        ]
 
     def update(self, w1: float, w2: float, b: float, scale: float) -> None:
         """Draw the outcome of the start ``(w1, w2, b)`` on features times ``scale``.
@@ -290,7 +270,7 @@ class DeadStartView:
     def _activity(active: np.ndarray, n: int) -> str:
         k = int(active.sum())
         return (
-            f"dead: z {_LEQ} 0 on all {n} examples" if k == 0 else f"active on {k} of {n} examples"
+            f"dead: z {LEQ} 0 on all {n} examples" if k == 0 else f"active on {k} of {n} examples"
         )
 
     def describe(self) -> str:
@@ -377,28 +357,28 @@ def dead_start_explorer(
         ``(w1, w2, b, scale)`` to the :class:`~nnbook.experiments.case_study.StartOutcome` of
         that frame.
     """
-    from nncore.widgets import Explorer, Slider
-
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y).astype(np.int64)
     settings = dict(output_weight=output_weight, output_bias=output_bias, lr=lr, epochs=epochs)
     view = DeadStartView(x, y, settings=settings)
     view.train_grid(weight_values, bias_values, scale_values)
+    controls = _start_controls(weight_values, bias_values, scale_values, initial)
+    return make_explorer(
+        view, controls, title=title, instruction=instruction, dpi=dpi, options=options, colors=16
+    )
+
+
+def _start_controls(
+    weight_values: Sequence[float],
+    bias_values: Sequence[float],
+    scale_values: Sequence[float],
+    initial: tuple[float, float, float, float],
+) -> dict[str, Slider]:
+    """The sliders of ``w1``, ``w2``, ``b`` and the feature scale, at their starting values."""
     w1_0, w2_0, b_0, s_0 = initial
     weight_fmt = "{:+.2f}"
-    return Explorer(
-        view,
-        {
-            "w1": Slider(
-                weight_values, label="start w\N{SUBSCRIPT ONE}", initial=w1_0, fmt=weight_fmt
-            ),
-            "w2": Slider(
-                weight_values, label="start w\N{SUBSCRIPT TWO}", initial=w2_0, fmt=weight_fmt
-            ),
-            "b": Slider(bias_values, label="start b", initial=b_0, fmt=weight_fmt),
-            "scale": Slider(scale_values, label="feature scale", initial=s_0, fmt="{:g}"),
-        },
-        title=title,
-        instruction=instruction,
-        dpi=dpi,
-        **{"colors": 16, **options},
-    )
+    return {
+        "w1": Slider(weight_values, label="start w\N{SUBSCRIPT ONE}", initial=w1_0, fmt=weight_fmt),
+        "w2": Slider(weight_values, label="start w\N{SUBSCRIPT TWO}", initial=w2_0, fmt=weight_fmt),
+        "b": Slider(bias_values, label="start b", initial=b_0, fmt=weight_fmt),
+        "scale": Slider(scale_values, label="feature scale", initial=s_0, fmt="{:g}"),
+    }

@@ -10,17 +10,19 @@ both models forward through nncore.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from numpy.typing import ArrayLike
 
 import nncore as nc
+from nnbook.explorers._common import make_explorer
 from nncore.functional import softmax
 from nncore.plot import INK, MUTED, OKABE_ITO, PALETTE
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
-    from nncore.widgets import Explorer
+from nncore.widgets import Explorer, Slider
 
 __all__ = ["DigitMorphView", "digit_morph_explorer"]
 
@@ -76,9 +78,6 @@ class DigitMorphView:
         second_name: str,
         path_s: np.ndarray,
     ) -> None:
-        from matplotlib.figure import Figure
-        from matplotlib.patches import Rectangle
-
         self.regressor = regressor
         self.classifier = classifier
         self.first = first
@@ -88,27 +87,38 @@ class DigitMorphView:
         self.k = [layer for layer in classifier if isinstance(layer, nc.Linear)][-1].out_features
         side = math.isqrt(first.size)
         self.shape = (side, side) if side * side == first.size else (1, first.size)
-        k = self.k
         self.figure = Figure(figsize=(9.0, 3.3))
         fig = self.figure
         ax_img = fig.add_axes((0.02, 0.2, 0.2, 0.62))
         ax_line = fig.add_axes((0.27, 0.2, 0.35, 0.62))
         ax_bars = fig.add_axes((0.69, 0.2, 0.3, 0.62))
         self.axes = (ax_img, ax_line, ax_bars)
+        self._draw_image(ax_img)
+        self._draw_number_line(ax_line, path_s)
+        self._draw_bars(ax_bars)
 
-        # The blended image.
+        self.s = 0.0
+        self.value = float("nan")
+        self.answer = -1
+        self.probabilities = np.zeros(self.k)
+        self.blend = first.copy()
+
+    def _draw_image(self, ax_img: Axes) -> None:
+        """The blended image, without ticks, the blend written under it."""
         self.image = ax_img.imshow(np.zeros(self.shape), cmap="gray_r", vmin=0.0, vmax=1.0)
         ax_img.set_xticks([])
         ax_img.set_yticks([])
         ax_img.set_title("", fontsize=11, color=INK)
         ax_img.set_xlabel(
-            f"(1 \N{MINUS SIGN} s) \N{MIDDLE DOT} {first_name}  +  s \N{MIDDLE DOT} {second_name}",
+            f"(1 \N{MINUS SIGN} s) \N{MIDDLE DOT} {self.first_name}  +  "
+            f"s \N{MIDDLE DOT} {self.second_name}",
             fontsize=10,
             color=INK,
         )
 
-        # The regressor's number line, with the path its output takes over all s.
-        lo, hi = -0.5, k - 0.5
+    def _draw_number_line(self, ax_line: Axes, path_s: np.ndarray) -> None:
+        """The regressor's number line, with the path its output takes over all ``path_s``."""
+        lo, hi = -0.5, self.k - 0.5
         self._range = (lo, hi)
         self.answer_band = Rectangle(
             (0 - 0.5, -1.0), 1.0, 2.0, color=OKABE_ITO["orange"], alpha=0.25, linewidth=0
@@ -141,7 +151,7 @@ class DigitMorphView:
         )
         ax_line.set_xlim(lo, hi)
         ax_line.set_ylim(-0.6, 1.0)
-        ax_line.set_xticks(range(k))
+        ax_line.set_xticks(range(self.k))
         ax_line.set_yticks([])
         for spine in ("left", "right", "top"):
             ax_line.spines[spine].set_visible(False)
@@ -158,9 +168,11 @@ class DigitMorphView:
         )
         ax_line.set_title("", fontsize=11, color=INK)
 
-        # The classifier's probabilities.
+    def _draw_bars(self, ax_bars: Axes) -> None:
+        """The classifier's probabilities, one bar per class; the two blended classes coloured."""
+        k = self.k
         self._colours = [MUTED] * k
-        ends = (first_name, PALETTE[0]), (second_name, PALETTE[1])
+        ends = (self.first_name, PALETTE[0]), (self.second_name, PALETTE[1])
         for index, colour in ((self._class_index(name), colour) for name, colour in ends):
             if index is not None:
                 self._colours[index] = colour
@@ -174,12 +186,6 @@ class DigitMorphView:
         ax_bars.set_ylabel("probability", fontsize=10)
         ax_bars.grid(axis="y", alpha=0.3)
         ax_bars.set_title("", fontsize=11, color=INK)
-
-        self.s = 0.0
-        self.value = float("nan")
-        self.answer = -1
-        self.probabilities = np.zeros(k)
-        self.blend = first.copy()
 
     def _class_index(self, name: str) -> int | None:
         try:
@@ -309,29 +315,20 @@ def digit_morph_explorer(
         a, b = nc.mlp([64, 32, 1], rng=0), nc.mlp([64, 32, 10], rng=0)
         digit_morph_explorer(a, b, d.x_test[0], d.x_test[1], first_name="1", second_name="7")
     """
-    from nncore.widgets import Explorer, Slider
-
     first = np.asarray(first_image, dtype=np.float64).reshape(-1)
     second = np.asarray(second_image, dtype=np.float64).reshape(-1)
     s_values = tuple(round(float(s), 6) for s in np.linspace(0.0, 1.0, int(steps)))
-    view = DigitMorphView(
-        regressor,
-        classifier,
-        first,
-        second,
-        first_name=first_name,
-        second_name=second_name,
-        path_s=np.array(s_values),
+    names = dict(first_name=first_name, second_name=second_name)
+    view = DigitMorphView(regressor, classifier, first, second, **names, path_s=np.array(s_values))
+    try_this = (
+        f"Drag s from 0 (the {first_name}) to 1 (the {second_name}) and compare the two models' "
+        "answers."
     )
-    return Explorer(
+    return make_explorer(
         view,
         {"s": Slider(s_values, label="blend s", fmt="{:.2f}")},
         title=title or f"Morph a {first_name} into a {second_name}",
-        instruction=instruction
-        or (
-            f"Drag s from 0 (the {first_name}) to 1 (the {second_name}) and compare the two "
-            f"models' answers."
-        ),
+        instruction=instruction or try_this,
         dpi=dpi,
-        **options,
+        options=options,
     )

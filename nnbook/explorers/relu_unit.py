@@ -17,27 +17,36 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgb, to_rgba
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from numpy.typing import ArrayLike
 
 import nncore as nc
 from nnbook.experiments.case_study import UnitState, case_study_network, unit_state
+from nnbook.explorers._common import (
+    LEQ,
+    boxed_text,
+    class_handles,
+    class_points,
+    make_explorer,
+)
 from nncore.plot import DEAD, INK, MUTED, OKABE_ITO, PALETTE
 from nncore.plot.style import format_number
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
-    from nncore.widgets import Explorer
+from nncore.widgets import Explorer, Overlay, Slider
 
 __all__ = ["ReluUnitView", "relu_unit_explorer"]
 
-_LEQ = "\N{LESS-THAN OR EQUAL TO}"
 _ACTIVE_FILL = "#CFE8F7"  # sky blue mixed with white: where z > 0
 _INACTIVE_FILL = "#F2F2F2"
-_MARKERS = ("o", "s")
 _PARAMS = ("w1", "w2", "b")
 _PARAM_LABELS = ("$w_1$", "$w_2$", "$b$")
+_BAR_COLOURS = (PALETTE[2], PALETTE[4], PALETTE[5])
 
 
 class ReluUnitView:
@@ -85,12 +94,6 @@ class ReluUnitView:
         output_bias: float = 0.0,
         resolution: int = 120,
     ) -> None:
-        from matplotlib.figure import Figure
-        from matplotlib.lines import Line2D
-        from matplotlib.patches import Patch
-
-        from nncore.widgets import Overlay
-
         self.x, self.y = x, y
         self.targets = y[:, None].astype(np.float64)
         self.output_weight, self.output_bias = output_weight, output_bias
@@ -98,7 +101,39 @@ class ReluUnitView:
             0.0, 0.0, 0.0, output_weight=output_weight, output_bias=output_bias
         )
         self.state: UnitState | None = None
+        self.grad_limit = float(grad_limit)
+        self._plane_grid(x, resolution)
 
+        self.figure = Figure(figsize=(7.6, 3.5))
+        ax = self.figure.add_axes((0.085, 0.15, 0.43, 0.72))
+        axg = self.figure.add_axes((0.80, 0.15, 0.19, 0.72))
+        self.axes = (ax, axg)
+        zero_lines = self._draw_plane(ax)
+        self.legend = self._draw_legend()
+        self.status = boxed_text(ax, 0.02, 0.03)
+        zero_lines.append(self._draw_gradient_axes(axg))
+        # Two overlays (nncore.widgets.Overlay): the axes, labels and legend never change and are
+        # stored once; everything else changes with every control and carries the text
+        # alternative.
+        self.overlays = [
+            Overlay(None, controls=()),
+            Overlay(
+                [
+                    self.image,
+                    *zero_lines,
+                    self.boundary,
+                    *self.points,
+                    self.status,
+                    *self.bars,
+                    *self.bar_texts,
+                    self.verdict,
+                    *(spine for a in self.axes for spine in a.spines.values()),
+                ]
+            ),
+        ]
+
+    def _plane_grid(self, x: np.ndarray, resolution: int) -> None:
+        """The plane drawn (the data with a margin, and the origin) and its grid of points."""
         lo, hi = x.min(axis=0), x.max(axis=0)
         pad = np.where(hi - lo > 0, 0.1 * (hi - lo), 0.5)
         lo = np.minimum(lo - pad, -pad)  # keep the origin in view: it shows where the data lie
@@ -110,14 +145,8 @@ class ReluUnitView:
         self._shape = (resolution, resolution)
         self.active_grid = np.zeros(self._shape, dtype=bool)
 
-        self.figure = Figure(figsize=(7.6, 3.5))
-        fig = self.figure
-        ax = fig.add_axes((0.085, 0.15, 0.43, 0.72))
-        axg = fig.add_axes((0.80, 0.15, 0.19, 0.72))
-        self.axes = (ax, axg)
-
-        from matplotlib.colors import to_rgb
-
+    def _draw_plane(self, ax: Axes) -> list[Line2D]:
+        """The shaded plane, its axes through 0, the boundary and the examples."""
         self._fills = np.array([to_rgb(_INACTIVE_FILL), to_rgb(_ACTIVE_FILL)])
         self.image = ax.imshow(
             np.ones(self._shape + (3,)),
@@ -132,47 +161,39 @@ class ReluUnitView:
             ax.axvline(0.0, color=MUTED, linewidth=0.8, zorder=1),
         ]
         (self.boundary,) = ax.plot([], [], color=INK, linestyle="--", linewidth=1.6, zorder=2)
-        self.points = []
-        for c in (0, 1):
-            sel = y == c
-            self.points.append(
-                ax.scatter(
-                    x[sel, 0],
-                    x[sel, 1],
-                    s=26,
-                    marker=_MARKERS[c],
-                    facecolors=PALETTE[c],
-                    edgecolors=PALETTE[c],
-                    linewidths=1.1,
-                    zorder=3,
-                )
-            )
-        self._sel = [y == 0, y == 1]
-        ax.set_xlim(lo[0], hi[0])
-        ax.set_ylim(lo[1], hi[1])
+        self.points = class_points(
+            ax,
+            self.x,
+            self.y,
+            colour_keys=("facecolors", "edgecolors"),
+            s=26,
+            linewidths=1.1,
+            zorder=3,
+        )
+        self._sel = [self.y == 0, self.y == 1]
+        x0, x1, y0, y1 = self.extent
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
         ax.set_xlabel("feature 1 ($x_1$)", fontsize=9)
         ax.set_ylabel("feature 2 ($x_2$)", fontsize=9)
         ax.set_title("Where the unit is active: $z = w_1x_1 + w_2x_2 + b > 0$", fontsize=9.5)
+        return zero_lines
+
+    def _draw_legend(self) -> Any:
+        """The legend between the two panels: regions, boundary, classes, filled and hollow."""
+
+        def example(label: str, **style: Any) -> Line2D:
+            return Line2D([], [], marker="o", color=MUTED, linestyle="none", label=label, **style)
+
         handles = [
             Patch(facecolor=_ACTIVE_FILL, edgecolor=MUTED, label="unit active\n(z > 0)"),
-            Patch(facecolor=_INACTIVE_FILL, edgecolor=MUTED, label="unit inactive\n(z \u2264 0)"),
+            Patch(facecolor=_INACTIVE_FILL, edgecolor=MUTED, label=f"unit inactive\n(z {LEQ} 0)"),
             Line2D([], [], color=INK, linestyle="--", label="z = 0"),
-            Line2D([], [], marker=_MARKERS[0], color=PALETTE[0], linestyle="none", label="class 0"),
-            Line2D([], [], marker=_MARKERS[1], color=PALETTE[1], linestyle="none", label="class 1"),
-            Line2D(
-                [], [], marker="o", color=MUTED, linestyle="none", label="filled:\nactive example"
-            ),
-            Line2D(
-                [],
-                [],
-                marker="o",
-                color=MUTED,
-                markerfacecolor="white",
-                linestyle="none",
-                label="hollow:\ninactive example",
-            ),
+            *class_handles(),
+            example("filled:\nactive example"),
+            example("hollow:\ninactive example", markerfacecolor="white"),
         ]
-        self.legend = fig.legend(
+        return self.figure.legend(
             handles=handles,
             loc="center left",
             bbox_to_anchor=(0.525, 0.5),
@@ -182,27 +203,13 @@ class ReluUnitView:
             handlelength=1.5,
             handletextpad=0.5,
         )
-        self.status = ax.text(
-            0.02,
-            0.03,
-            "",
-            transform=ax.transAxes,
-            fontsize=9,
-            color=INK,
-            zorder=5,
-            bbox=dict(boxstyle="round,pad=0.35", facecolor="white", edgecolor=MUTED),
-        )
 
-        self.grad_limit = float(grad_limit)
+    def _draw_gradient_axes(self, axg: Axes) -> Line2D:
+        """The bars of the three gradients, their numbers and the verdict; returns the 0 line."""
         self.bars = axg.bar(
-            range(3),
-            np.zeros(3),
-            color=[PALETTE[2], PALETTE[4], PALETTE[5]],
-            edgecolor=INK,
-            linewidth=0.6,
-            zorder=2,
+            range(3), np.zeros(3), color=list(_BAR_COLOURS), edgecolor=INK, linewidth=0.6, zorder=2
         )
-        zero_lines.append(axg.axhline(0.0, color=INK, linewidth=1.0, zorder=3))
+        zero_line = axg.axhline(0.0, color=INK, linewidth=1.0, zorder=3)
         axg.set_xticks(range(3), _PARAM_LABELS)
         axg.set_xlim(-0.6, 2.6)
         axg.set_ylim(-self.grad_limit, self.grad_limit)
@@ -225,25 +232,7 @@ class ReluUnitView:
             color=INK,
             zorder=5,
         )
-        # Two overlays (nncore.widgets.Overlay): the axes, labels and legend never change and are
-        # stored once; everything else changes with every control and carries the text
-        # alternative.
-        self.overlays = [
-            Overlay(None, controls=()),
-            Overlay(
-                [
-                    self.image,
-                    *zero_lines,
-                    self.boundary,
-                    *self.points,
-                    self.status,
-                    *self.bars,
-                    *self.bar_texts,
-                    self.verdict,
-                    *(spine for a in self.axes for spine in a.spines.values()),
-                ]
-            ),
-        ]
+        return zero_line
 
     def _boundary_line(self, w1: float, w2: float, b: float) -> tuple[np.ndarray, np.ndarray]:
         x0, x1, y0, y1 = self.extent
@@ -276,14 +265,14 @@ class ReluUnitView:
         for c, points in enumerate(self.points):
             colours = np.where(
                 state.active[self._sel[c]][:, None],
-                np.array(_rgba(PALETTE[c]))[None, :],
+                np.array(to_rgba(PALETTE[c]))[None, :],
                 np.array([1.0, 1.0, 1.0, 1.0])[None, :],
             )
             points.set_facecolors(colours)
 
         n = len(self.x)
         if state.dead:
-            self.status.set_text(f"DEAD: z {_LEQ} 0 on all {n} examples")
+            self.status.set_text(f"DEAD: z {LEQ} 0 on all {n} examples")
             self.status.get_bbox_patch().set_edgecolor(OKABE_ITO["vermillion"])
             self.status.get_bbox_patch().set_linewidth(2.0)
             self.status.set_fontweight("bold")
@@ -302,7 +291,7 @@ class ReluUnitView:
             shown = float(np.clip(g, -limit, limit))
             bar.set_y(min(shown, 0.0))
             bar.set_height(abs(shown))
-            bar.set_facecolor(DEAD if state.dead else PALETTE[(2, 4, 5)[i]])
+            bar.set_facecolor(DEAD if state.dead else _BAR_COLOURS[i])
             text.set_text("0" if g == 0.0 else format_number(g))
             offset = 0.03 * limit
             text.set_y(shown + offset if shown >= 0 else shown - offset)
@@ -326,7 +315,7 @@ class ReluUnitView:
             f"b = {format_number(b)}: "
         )
         if state.dead:
-            return head + f"dead, z {_LEQ} 0 on all {len(self.x)} examples, gradient exactly 0."
+            return head + f"dead, z {LEQ} 0 on all {len(self.x)} examples, gradient exactly 0."
         grads = ", ".join(
             f"dL/d{p} = {format_number(g)}" for p, g in zip(_PARAMS, state.grad, strict=True)
         )
@@ -389,21 +378,11 @@ def relu_unit_explorer(
         ``explorer.view`` is the :class:`ReluUnitView` (its ``model`` and ``state``
         hold the last frame's network and :class:`~nnbook.experiments.case_study.UnitState`).
     """
-    from nncore.widgets import Explorer, Slider
-
     if x is None:
         x, y = nc.make_positive_features(60, rng=0)
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y).astype(np.int64)
     grids = {"w1": tuple(w1_values), "w2": tuple(w2_values), "b": tuple(b_values)}
-
-    # Fix the gradient axis over the whole grid so that the bars of different frames compare.
-    probe = case_study_network(0.0, 0.0, 0.0, output_weight=output_weight, output_bias=output_bias)
-    targets = y[:, None].astype(np.float64)
-    largest = 0.0
-    for w1, w2, b in itertools.product(*grids.values()):
-        probe[0].weight.data[...] = [[w1, w2]]
-        probe[0].bias.data[...] = [b]
-        largest = max(largest, float(np.max(np.abs(unit_state(probe, x, targets).grad))))
+    largest = _largest_gradient(x, y, grids, output_weight, output_bias)
     view = ReluUnitView(
         x,
         y,
@@ -417,12 +396,24 @@ def relu_unit_explorer(
             grids.items(), ("w\u2081", "w\u2082", "b"), initial, strict=True
         )
     }
-    return Explorer(
-        view, controls, title=title, instruction=instruction, dpi=dpi, **{"colors": 32, **options}
+    return make_explorer(
+        view, controls, title=title, instruction=instruction, dpi=dpi, options=options, colors=32
     )
 
 
-def _rgba(colour: str) -> tuple[float, float, float, float]:
-    from matplotlib.colors import to_rgba
-
-    return to_rgba(colour)
+def _largest_gradient(
+    x: np.ndarray,
+    y: np.ndarray,
+    grids: dict[str, tuple[float, ...]],
+    output_weight: float,
+    output_bias: float,
+) -> float:
+    """The largest gradient entry over the grid: it fixes the bars' axis, so frames compare."""
+    probe = case_study_network(0.0, 0.0, 0.0, output_weight=output_weight, output_bias=output_bias)
+    targets = y[:, None].astype(np.float64)
+    largest = 0.0
+    for w1, w2, b in itertools.product(*grids.values()):
+        probe[0].weight.data[...] = [[w1, w2]]
+        probe[0].bias.data[...] = [b]
+        largest = max(largest, float(np.max(np.abs(unit_state(probe, x, targets).grad))))
+    return largest

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from nnbook.experiments.decay import decay_path, decay_regime
+from nnbook.explorers._common import make_explorer
 from nncore.plot import INK, MUTED, OKABE_ITO, PALETTE
 from nncore.plot.style import format_number
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
-    from nncore.widgets import Explorer
+from nncore.widgets import Choice, Explorer, Slider
 
 __all__ = ["WeightPathView", "weight_decay_explorer"]
 
@@ -68,9 +70,6 @@ class WeightPathView:
     def __init__(
         self, *, steps: int, curvature: float, target: float, ylim: float, data_term: bool = False
     ) -> None:
-        from matplotlib.figure import Figure
-        from matplotlib.ticker import MaxNLocator
-
         self.steps = steps
         self.data_term = data_term
         self.curvature = curvature
@@ -78,8 +77,30 @@ class WeightPathView:
         self.ylim = ylim
         self.figure = Figure(figsize=(9.2, 3.5))
         fig = self.figure
-        ax = fig.add_axes((0.07, 0.15, 0.5, 0.72))
-        self.axes = ax
+        self.axes = fig.add_axes((0.07, 0.15, 0.5, 0.72))
+        self._draw_paths(self.axes)
+        self.info = fig.text(
+            0.6, 0.87, "", ha="left", va="top", fontsize=10, color=INK, linespacing=1.45
+        )
+        self.regime_text = fig.text(
+            0.6,
+            0.15,
+            "",
+            ha="left",
+            va="bottom",
+            fontsize=11.5,
+            fontweight="bold",
+            color=PALETTE[0],
+            linespacing=1.3,
+        )
+        self.path = np.zeros(steps + 1)
+        self.path_without_decay = np.zeros(steps + 1)
+        self.regime = ""
+        self.settings: dict[str, Any] = {}
+
+    def _draw_paths(self, ax: Axes) -> None:
+        """The two paths over the steps, the equilibrium and its label, axes and legend."""
+        steps = self.steps
         k = np.arange(steps + 1)
         ax.axhline(0.0, color=INK, linewidth=0.8, zorder=1)
         (self.equilibrium,) = ax.plot(
@@ -122,7 +143,7 @@ class WeightPathView:
             zorder=4,
         )
         ax.set_xlim(-0.5, steps + 0.5)
-        ax.set_ylim(-ylim, ylim)
+        ax.set_ylim(-self.ylim, self.ylim)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.set_xlabel("step k")
@@ -130,24 +151,6 @@ class WeightPathView:
         ax.grid(alpha=0.3)
         ax.legend(loc="lower right", fontsize=8.5, framealpha=0.9)
         ax.set_title("One weight under nc.SGD with weight decay", fontsize=11, color=INK)
-        self.info = fig.text(
-            0.6, 0.87, "", ha="left", va="top", fontsize=10, color=INK, linespacing=1.45
-        )
-        self.regime_text = fig.text(
-            0.6,
-            0.15,
-            "",
-            ha="left",
-            va="bottom",
-            fontsize=11.5,
-            fontweight="bold",
-            color=PALETTE[0],
-            linespacing=1.3,
-        )
-        self.path = np.zeros(steps + 1)
-        self.path_without_decay = np.zeros(steps + 1)
-        self.regime = ""
-        self.settings: dict[str, Any] = {}
 
     def update(
         self, lr: float, weight_decay: float, w0: float, data_term: bool | None = None
@@ -298,12 +301,32 @@ def weight_decay_explorer(
         Controls ``lr``, ``weight_decay``, ``w0`` (and ``data_term`` when toggled);
         ``explorer.view`` is the :class:`WeightPathView`.
     """
-    from nncore.widgets import Choice, Explorer, Slider
-
     ylim = 1.3 * max([abs(w) for w in w0_values] + [abs(target), 1.0])
     view = WeightPathView(
         steps=steps, curvature=curvature, target=target, ylim=ylim, data_term=data_term == "on"
     )
+    try_this = (
+        f"Raise {_LAM} step by step at {_ETA} = 1 and watch the weight shrink, flip its sign "
+        f"and finally blow up; then turn on the data term and see where the weight settles."
+    )
+    return make_explorer(
+        view,
+        _decay_controls(lr_values, weight_decay_values, w0_values, toggle=data_term == "toggle"),
+        title=title,
+        instruction=instruction or try_this,
+        dpi=dpi,
+        options=options,
+    )
+
+
+def _decay_controls(
+    lr_values: Sequence[float],
+    weight_decay_values: Sequence[float],
+    w0_values: Sequence[float],
+    *,
+    toggle: bool,
+) -> dict[str, Slider | Choice]:
+    """Sliders of ``eta``, ``lambda`` and ``w0``, and with ``toggle`` the data term's buttons."""
     controls: dict[str, Slider | Choice] = {
         "lr": Slider(
             lr_values, label=f"learning rate {_ETA}", initial=0.5 if 0.5 in lr_values else None
@@ -317,21 +340,10 @@ def weight_decay_explorer(
             w0_values, label="starting weight w\N{SUBSCRIPT ZERO}", initial=max(w0_values)
         ),
     }
-    if data_term == "toggle":
+    if toggle:
         controls["data_term"] = Choice(
             (False, True),
             label="objective",
             labels=("decay only", f"decay + data term (a/2)(w {_MINUS} w*)\N{SUPERSCRIPT TWO}"),
         )
-    return Explorer(
-        view,
-        controls,
-        title=title,
-        instruction=instruction
-        or (
-            f"Raise {_LAM} step by step at {_ETA} = 1 and watch the weight shrink, flip its sign "
-            f"and finally blow up; then turn on the data term and see where the weight settles."
-        ),
-        dpi=dpi,
-        **options,
-    )
+    return controls
