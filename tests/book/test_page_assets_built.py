@@ -1,7 +1,9 @@
-"""The built pages paint before their scripts run, and draw their icons without a script."""
+"""The built pages paint before their scripts run, draw their icons and their math (MathML)
+without a script."""
 
 from __future__ import annotations
 
+import html
 import re
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.I)
@@ -52,3 +54,79 @@ def test_every_icon_a_page_uses_is_drawn_by_the_icon_styles(built_book):
     assert used, "no page uses an icon: the test reads the wrong pages"
     missing = sorted(rule for rule in used if rule not in css)
     assert missing == [], f"icons used but not drawn by icons.css (add them to ICONS): {missing}"
+
+
+# --------------------------------------------------------------------------- math as MathML
+
+MATH_TOKENS = ("math_inline", "math_inline_double", "math_block", "math_block_label", "amsmath")
+ANNOTATION = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
+MATH_ELEMENT = re.compile(r"<math\b.*?</math>", re.S)
+
+
+def formulas_in_sources(root) -> dict[str, list[str]]:
+    """Each page's formulas (TeX), as myst's own parser reads its Markdown."""
+    import json
+
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    md = create_md_parser(MdParserConfig(enable_extensions={"dollarmath", "amsmath"}), RendererHTML)
+
+    def tex_of(text: str) -> list[str]:
+        found = []
+        for token in md.parse(text):
+            for t in [token, *(token.children or [])]:
+                if t.type in MATH_TOKENS:
+                    found.append(t.content.strip())
+        return found
+
+    sources = {}
+    for path in sorted([*root.glob("chapters/*.ipynb"), *root.glob("appendix/*.ipynb")]):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        text = "\n\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        sources[path.relative_to(root).with_suffix(".html").as_posix()] = tex_of(text)
+    for path in sorted([*root.glob("*.md"), *root.glob("appendix/*.md")]):
+        sources[path.relative_to(root).with_suffix(".html").as_posix()] = tex_of(
+            path.read_text(encoding="utf-8")
+        )
+    return {page: tex for page, tex in sources.items() if tex}
+
+
+def test_no_page_loads_a_math_script(built_book):
+    loading = {}
+    for page in pages(built_book):
+        text = page.read_text(encoding="utf-8")
+        found = [a for a in SCRIPT_TAG.findall(text) if re.search(r"mathjax|katex", a, re.I)]
+        if found or "window.MathJax" in text:
+            loading[page.name] = found or ["window.MathJax = ..."]
+    assert loading == {}, f"pages that load a math script: {loading}"
+
+
+def test_every_formula_of_the_sources_is_on_its_page_as_mathml_with_its_tex(built_book):
+    from repo_root import REPO_ROOT
+
+    sources = formulas_in_sources(REPO_ROOT)
+    assert sum(len(tex) for tex in sources.values()) > 500, "the sources' math was not found"
+    missing = {}
+    for relative, formulas in sources.items():
+        text = (built_book.html_dir / relative).read_text(encoding="utf-8")
+        annotations = [html.unescape(a).strip() for a in ANNOTATION.findall(text)]
+        elements = MATH_ELEMENT.findall(text)
+        assert len(elements) == len(annotations), f"{relative}: a <math> without its TeX"
+        lost = [tex for tex in formulas if tex not in annotations]
+        if lost:
+            missing[relative] = lost[:5]
+    assert missing == {}, f"formulas not on their page as MathML: {missing}"
+
+
+def test_no_tex_is_left_for_a_script_to_typeset(built_book):
+    left = {}
+    for page in pages(built_book):
+        text = page.read_text(encoding="utf-8")
+        body = text[text.find("<article") : text.rfind("</article>")]
+        body = re.sub(r"<(pre|code|script|annotation)\b.*?</\1>", "", body, flags=re.S)
+        found = re.findall(r"\\\(.{0,40}|\\\[.{0,40}|\$\$.{0,40}", body)
+        if found:
+            left[page.name] = found[:3]
+    assert left == {}, f"TeX left in the pages: {left}"

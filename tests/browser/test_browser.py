@@ -1,13 +1,13 @@
 """The built book as a reader sees it, in headless Chromium.
 
 Every page of the toc is opened from the book built once per session (`built_book`), served
-on 127.0.0.1, with no network: the CDN scripts the pages load (MathJax 3, require.js 2.3.4,
-@jupyter-widgets/html-manager 1.0.6) come from the npm packages in ``js/``
-(``npm ci --prefix js``) and every other request leaving 127.0.0.1 is aborted and
-reported. For each page the tests check that
+on 127.0.0.1, with no network: a CDN script a page loads (MathJax 3, require.js 2.3.4,
+@jupyter-widgets/html-manager 1.0.6; the book's own pages load none) comes from the npm
+packages in ``js/`` (``npm ci --prefix js``) and every other request leaving 127.0.0.1 is
+aborted and reported. For each page the tests check that
 
 - it loads with no uncaught error (the known upstream noise is listed in `KNOWN_NOISE`);
-- MathJax typesets every math block;
+- every math block is drawn as MathML (typeset when the book is built), with no TeX error;
 - every widget renders, and every slider, drop-down and toggle-button control, moved with
   the keyboard, changes the picture shown beside it (the bytes of the visible image and a
   screenshot of it), with no kernel anywhere;
@@ -212,14 +212,13 @@ def test_math_is_typeset(visit: PageVisit):
     assert not problems, f"{visit.docname}: {problems}"
     blocks = math["inline"] + math["display"]
     assert not math["untypeset"], (
-        f"{visit.docname}: {len(math['untypeset'])} of {blocks} math blocks were not typeset "
-        f"by MathJax, "
+        f"{visit.docname}: {len(math['untypeset'])} of {blocks} math blocks draw no formula, "
         f"e.g. {math['untypeset'][:3]}"
     )
     assert math["containers"] >= blocks, (
-        f"{visit.docname}: {blocks} math blocks but only {math['containers']} MathJax containers"
+        f"{visit.docname}: {blocks} math blocks but only {math['containers']} hold a formula"
     )
-    assert not math["errors"], f"{visit.docname}: MathJax reports TeX errors: {math['errors'][:5]}"
+    assert not math["errors"], f"{visit.docname}: TeX errors in the math: {math['errors'][:5]}"
     assert not math["raw"], (
         f"{visit.docname}: TeX left as plain text in the prose: {math['raw'][:5]}"
     )
