@@ -1,7 +1,10 @@
-"""The release files agree with the project: CITATION.cff, NOTICE and the README's licences.
+"""The release files agree with the project: CITATION.cff, CHANGELOG.md, NOTICE, the licences.
 
 CITATION.cff is read as YAML and held to the Citation File Format 1.2.0 fields it uses; its
 version and licence are pyproject.toml's and its repository-code is _config.yml's address.
+A release (appendix/instructors.md, "Releases") raises pyproject.toml's version, CITATION.cff's
+version and date, and adds CHANGELOG.md's heading together: the newest release heading of
+the changelog is the project's version.
 """
 
 from __future__ import annotations
@@ -71,3 +74,37 @@ def test_the_changelog_has_this_version_released_on_the_citations_date():
         f"CHANGELOG.md has no heading '## [{version}] - {released}'"
     )
     assert f"[{version}]: " in changelog, f"CHANGELOG.md does not link release {version}"
+
+
+def newest_release(changelog: str) -> str:
+    """The version of the first ``## [X.Y.Z]`` heading (``## [Unreleased]`` is not a release)."""
+    versions = re.findall(r"^## \[(\d+\.\d+\.\d+)\]", changelog, re.MULTILINE)
+    assert versions, "CHANGELOG.md has no release heading '## [X.Y.Z] - YYYY-MM-DD'"
+    return versions[0]
+
+
+def test_pyproject_citation_and_the_newest_changelog_heading_name_one_version():
+    changelog = (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    versions = {
+        "pyproject.toml": project_field("version"),
+        "CITATION.cff": str(citation()["version"]),
+        "CHANGELOG.md (newest release)": newest_release(changelog),
+    }
+    assert len(set(versions.values())) == 1, (
+        f"the versions differ: {versions}; a release sets all three (appendix/instructors.md)"
+    )
+
+
+def test_the_newest_release_is_the_first_heading_after_unreleased():
+    """A control: the heading the version test reads is the top one, not an older release."""
+    text = "# Changelog\n\n## [Unreleased]\n\n## [0.3.0] - 2027-01-02\n\n## [0.2.0] - 2026-12-24\n"
+    assert newest_release(text) == "0.3.0"
+
+
+def test_the_distribution_name_is_pyprojects_and_not_nncore():
+    """``nncore`` on PyPI is an unrelated project: the README says what to install instead."""
+    name = project_field("name")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert name == "nn-executed"
+    assert "`pip install nncore`" in readme and "unrelated" in readme
+    assert f"{name}[chapters] @ " in readme
