@@ -2,7 +2,7 @@
 
 ``tools/run_notebooks.py`` builds (once, then reuses) ``.venv-colab`` -- Python 3.13 pinned to
 Colab's runtime -- and ``.venv-minimum`` -- Python 3.10 with every dependency at its declared
-floor --, installs ``nncore[chapters]`` in each as the notebooks' install cell does, and
+floor --, installs ``nn-executed[chapters]`` in each as the notebooks' install cell does, and
 executes every notebook there. Building an environment the first time takes a few minutes;
 ``pytest -k "not in_env"`` leaves these tests out.
 """

@@ -139,7 +139,7 @@ def test_install_cell_does_nothing_where_nncore_and_nnbook_import(tmp_path):
     assert calls == [] and result.stdout == "" and result.stderr == ""
 
 
-def test_install_cell_installs_the_configured_branch_without_git(tmp_path):
+def test_install_cell_installs_the_configured_ref_without_git(tmp_path):
     result, calls = run_install_cell(tmp_path, installed=False)
 
     assert result.returncode == 0, result.stderr
