@@ -7,7 +7,9 @@ sphinx-design add their files although no page uses them. This extension, at eac
 ``html-page-context``:
 
 1. drops the assets of features the book does not use (:data:`UNUSED`): sphinx-thebe's
-   loader (Live Code is off, and it was included twice) and sphinx-design's tabs;
+   loader (Live Code is off, and it was included twice), sphinx-design's tabs, and the widget
+   manager with require.js and the widgets' state, which myst-nb adds to a page whose notebook
+   was saved with widget state (the book shows each explorer as a static figure);
 2. drops inline scripts that repeat an earlier one word for word;
 3. defers every script that is neither ``async`` nor ``defer``, so the page is parsed and
    painted first; the inline scripts that use ``DOCUMENTATION_OPTIONS`` (defined by a
@@ -53,7 +55,11 @@ UNUSED = (
     "sphinx-thebe.css",
     "design-tabs.js",
     "sphinx-design.min.css",
+    "require.min.js",
+    "embed-amd.js",
 )
+#: Script types of those features: the widgets' state, up to a megabyte a page.
+UNUSED_TYPES = ("application/vnd.jupyter.widget-state+json",)
 #: Inline script bodies of those features.
 UNUSED_INLINE = ("THEBE_JS_URL",)
 
@@ -103,6 +109,8 @@ def adjust_assets(
         for script in scripts:
             body = _body(script)
             if _name(script) in UNUSED or any(word in body for word in UNUSED_INLINE):
+                continue
+            if getattr(script, "attributes", {}).get("type") in UNUSED_TYPES:
                 continue
             if body:
                 if body in seen:

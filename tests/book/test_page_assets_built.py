@@ -35,6 +35,9 @@ def test_unused_loaders_and_the_search_index_stay_off_the_reading_pages(built_bo
         text = page.read_text(encoding="utf-8")
         assert "THEBE_JS_URL" not in text and "sphinx-thebe" not in text, page
         assert "fontawesome.js" not in text, page
+        # explorers are static figures: no widget manager, no widgets' state
+        assert "require.min.js" not in text and "embed-amd.js" not in text, page
+        assert "application/vnd.jupyter.widget-state+json" not in text, page
         if page.name != "search.html":
             assert "searchindex.js" not in text, page
     search = (built_book.html_dir / "search.html").read_text(encoding="utf-8")

@@ -71,6 +71,24 @@ def test_unused_features_and_repeated_inline_scripts_are_dropped():
     assert [s.filename for s in context["css_files"]] == ["_static/book.css"]
 
 
+def test_the_widget_manager_and_the_widgets_state_are_dropped():
+    state = '{"version_major": 2, "state": {"a": {}}}'
+    context = adjusted(
+        [
+            _JavaScript(None, type="application/vnd.jupyter.widget-state+json", body=state),
+            _JavaScript(
+                "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js",
+                integrity="sha256-x",
+            ),
+            _JavaScript(
+                "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.6/dist/embed-amd.js"
+            ),
+            _JavaScript("_static/explorer.js"),
+        ]
+    )
+    assert [s.filename for s in context["script_files"]] == ["_static/explorer.js"]
+
+
 def test_an_icon_is_cut_out_of_the_themes_font_awesome_with_its_proportions():
     rules = page_assets.icon_rules(
         FONTAWESOME.read_text(encoding="utf-8"), (("solid", "bars"), ("brands", "github"))
