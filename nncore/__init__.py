@@ -14,6 +14,8 @@ array([24.])
 23
 """
 
+from types import ModuleType as _ModuleType
+
 from . import functional, init
 from .containers import Block, LayerTrace, Sequential, count_parameters, mlp
 from .data import (
@@ -82,7 +84,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> _ModuleType:
     """Load ``nncore.plot`` and ``nncore.widgets`` on first use (they need matplotlib)."""
     if name in ("plot", "widgets"):
         import importlib

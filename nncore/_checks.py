@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 DIVERGED_HINT = (
     "training may have diverged: try a smaller learning rate (or check the data for missing values)"
@@ -31,7 +32,7 @@ FLOAT64 = np.dtype(np.float64)
 
 def as_float_array(
     x: Any, *, where: str, name: str = "input", hint: str = DIVERGED_HINT
-) -> np.ndarray:
+) -> NDArray[np.float64]:
     """Return ``x`` as a finite float64 array or raise a clear ``ValueError``.
 
     Parameters
@@ -139,15 +140,15 @@ def check_number(
         raise ValueError(
             f"{where}: {name} must be a real number, got {value!r} of type {type(value).__name__}."
         )
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{where}: {name} must be finite, got {value}.")
-    if low is not None and (value <= low if strict else value < low):
+    number = float(value)
+    if not np.isfinite(number):
+        raise ValueError(f"{where}: {name} must be finite, got {number}.")
+    if low is not None and (number <= low if strict else number < low):
         relation = "greater than" if strict else "at least"
-        raise ValueError(f"{where}: {name} must be {relation} {low:g}, got {value:g}.")
-    if below is not None and value >= below:
-        raise ValueError(f"{where}: {name} must be below {below:g}, got {value:g}.")
-    return value
+        raise ValueError(f"{where}: {name} must be {relation} {low:g}, got {number:g}.")
+    if below is not None and number >= below:
+        raise ValueError(f"{where}: {name} must be below {below:g}, got {number:g}.")
+    return number
 
 
 def check_betas(betas: Any, *, where: str) -> tuple[float, float]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import DATA_HINT, as_float_array, as_rng, check_number, check_size
 from .losses import check_not_masked
@@ -101,8 +101,8 @@ class Standardizer:
     """
 
     def __init__(self) -> None:
-        self.mean_: np.ndarray | None = None
-        self.std_: np.ndarray | None = None
+        self.mean_: NDArray[np.float64] | None = None
+        self.std_: NDArray[np.float64] | None = None
 
     def fit(self, x: ArrayLike) -> Standardizer:
         """Learn the mean and standard deviation of each column of ``x``.
@@ -136,7 +136,7 @@ class Standardizer:
         -------
         numpy.ndarray, shape (n, features)
         """
-        if self.mean_ is None:
+        if self.mean_ is None or self.std_ is None:
             raise RuntimeError("Standardizer.transform: call fit(x_train) first.")
         x = as_float_array(x, where="Standardizer.transform", hint=DATA_HINT)
         if x.shape[-1:] != self.mean_.shape:
@@ -162,7 +162,9 @@ class Standardizer:
         return self.fit(x).transform(x)
 
 
-def _mean_and_scale(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _mean_and_scale(
+    x: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Each column's mean and standard deviation, 1 for a constant column.
 
     Each column is first divided by a power of two near its largest value, an

@@ -10,15 +10,15 @@ refuse an axis with no values.
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 
-def relu(z: np.ndarray) -> np.ndarray:
+def relu(z: NDArray[np.float64]) -> NDArray[np.float64]:
     """``max(0, z)`` elementwise; same shape as ``z``."""
     return np.maximum(z, 0.0)
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
+def sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
     """The logistic function ``1 / (1 + exp(-z))``, computed without overflow.
 
     ``exp(-log(1 + exp(-z)))`` is evaluated with ``numpy.logaddexp``, which never
@@ -27,39 +27,44 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.exp(-np.logaddexp(0.0, -z))
 
 
-def logsumexp(z: ArrayLike, axis: int = -1) -> np.ndarray:
+def logsumexp(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
     """``log(sum(exp(z)))`` along ``axis`` (kept as size 1), shifted by the maximum."""
     z = _along(z, axis, "logsumexp")
     if z.ndim == 0:
         return logsumexp(z.reshape(1)).reshape(())
-    top = np.max(z, axis=axis, keepdims=True)
-    return top + np.log(np.sum(np.exp(z - top), axis=axis, keepdims=True))
+    top: NDArray[np.float64] = np.max(z, axis=axis, keepdims=True)
+    result: NDArray[np.float64] = top + np.log(np.sum(np.exp(z - top), axis=axis, keepdims=True))
+    return result
 
 
-def log_softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
+def log_softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
     """``log(softmax(z))`` along ``axis``; same shape as ``z``."""
     z = _along(z, axis, "log_softmax")
     if z.ndim == 0:
         return log_softmax(z.reshape(1)).reshape(())
-    shifted = z - np.max(z, axis=axis, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+    shifted: NDArray[np.float64] = z - np.max(z, axis=axis, keepdims=True)
+    result: NDArray[np.float64] = shifted - np.log(
+        np.sum(np.exp(shifted), axis=axis, keepdims=True)
+    )
+    return result
 
 
-def softmax(z: ArrayLike, axis: int = -1) -> np.ndarray:
+def softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
     """Softmax along ``axis`` (rows sum to 1); the row maximum is subtracted first."""
     z = _along(z, axis, "softmax")
     if z.ndim == 0:
         return softmax(z.reshape(1)).reshape(())
-    e = np.exp(z - np.max(z, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e: NDArray[np.float64] = np.exp(z - np.max(z, axis=axis, keepdims=True))
+    result: NDArray[np.float64] = e / np.sum(e, axis=axis, keepdims=True)
+    return result
 
 
-def _along(z: ArrayLike, axis: int, name: str) -> np.ndarray:
+def _along(z: ArrayLike, axis: int, name: str) -> NDArray[np.float64]:
     """``z`` as an array, refused when ``axis`` holds no values (a 0-d array is one value)."""
-    z = np.asarray(z)
-    if z.ndim and z.shape[axis] == 0:
+    array: NDArray[np.float64] = np.asarray(z)
+    if array.ndim and array.shape[axis] == 0:
         raise ValueError(
-            f"{name}: axis {axis} of the input, shape {z.shape}, holds no values, and "
+            f"{name}: axis {axis} of the input, shape {array.shape}, holds no values, and "
             f"{name} over no values is undefined. Pass at least one value along that axis."
         )
-    return z
+    return array

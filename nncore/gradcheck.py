@@ -139,7 +139,10 @@ def gradient_check(
     h = check_number(
         h, where="gradient_check", name="h (the finite-difference step)", low=0.0, strict=True
     )
-    if (loss_fn is None) != (target is None):
+    objective: tuple[Loss, ArrayLike] | None = None
+    if loss_fn is not None and target is not None:
+        objective = (loss_fn, target)
+    elif (loss_fn is None) != (target is None):
         raise ValueError(
             "gradient_check: pass both target and loss_fn, or neither (to check the "
             "gradient of a weighted sum of the model's outputs)."
@@ -147,27 +150,34 @@ def gradient_check(
     params = model.parameters()
     saved = [p.grad.copy() for p in params]
     try:
-        return _errors(model, x, target, loss_fn, h)
+        return _errors(model, x, objective, h)
     finally:
         for p, grad in zip(params, saved):
             p.grad[...] = grad  # in place: a NaN the caller had is restored as it was
 
 
 def _errors(
-    model: Module, x: np.ndarray, target: ArrayLike | None, loss_fn: Loss | None, h: float
+    model: Module, x: np.ndarray, objective: tuple[Loss, ArrayLike] | None, h: float
 ) -> dict[str, float]:
-    """The errors ``gradient_check`` returns; leaves its own gradients in ``.grad``."""
+    """The errors ``gradient_check`` returns; leaves its own gradients in ``.grad``.
+
+    ``objective`` is the loss and its target, or ``None`` for the weighted sum of the outputs.
+    """
     model.zero_grad()
     out = model(x)
     weights = np.random.default_rng(0).normal(size=out.shape)
 
     def loss() -> float:
         out = model(x)
-        return float(np.sum(weights * out)) if loss_fn is None else loss_fn(out, target)
+        if objective is None:
+            return float(np.sum(weights * out))
+        loss_fn, target = objective
+        return loss_fn(out, target)
 
-    if loss_fn is None:
+    if objective is None:
         grad_out = weights
     else:
+        loss_fn, target = objective
         loss_fn(out, target)
         grad_out = loss_fn.backward()
     grad_x = model.backward(grad_out)

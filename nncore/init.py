@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._checks import as_rng, check_number, check_size
 
@@ -43,7 +44,7 @@ class Initializer:
     def __init__(
         self,
         description: str,
-        fill: Callable[[tuple[int, ...], int, int, np.random.Generator], np.ndarray],
+        fill: Callable[[tuple[int, ...], int, int, np.random.Generator], NDArray[np.float64]],
     ) -> None:
         self.description = description
         self._fill = fill
@@ -55,7 +56,7 @@ class Initializer:
         fan_in: int,
         fan_out: int,
         rng: np.random.Generator | int | None,
-    ) -> np.ndarray:
+    ) -> NDArray[np.float64]:
         """Return a new float64 array of ``shape``.
 
         Parameters
@@ -127,7 +128,9 @@ def xavier_uniform(gain: float = 1.0) -> Initializer:
     """
     gain = check_number(gain, where="init.xavier_uniform", name="gain", low=0.0, strict=True)
 
-    def fill(shape, fan_in, fan_out, rng):
+    def fill(
+        shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator
+    ) -> NDArray[np.float64]:
         bound = gain * np.sqrt(6.0 / (fan_in + fan_out))
         return rng.uniform(-bound, bound, shape)
 
@@ -140,7 +143,9 @@ def he_uniform() -> Initializer:
     This is ``torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")``.
     """
 
-    def fill(shape, fan_in, fan_out, rng):
+    def fill(
+        shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator
+    ) -> NDArray[np.float64]:
         bound = np.sqrt(6.0 / fan_in)
         return rng.uniform(-bound, bound, shape)
 
@@ -153,7 +158,9 @@ def fan_in_uniform() -> Initializer:
     ``nc.Linear`` uses it for both weight and bias unless told otherwise.
     """
 
-    def fill(shape, fan_in, fan_out, rng):
+    def fill(
+        shape: tuple[int, ...], fan_in: int, fan_out: int, rng: np.random.Generator
+    ) -> NDArray[np.float64]:
         bound = 1.0 / np.sqrt(fan_in)
         return rng.uniform(-bound, bound, shape)
 

@@ -137,7 +137,7 @@ class Parameter:
         else:
             self._grad += np.add.reduce(g, axis=0)
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, object]:
         # A copy or an unpickled parameter has had no change since any forward pass of the
         # process it lands in: its write number from another process would mean nothing.
         return {**self.__dict__, "_written": 0}

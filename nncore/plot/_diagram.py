@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ._model import layer_sizes
-from .style import DEAD, INK, MUTED, OKABE_ITO, activation_name, pyplot, tint
+from .style import DEAD, INK, MUTED, OKABE_ITO, activation_name, figure_of, tint
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from matplotlib.axes import Axes
+    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
+    from matplotlib.text import Text
 
     from ..containers import Sequential
 
@@ -69,7 +71,9 @@ def diagram_axes(blocks: list[Any], input_names: Sequence[str] | None) -> Axes:
     """Axes on a new figure sized for the network of ``blocks``."""
     sizes = layer_sizes(blocks)
     names = input_names if input_names is not None else [f"x{j}" for j in range(sizes[0])]
-    fig = pyplot().figure(figsize=diagram_layout(sizes, names)["figsize"])
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=diagram_layout(sizes, names)["figsize"])
     return fig.add_axes(DIAGRAM_AXES)
 
 
@@ -78,7 +82,7 @@ def check_scale(value: Any, where: str, name: str = "weight_scale") -> float:
     if (
         isinstance(value, bool)
         or not isinstance(value, numbers.Real)
-        or not np.isfinite(value)
+        or not np.isfinite(float(value))
         or value <= 0
     ):
         raise ValueError(
@@ -139,7 +143,7 @@ class NetworkDrawing:
         max_linewidth: float,
         where: str,
     ) -> None:
-        self.figure: Figure = ax.figure
+        self.figure: Figure = figure_of(ax)
         self.ax = ax
         self.model = model
         self.sizes = layer_sizes(blocks)
@@ -168,7 +172,7 @@ class NetworkDrawing:
 
     # ------------------------------------------------------------------ drawing, once
 
-    def _draw_edges(self, layer: int):
+    def _draw_edges(self, layer: int) -> LineCollection:
         """One segment per weight from column ``layer`` to the next, circle edge to circle edge."""
         from matplotlib.collections import LineCollection
 
@@ -257,7 +261,7 @@ class NetworkDrawing:
             self.value_texts.append(values)
             self.z_texts.append(above)
 
-    def _draw_headers(self, dx: float) -> list:
+    def _draw_headers(self, dx: float) -> list[Text]:
         top = (max(self.sizes) - 1) / 2
         return [
             self.ax.text(
@@ -300,7 +304,8 @@ class NetworkDrawing:
             for k, circle in enumerate(circles):
                 is_dead = mask is not None and bool(mask[k])
                 circle.set_facecolor(DEAD if is_dead else fills[layer])
-                circle.set_hatch("////" if is_dead else None)
+                # matplotlib takes None (no hatching) though its type stubs say str.
+                circle.set_hatch("////" if is_dead else None)  # type: ignore[arg-type]
                 circle.set_edgecolor(MUTED if is_dead else INK)
                 circle.set_linestyle("--" if is_dead else "-")
 

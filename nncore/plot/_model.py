@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..containers import Sequential
+from ..containers import Block, Sequential
 
 __all__ = ["as_batch", "check_model", "layer_sizes"]
 
 
-def check_model(model: Any, where: str) -> list[Any]:
+def check_model(model: Any, where: str) -> list[Block]:
     """The ``Linear`` blocks of ``model``, after checking it can be drawn.
 
     Parameters
@@ -72,7 +72,7 @@ def check_model(model: Any, where: str) -> list[Any]:
     return blocks
 
 
-def layer_sizes(blocks: list[Any]) -> list[int]:
+def layer_sizes(blocks: list[Block]) -> list[int]:
     """Units per layer, inputs first: ``[4, 2, 3, 1]`` for the 4-2-3-1 network."""
     return [blocks[0].linear.in_features] + [block.linear.out_features for block in blocks]
 

@@ -6,13 +6,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..containers import Sequential
+from ..containers import Block, Sequential
 from ._diagram import NetworkDrawing, check_scale, diagram_axes, largest
 from ._model import check_model, layer_sizes
 from .style import DEAD, NEGATIVE, POSITIVE, format_number
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from matplotlib.axes import Axes
+    from matplotlib.text import Text
 
 __all__ = ["GradientDiagram", "draw_gradients"]
 
@@ -20,7 +21,7 @@ _D = "\N{PARTIAL DIFFERENTIAL}"
 _ZERO_DASH = (0, (3, 3))
 
 
-def _check_gradients(blocks: list, where: str) -> None:
+def _check_gradients(blocks: list[Block], where: str) -> None:
     """Refuse gradients that are NaN or infinite, or all exactly 0 (no backward pass yet)."""
     grads = [(p.name, p.grad) for b in blocks for p in b.linear.parameters()]
     for name, grad in grads:
@@ -112,7 +113,7 @@ class GradientDiagram(NetworkDrawing):
             fontsize=8,
         )
 
-    def _draw_edge_texts(self, layer: int) -> list:
+    def _draw_edge_texts(self, layer: int) -> list[Text]:
         """One empty label per edge, nearer the wider end so that labels keep apart."""
         n_in, n_out = self.sizes[layer], self.sizes[layer + 1]
         where = 0.3 if n_in > n_out else 0.75
@@ -178,8 +179,8 @@ class GradientDiagram(NetworkDrawing):
             grad = block.linear.weight.grad.ravel()
             zero = grad == 0
             widths = self.max_linewidth * np.abs(grad) / self.weight_scale
-            edges.set_linewidths(np.where(zero, 1.0, widths))
-            edges.set_linestyles([_ZERO_DASH if z else "solid" for z in zero])
+            edges.set_linewidth(np.where(zero, 1.0, widths).tolist())
+            edges.set_linestyle([_ZERO_DASH if z else "solid" for z in zero])
             edges.set_colors(
                 [
                     DEAD if z else POSITIVE if g > 0 else NEGATIVE

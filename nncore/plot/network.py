@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ..containers import LayerTrace, Sequential
+from ..containers import Block, LayerTrace, Sequential
 from ..layers import ReLU
 from ._diagram import DIAGRAM_AXES, NetworkDrawing, check_scale, diagram_axes, largest
 from ._model import as_batch, check_model, layer_sizes
 from .style import DEAD, MUTED, NEGATIVE, POSITIVE, format_number
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
+    from matplotlib.legend import Legend
+    from matplotlib.transforms import Transform
 
 __all__ = ["NetworkDiagram", "draw_network"]
 
@@ -96,7 +99,7 @@ class NetworkDiagram(NetworkDrawing):
         self.dead: dict[int, np.ndarray] = {}
         self.x: np.ndarray | None = None
         self.data: np.ndarray | None = None
-        self._legend = None
+        self._legend: Legend | None = None
         ax.set_xlabel(
             f"edge width \N{PROPORTIONAL TO} |weight| "
             f"(full width at |w| = {format_number(self.weight_scale)})",
@@ -162,13 +165,13 @@ class NetworkDiagram(NetworkDrawing):
 
     # ------------------------------------------------------------------ the parts of update
 
-    def _update_edges(self, blocks: list) -> None:
+    def _update_edges(self, blocks: list[Block]) -> None:
         from matplotlib.colors import to_rgba
 
         pos, neg = to_rgba(POSITIVE), to_rgba(NEGATIVE)
         for coll, block in zip(self.edges, blocks, strict=True):
             w = block.linear.weight.data.ravel()
-            coll.set_linewidths(self.max_linewidth * np.abs(w) / self.weight_scale)
+            coll.set_linewidth(self.max_linewidth * np.abs(w) / self.weight_scale)
             coll.set_colors([pos if v >= 0 else neg for v in w])
 
     def _is_dead(self, layer: int, k: int) -> bool:
@@ -177,13 +180,14 @@ class NetworkDiagram(NetworkDrawing):
 
     def _write_values(self, traces: list[LayerTrace] | None) -> None:
         """``h`` inside each unit (the input value for layer 0) and ``z = ...`` above it."""
-        shown = traces is not None and self.annotate
+        shown = traces if self.annotate else None
+        x = self.x  # not None when there are traces: they are the model's run on x
         for layer, texts in enumerate(self.value_texts):
             for k, text in enumerate(texts):
-                if not shown:
+                if shown is None or x is None:
                     text.set_text("")
                 else:
-                    value = self.x[0, k] if layer == 0 else traces[layer - 1].h[0, k]
+                    value = x[0, k] if layer == 0 else shown[layer - 1].h[0, k]
                     text.set_text(format_number(value))
                 n_chars = len(text.get_text())
                 text.set_fontsize(self._font * _SHRINK.get(n_chars, 1.0 if n_chars <= 3 else 0.68))
@@ -194,7 +198,9 @@ class NetworkDiagram(NetworkDrawing):
                 )
         for layer, texts in enumerate(self.z_texts):
             for k, text in enumerate(texts):
-                text.set_text(f"z = {format_number(traces[layer - 1].z[0, k])}" if shown else "")
+                text.set_text(
+                    f"z = {format_number(shown[layer - 1].z[0, k])}" if shown is not None else ""
+                )
 
     def _dead_listed(self) -> list[str]:
         """``"hidden 1 unit 2"`` for every dead unit, in order."""
@@ -210,7 +216,9 @@ class NetworkDiagram(NetworkDrawing):
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        handles = [Line2D([], [], color=POSITIVE, linewidth=2.5, label="positive weight")]
+        handles: list[Artist] = [
+            Line2D([], [], color=POSITIVE, linewidth=2.5, label="positive weight")
+        ]
         listed = self._dead_listed()
         if listed:
             n = 0 if judge is None else judge.shape[0]
@@ -225,13 +233,12 @@ class NetworkDiagram(NetworkDrawing):
         handles.append(Line2D([], [], color=NEGATIVE, linewidth=2.5, label="negative weight"))
         if self._legend is not None:
             self._legend.remove()
-        where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.06)}
+        loc: Literal["upper center", "lower center"] = "upper center"
+        anchor = (0.5, -0.06)
+        transform: Transform | None = None
         if tuple(self.ax.get_position().bounds) == DIAGRAM_AXES:  # a figure of our own
-            where = {
-                "loc": "lower center",
-                "bbox_to_anchor": (0.5, 0.01),
-                "bbox_transform": self.figure.transFigure,
-            }
+            loc, anchor = "lower center", (0.5, 0.01)
+            transform = self.figure.transFigure
         self._legend = self.ax.legend(
             handles=handles,
             ncol=2,
@@ -239,10 +246,12 @@ class NetworkDiagram(NetworkDrawing):
             fontsize=max(8.0, self._font - 1.5),
             handlelength=1.8,
             columnspacing=1.6,
-            **where,
+            loc=loc,
+            bbox_to_anchor=anchor,
+            bbox_transform=transform,
         )
 
-    def _default_title(self, blocks: list) -> str:
+    def _default_title(self, blocks: list[Block]) -> str:
         start = f"The {self._architecture(blocks)}"
         if self.x is None:
             return start
@@ -252,7 +261,7 @@ class NetworkDiagram(NetworkDrawing):
         return f"{start} on input [{', '.join(values)}]"
 
 
-def _dead_units(blocks: list, traces: list[LayerTrace]) -> dict[int, np.ndarray]:
+def _dead_units(blocks: list[Block], traces: list[LayerTrace]) -> dict[int, np.ndarray]:
     """ReLU units with ``z <= 0`` on every example, by layer index: the rule of
     :func:`nncore.dead_units`, read from ``model.trace``, which (unlike ``dead_units``)
     leaves what a pending backward pass needs untouched."""

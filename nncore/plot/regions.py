@@ -6,21 +6,23 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
-from ..containers import LayerTrace, Sequential
+from ..containers import Block, LayerTrace, Sequential
 from ..layers import Sigmoid
 from ._model import as_batch, check_model
-from .style import INK, MARKERS, MUTED, PALETTE, new_axes, tint
+from .style import INK, MARKERS, MUTED, PALETTE, figure_of, new_axes, tint
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
+    from matplotlib.contour import ContourSet
     from matplotlib.figure import Figure
 
 __all__ = ["DecisionRegions", "decision_regions"]
 
 
-def _labels_of(y: ArrayLike, n: int, where: str) -> np.ndarray:
+def _labels_of(y: ArrayLike, n: int, where: str) -> NDArray[np.int_]:
     """Integer class labels from labels or one-hot rows, one per example."""
     arr = np.asarray(y)
     if arr.ndim == 2 and arr.shape[1] > 1:
@@ -35,17 +37,21 @@ def _labels_of(y: ArrayLike, n: int, where: str) -> np.ndarray:
             f"{where}: y must hold class labels 0, 1, ... (or one-hot rows), got values such as "
             f"{arr[~np.isclose(arr, np.round(arr))][:3]}."
         )
-    return np.round(arr).astype(int)
+    labels: NDArray[np.int_] = np.round(arr).astype(int)
+    return labels
 
 
-def _predicted_classes(traces: list[LayerTrace], n: int) -> np.ndarray:
+def _predicted_classes(traces: list[LayerTrace], n: int) -> NDArray[np.int_]:
     """The class of each example from the last layer's output: the largest of several
     outputs; one output thresholded at 0.5 after a Sigmoid, else at 0 (a logit)."""
-    out = traces[-1].h.reshape(n, -1)
+    out: NDArray[np.float64] = traces[-1].h.reshape(n, -1)
+    classes: NDArray[np.int_]
     if out.shape[1] > 1:
-        return out.argmax(axis=1)
-    threshold = 0.5 if isinstance(traces[-1].activation, Sigmoid) else 0.0
-    return (out[:, 0] > threshold).astype(int)
+        classes = out.argmax(axis=1)
+    else:
+        threshold = 0.5 if isinstance(traces[-1].activation, Sigmoid) else 0.0
+        classes = (out[:, 0] > threshold).astype(int)
+    return classes
 
 
 def _unit_z(traces: list[LayerTrace], n: int, block: int, k: int) -> np.ndarray:
@@ -53,12 +59,16 @@ def _unit_z(traces: list[LayerTrace], n: int, block: int, k: int) -> np.ndarray:
     return traces[block].z.reshape(n, -1)[:, k]
 
 
-def _set_edges(contours, colour: str, width: float) -> None:
+def _set_edges(contours: ContourSet, colour: str, width: float) -> None:
     """Edge colour (the hatching's too) and width of filled contours on any matplotlib:
     from 3.8 a ContourSet is one Collection, before it held one per level."""
     from matplotlib.collections import Collection
 
-    for part in [contours] if isinstance(contours, Collection) else contours.collections:
+    if isinstance(contours, Collection):
+        parts = [contours]
+    else:  # matplotlib < 3.8
+        parts = contours.collections
+    for part in parts:
         part.set_edgecolor(colour)
         part.set_linewidth(width)
 
@@ -111,8 +121,20 @@ class DecisionRegions:
         The box saying whether the chosen unit is dead on the data.
     """
 
-    def __init__(self, model, x, y, ax, *, unit, resolution, title, feature_names, class_names):
-        self.figure: Figure = ax.figure
+    def __init__(
+        self,
+        model: Sequential,
+        x: NDArray[np.float64],
+        y: NDArray[np.int_],
+        ax: Axes,
+        *,
+        unit: tuple[int, int] | None,
+        resolution: int,
+        title: str | None,
+        feature_names: Sequence[str] | None,
+        class_names: Sequence[str] | None,
+    ) -> None:
+        self.figure: Figure = figure_of(ax)
         self.ax = ax
         self.model = model
         self.x, self.y = x, y
@@ -167,8 +189,8 @@ class DecisionRegions:
         ax.set_ylim(lo[1], hi[1])
         if title is not None:
             ax.set_title(title)
-        self.hatch = None
-        self.boundary = None
+        self.hatch: ContourSet | None = None
+        self.boundary: ContourSet | None = None
         self.note = ax.text(
             0.02,
             0.02,
@@ -186,7 +208,7 @@ class DecisionRegions:
         )
         self.note.set_visible(False)
         self.active: np.ndarray | None = None
-        self.predicted = np.zeros(self._shape, dtype=int)
+        self.predicted: NDArray[np.int_] = np.zeros(self._shape, dtype=int)
 
     def update(self, model: Sequential | None = None) -> DecisionRegions:
         """Recompute the regions for ``model`` (default: the current one) in place.
@@ -213,7 +235,7 @@ class DecisionRegions:
             if artist is not None:
                 artist.remove()
         self.hatch = self.boundary = None
-        handles = [
+        handles: list[Artist] = [
             Patch(
                 facecolor=self._colours[c],
                 edgecolor=MUTED,
@@ -222,10 +244,11 @@ class DecisionRegions:
             for c in range(self.n_classes)
         ] + list(self.points)
         if self.unit is not None:
-            handles += self._draw_unit(traces)
+            handles += self._draw_unit(traces, self.unit)
         ax = self.ax
-        if ax.get_legend() is not None:
-            ax.get_legend().remove()
+        legend = ax.get_legend()
+        if legend is not None:
+            legend.remove()
         ax.legend(handles=handles, loc="upper right", fontsize=8, framealpha=0.92)
         if self._auto_title:
             unit = ""
@@ -234,13 +257,13 @@ class DecisionRegions:
             ax.set_title(f"Predicted classes{unit}")
         return self
 
-    def _draw_unit(self, traces: list[LayerTrace]) -> list:
-        """Hatch where the chosen unit is active, dash ``z = 0``, say whether it is dead;
+    def _draw_unit(self, traces: list[LayerTrace], unit: tuple[int, int]) -> list[Artist]:
+        """Hatch where ``unit`` is active, dash ``z = 0``, say whether it is dead;
         return the legend entries of both."""
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        ax, (position, k) = self.ax, self.unit
+        ax, (position, k) = self.ax, unit
         block = [b.index for b in self.model.blocks()].index(position)
         z_grid = _unit_z(traces, len(self.grid), block, k).reshape(self._shape)
         self.active = z_grid > 0
@@ -284,7 +307,7 @@ class DecisionRegions:
         ]
 
 
-def _check_unit(unit, blocks: list, where: str) -> None:
+def _check_unit(unit: object, blocks: list[Block], where: str) -> None:
     if not (isinstance(unit, tuple) and len(unit) == 2):
         raise TypeError(
             f"{where}: unit must be a pair (linear_position, unit_index), got {unit!r}."

@@ -5,6 +5,7 @@ Only numpy is imported here; :func:`pyplot` imports matplotlib when a figure is 
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from ..layers import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = [
     "DEAD",
@@ -141,14 +143,24 @@ def tint(colour: str, amount: float) -> np.ndarray:
     return 1.0 - amount * (1.0 - rgb)
 
 
-def pyplot():
+def pyplot() -> ModuleType:
     """``matplotlib.pyplot``, imported on first use."""
     import matplotlib.pyplot as plt
 
     return plt
 
 
+def figure_of(ax: Axes) -> Figure:
+    """The figure ``ax`` is drawn on (the whole figure for an Axes in a subfigure)."""
+    from matplotlib.figure import SubFigure
+
+    figure = ax.figure
+    return figure.figure if isinstance(figure, SubFigure) else figure
+
+
 def new_axes(figsize: tuple[float, float]) -> Axes:
     """One Axes on a new figure of ``figsize`` inches, with constrained layout."""
-    _fig, ax = pyplot().subplots(figsize=figsize, layout="constrained")
+    import matplotlib.pyplot as plt
+
+    _fig, ax = plt.subplots(figsize=figsize, layout="constrained")
     return ax

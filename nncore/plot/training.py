@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 
 from ..containers import Sequential
 from ._model import as_batch, check_model
-from .style import DEAD, INK, PALETTE, new_axes, pyplot
+from .style import DEAD, INK, PALETTE, new_axes
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from matplotlib.axes import Axes
@@ -210,7 +210,9 @@ def preactivation_histogram(
     if ax is None:
         ncols = min(n_units, 4)
         nrows = int(np.ceil(n_units / ncols))
-        fig, grid = pyplot().subplots(
+        import matplotlib.pyplot as plt
+
+        fig, grid = plt.subplots(
             nrows,
             ncols,
             figsize=(2.6 * ncols + 0.6, 2.2 * nrows + 0.9),
