@@ -216,8 +216,9 @@ def icon_rules(source: str, icons: tuple[tuple[str, str], ...] = ICONS) -> str:
             f"<path d='{path}'/></svg>"
         )
         url = 'url("data:image/svg+xml;utf8,' + svg.replace("#", "%23") + '")'
+        short = _PACK[style]  # the theme writes some icons as "fab fa-github"
         rules.append(
-            f".fa-{style}.fa-{name}{{width:{width / height:.4g}em;"
+            f".fa-{style}.fa-{name},.{short}.fa-{name}{{width:{width / height:.4g}em;"
             f"-webkit-mask-image:{url};mask-image:{url}}}"
         )
     return "\n".join(rules)
@@ -226,10 +227,15 @@ def icon_rules(source: str, icons: tuple[tuple[str, str], ...] = ICONS) -> str:
 _BASE_RULES = """\
 /* Font Awesome Free icons (CC BY 4.0, https://fontawesome.com/license/free), drawn with CSS
    masks in the current text colour; made by _ext/page_assets.py from the theme's copy. */
-.fa-solid,.fa-brands,.fa-regular{display:inline-block;height:1em;vertical-align:-0.125em;
-background-color:currentColor;-webkit-mask-repeat:no-repeat;mask-repeat:no-repeat;
--webkit-mask-position:center;mask-position:center;-webkit-mask-size:contain;mask-size:contain}
+.fa-solid,.fa-brands,.fa-regular,.fas,.fab,.far{display:inline-block;height:1em;
+vertical-align:-0.125em;background-color:currentColor;-webkit-mask-repeat:no-repeat;
+mask-repeat:no-repeat;-webkit-mask-position:center;mask-position:center;
+-webkit-mask-size:contain;mask-size:contain}
 .fa-lg{font-size:1.25em;line-height:.05em;vertical-align:-0.075em}
+/* The theme's style sheet would draw each icon's glyph too, which fetches Font Awesome's
+   fonts (270 KB) and shifts the header when they arrive: the masks alone draw the icons. */
+.fa-solid::before,.fa-brands::before,.fa-regular::before,.fas::before,.fab::before,
+.far::before{content:none}
 """
 
 
