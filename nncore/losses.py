@@ -8,22 +8,40 @@ catch a mismatch, as in scikit-learn's bug #8349).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
 from . import _stamps
 from . import functional as F
-from ._checks import DATA_HINT, as_float_array, check_not_empty, check_same_shape
+from ._checks import (
+    DATA_HINT,
+    FLOAT64,
+    all_finite,
+    as_float_array,
+    check_not_empty,
+    check_same_shape,
+)
 
 __all__ = ["Loss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"]
 
 
 class Loss:
-    """Base class: ``__call__`` computes the value, ``backward`` its gradient."""
+    """Base class: ``__call__`` computes the value, ``backward`` its gradient.
+
+    A copy or a pickle of a loss keeps its settings but not the gradient of
+    its last call (as a copy of a module keeps no saved forward pass): its
+    ``backward`` asks for the loss to be computed again on the copy.
+    """
+
+    _grad: np.ndarray | None = None  # dL/d pred of the last call
+    _origin: int | None = None  # the forward pass that made the prediction, if known
+    _copied = False  # True: a copy made after a call, which kept no gradient
 
     def __init__(self) -> None:
-        self._grad: np.ndarray | None = None
-        self._origin: int | None = None  # the forward pass that made the prediction, if known
+        self._grad = None
+        self._origin = None
 
     def __call__(self, pred: ArrayLike, target: ArrayLike) -> float:
         return self.forward(pred, target)
@@ -42,11 +60,14 @@ class Loss:
         -------
         float
         """
-        p = as_float_array(pred, where=repr(self), name="prediction")
-        check_not_empty(p, where=repr(self))
+        p = pred
+        if type(p) is not np.ndarray or p.dtype is not FLOAT64 or not p.size or not all_finite(p):
+            p = as_float_array(pred, where=repr(self), name="prediction")
+            check_not_empty(p, where=repr(self))
         self._check_prediction(p)
         value, self._grad = self._value_and_grad(p, self._target(target, p))
         self._origin = _stamps.stamp_of(pred)
+        self._copied = False
         return float(value)
 
     def backward(self) -> np.ndarray:
@@ -60,28 +81,51 @@ class Loss:
             prediction was made.
         """
         if self._grad is None:
-            raise RuntimeError(
-                f"{self!r}: backward() was called before the loss was computed. "
-                f"Call loss(pred, target) first."
-            )
+            raise RuntimeError(self._no_gradient_message())
         grad = self._grad.copy()
         if self._origin is not None:
             _stamps.mark(grad, self._origin)
         return grad
 
+    def _no_gradient_message(self) -> str:
+        if self._copied:
+            return (
+                f"{self!r}: this loss is a copy (copy.copy, copy.deepcopy or pickle) made after "
+                f"it was called; a copy keeps no gradient, since it cannot tell which forward "
+                f"pass its prediction came from (in another process the same pass number names "
+                f"another pass), and a gradient from other data would be silently wrong. Call "
+                f"loss(pred, target) on the copy first, or call backward() on the original."
+            )
+        return (
+            f"{self!r}: backward() was called before the loss was computed. "
+            f"Call loss(pred, target) first."
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        if state.pop("_grad", None) is not None:  # the last call's gradient stays behind
+            state["_copied"] = True
+        state.pop("_origin", None)
+        return state
+
     # Each loss is three small methods: the checks of its prediction and of its
     # target (``fit`` checks all targets once, then skips them), and the
     # value with its gradient, side by side.
+    # Messages name the loss by its repr, built only when a check fails.
     def _check_prediction(self, p: np.ndarray) -> None:
         """Refuse predictions this loss cannot take (finiteness is checked before)."""
 
     def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
         """``target`` checked against the prediction, as the array ``_value_and_grad`` takes."""
-        t = as_float_array(target, where=repr(self), name="target", hint=DATA_HINT)
-        check_same_shape(pred, t, where=repr(self))
+        t = target
+        if type(t) is not np.ndarray or t.dtype is not FLOAT64 or not all_finite(t):
+            t = as_float_array(target, where=repr(self), name="target", hint=DATA_HINT)
+        if t.shape != pred.shape:
+            check_same_shape(pred, t, where=repr(self))
         return t
 
-    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[float, np.ndarray]:
+    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
+        """``(mean loss, dL/d p)`` for a checked prediction and target."""
         raise NotImplementedError  # pragma: no cover - abstract
 
     def __repr__(self) -> str:
@@ -96,7 +140,7 @@ class MSELoss(Loss):
     Prediction and target must have the same shape, e.g. (n, 1) and (n, 1).
     """
 
-    def _value_and_grad(self, p, t):
+    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
         diff = p - t
         return np.mean(diff * diff), (2.0 / diff.size) * diff
 
@@ -110,7 +154,7 @@ class BCELoss(Loss):
     ``BCEWithLogitsLoss`` on the raw scores, which needs no clipping.
     """
 
-    def _check_prediction(self, p):
+    def _check_prediction(self, p: np.ndarray) -> None:
         if p.min() < 0.0 or p.max() > 1.0:
             raise ValueError(
                 f"{self!r}: predictions must be probabilities in [0, 1], got values from "
@@ -118,12 +162,12 @@ class BCELoss(Loss):
                 f"or put a Sigmoid() at the end of the model."
             )
 
-    def _target(self, target, pred):
+    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
         t = super()._target(target, pred)
-        _check_unit_interval(t, where=repr(self))
+        _check_unit_interval(t, loss=self)
         return t
 
-    def _value_and_grad(self, p, t):
+    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
         eps = np.finfo(np.float64).eps
         q = np.clip(p, eps, 1.0 - eps)
         value = -np.mean(t * np.log(q) + (1.0 - t) * np.log1p(-q))
@@ -139,12 +183,12 @@ class BCEWithLogitsLoss(Loss):
     ``dL/dz = (sigmoid(z) - t) / (number of elements)``.
     """
 
-    def _target(self, target, pred):
+    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
         t = super()._target(target, pred)
-        _check_unit_interval(t, where=repr(self))
+        _check_unit_interval(t, loss=self)
         return t
 
-    def _value_and_grad(self, z, t):
+    def _value_and_grad(self, z: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
         value = np.mean(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z))))
         return value, (F.sigmoid(z) - t) / z.size
 
@@ -167,7 +211,7 @@ class CrossEntropyLoss(Loss):
     predicted probability minus the target.
     """
 
-    def _check_prediction(self, z):
+    def _check_prediction(self, z: np.ndarray) -> None:
         if z.ndim != 2:
             raise ValueError(
                 f"{self!r}: expected logits of shape (n, k), got {z.shape}. For one example "
@@ -181,15 +225,16 @@ class CrossEntropyLoss(Loss):
                 f"1), or give the model two outputs, one per class."
             )
 
-    def _value_and_grad(self, z, t):
+    def _value_and_grad(self, z: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
         n = z.shape[0]
-        shifted = z - z.max(axis=1, keepdims=True)  # log-sum-exp trick
-        e = np.exp(shifted)
-        total = e.sum(axis=1, keepdims=True)
-        grad = e / total  # softmax(z)
+        # the ufuncs' own reductions: the same sums as z.max() and e.sum(), one call fewer
+        shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)  # log-sum-exp trick
+        grad = np.exp(shifted)
+        total = np.add.reduce(grad, axis=1, keepdims=True)
+        grad /= total  # softmax(z), in place
         if t.ndim == 1:  # integer labels: -log p of each example's own class
-            rows = np.arange(n)
-            value = (np.log(total[:, 0]) - shifted[rows, t]).sum() / n
+            rows = _rows(n)
+            value = np.add.reduce(np.log(total[:, 0]) - shifted[rows, t]) / n
             grad[rows, t] -= 1.0
         else:
             value = -np.sum(t * (shifted - np.log(total))) / n
@@ -197,8 +242,17 @@ class CrossEntropyLoss(Loss):
         grad /= n
         return value, grad
 
-    def _target(self, target, pred):
+    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
         n, k = pred.shape
+        if type(target) is np.ndarray and target.ndim == 1 and target.shape[0] == n:
+            unsigned = _UNSIGNED.get(target.dtype)
+            # One reduction checks both ends: a negative label read as unsigned is huge.
+            if unsigned is not None and np.maximum.reduce(target.view(unsigned)) < k:
+                return target
+        return self._checked_target(target, n, k)
+
+    def _checked_target(self, target: ArrayLike, n: int, k: int) -> np.ndarray:
+        """Every check of the target, each with its message (raises for any wrong target)."""
         check_not_masked(target, where=repr(self), name="target")
         raw = np.asarray(target)
         if raw.ndim == 2 and raw.shape == (n, 1) and k > 1 and raw.dtype.kind in "iu":
@@ -213,7 +267,7 @@ class CrossEntropyLoss(Loss):
                     f"{self!r}: probability targets must have the logits' shape {(n, k)}, "
                     f"got {t.shape}."
                 )
-            _check_unit_interval(t, where=repr(self))
+            _check_unit_interval(t, loss=self)
             if not np.allclose(t.sum(axis=1), 1.0):
                 raise ValueError(
                     f"{self!r}: each row of probability targets must sum to 1; use "
@@ -259,9 +313,36 @@ def check_not_masked(x: object, *, where: str, name: str) -> None:
         )
 
 
-def _check_unit_interval(t: np.ndarray, *, where: str) -> None:
+# Integer dtypes and the unsigned dtype of the same size, for the one-reduction label check.
+_UNSIGNED = {
+    np.dtype(signed): np.dtype(unsigned)
+    for signed, unsigned in (
+        (np.int8, np.uint8),
+        (np.int16, np.uint16),
+        (np.int32, np.uint32),
+        (np.int64, np.uint64),
+        (np.uint8, np.uint8),
+        (np.uint16, np.uint16),
+        (np.uint32, np.uint32),
+        (np.uint64, np.uint64),
+    )
+}
+
+_row_numbers = np.arange(0)
+
+
+def _rows(n: int) -> np.ndarray:
+    """``np.arange(n)``, read-only, kept from the last call with the same ``n``."""
+    global _row_numbers
+    if _row_numbers.shape[0] != n:
+        _row_numbers = np.arange(n)
+        _row_numbers.flags.writeable = False
+    return _row_numbers
+
+
+def _check_unit_interval(t: np.ndarray, *, loss: Loss) -> None:
     if t.min() < 0.0 or t.max() > 1.0:
         raise ValueError(
-            f"{where}: targets must lie in [0, 1] (class labels 0 and 1, or probabilities), "
+            f"{loss!r}: targets must lie in [0, 1] (class labels 0 and 1, or probabilities), "
             f"got values from {t.min():g} to {t.max():g}."
         )
