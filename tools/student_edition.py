@@ -8,7 +8,10 @@ too), except:
 - in every notebook of chapters/ and appendix/, each folded solution (an HTML
   ``<details>`` block whose ``<summary>`` is "Solution") is cut out of its markdown cell, a
   cell left empty is dropped, and the sentences that point at the folded solutions are
-  reworded.
+  reworded;
+- a claim (``claim(...)`` of ``nnbook.claims``, a statement of its own in a code cell) whose
+  sentence the prose stated only in a cut solution is cut too: the build fails on a claim the
+  prose does not state, and its line on the page would show the answer.
 
 The checkers (``nnbook.exercises``) stay, so a student's answer is checked in the edition as
 in the book. The destination must not exist: this tool makes it, and never deletes or
@@ -23,6 +26,7 @@ a git checkout, or a notebook still holds a solution after the cuts.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import shutil
@@ -55,6 +59,11 @@ REWORDED = (
 )
 
 
+# A format field of a claim's template (``{name:.2f}``); ``{{`` and ``}}`` are literal braces.
+FIELD = re.compile(r"\{[^{}]*\}")
+SHORTEST_SEGMENT = 8  # characters: shorter literal text between fields says too little
+
+
 class EditionError(RuntimeError):
     """The edition cannot be written as asked."""
 
@@ -84,9 +93,78 @@ def left_out(source: Path, name: str) -> bool:
     return False
 
 
-def strip_solutions(text: str) -> tuple[str, int]:
-    """The notebook JSON ``text`` without folded solutions; and how many were cut."""
+def normalise(text: str) -> str:
+    """``text`` as the book build compares a claim with the prose: without ``$``, ``*`` and
+    backticks, whitespace collapsed (as ``nnbook.claims.normalise``)."""
+    return " ".join(re.sub(r"[$*`]", "", text).split())
+
+
+def claim_text(template: str) -> str:
+    """The longest literal part of a claim's template (between its format fields), normalised."""
+    literal = template.replace("{{", "\0").replace("}}", "\1")
+    parts = [normalise(p.replace("\0", "{").replace("\1", "}")) for p in FIELD.split(literal)]
+    return max(parts, key=len)
+
+
+def claims(source: str) -> list[tuple[ast.stmt | None, str]]:
+    """(statement, literal text) of every ``claim("...", ...)`` call in a code cell's source;
+    the statement is None when the call is not a statement of its own at the cell's top."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    top = {id(s.value): s for s in tree.body if isinstance(s, ast.Expr)}
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "claim"
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append((top.get(id(node)), claim_text(node.args[0].value)))
+    return found
+
+
+def cut_claims(cells: list[dict], before: str, after: str) -> int:
+    """Cut the claims whose text ``before`` (the prose) stated and ``after`` does not."""
+    cut = 0
+    for cell in cells:
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"])
+        lines = source.splitlines(keepends=True)
+        gone = []
+        for statement, text in claims(source):
+            if len(text) < SHORTEST_SEGMENT or text in after or text not in before:
+                continue
+            if statement is None:
+                raise EditionError(
+                    f"the claim {text!r} is stated only in a cut solution, and its call is not "
+                    "a statement of its own, so it cannot be cut; make it one."
+                )
+            gone.append(range(statement.lineno - 1, statement.end_lineno))
+        if gone:
+            lines = [line for i, line in enumerate(lines) if not any(i in r for r in gone)]
+            cell["source"] = "".join(lines).rstrip("\n").splitlines(keepends=True)
+            cut += len(gone)
+    return cut
+
+
+def prose(cells: list[dict]) -> str:
+    """The text of the markdown cells, normalised, without the ``>`` that starts each line of
+    a quote (the rendered page does not show it)."""
+    markdown = ("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    return normalise(re.sub(r"^[ \t]*>[ \t]?", "", " \n".join(markdown), flags=re.MULTILINE))
+
+
+def strip_solutions(text: str) -> tuple[str, int, int]:
+    """The notebook JSON ``text`` without folded solutions; how many solutions and how many
+    claims were cut."""
     notebook = json.loads(text)
+    before = prose(notebook["cells"])
     cut = 0
     cells = []
     for cell in notebook["cells"]:
@@ -102,6 +180,7 @@ def strip_solutions(text: str) -> tuple[str, int]:
             cell["source"] = source.splitlines(keepends=True)
         cells.append(cell)
     notebook["cells"] = cells
+    claims_cut = cut_claims(cells, before, prose(cells))
     leftover = [
         "".join(c["source"])
         for c in cells
@@ -112,7 +191,8 @@ def strip_solutions(text: str) -> tuple[str, int]:
             f"a cell still shows a solution after the cuts (an unclosed <details>?): "
             f"{leftover[0][:200]!r}. Close its <details> block in the notebook."
         )
-    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n", cut
+    text = json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    return text, cut, claims_cut
 
 
 def write_edition(destination: Path, source: Path = SOURCE) -> dict:
@@ -138,10 +218,11 @@ def write_edition(destination: Path, source: Path = SOURCE) -> dict:
         raise EditionError(f"{source} has no {SOLUTIONS}: give --source the book's repository.")
     notebooks: dict[str, str] = {}
     cuts: dict[str, int] = {}
+    claims_cut: dict[str, int] = {}
     for name in files:
         if name.split("/")[0] in NOTEBOOK_FOLDERS and name.endswith(".ipynb"):
             try:
-                notebooks[name], cuts[name] = strip_solutions(
+                notebooks[name], cuts[name], claims_cut[name] = strip_solutions(
                     (source / name).read_text(encoding="utf-8")
                 )
             except EditionError as error:
@@ -150,6 +231,7 @@ def write_edition(destination: Path, source: Path = SOURCE) -> dict:
         "source": str(source),
         "left_out": [name for name in files if left_out(source, name)],
         "solutions_cut": cuts,
+        "claims_cut": claims_cut,
     }
     destination.mkdir(parents=True)
     for name in files:
@@ -177,7 +259,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     total = sum(record["solutions_cut"].values())
     print(
-        f"{args.destination}: the student edition, {total} folded solutions cut from "
+        f"{args.destination}: the student edition, {total} folded solutions and "
+        f"{sum(record['claims_cut'].values())} claims stated only in them cut from "
         f"{len(record['solutions_cut'])} notebooks; left out: {', '.join(record['left_out'])}"
     )
     return 0

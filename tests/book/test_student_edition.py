@@ -101,19 +101,21 @@ def test_every_other_file_is_the_projects_own_and_solutions_py_is_left_out(editi
 
 
 def test_the_edition_keeps_the_chapters_stubs_and_checks(edition):
-    """Everything but the folded solutions is kept: each code cell, in order."""
+    """Every code cell is kept, in order; a cell loses at most whole lines (a cut claim)."""
     for original in sorted((REPO_ROOT / "chapters").glob("*.ipynb")):
         copy = edition / "chapters" / original.name
         code = [
-            [c["source"] for c in json.loads(p.read_text(encoding="utf-8"))["cells"]]
+            [
+                "".join(c["source"]).splitlines()
+                for c in json.loads(p.read_text(encoding="utf-8"))["cells"]
+                if c["cell_type"] == "code"
+            ]
             for p in (original, copy)
         ]
-        kept = [
-            c["source"]
-            for c in json.loads(original.read_text(encoding="utf-8"))["cells"]
-            if c["cell_type"] == "code"
-        ]
-        assert [s for s in code[1] if s in kept] == kept, original.name
+        assert len(code[0]) == len(code[1]), original.name
+        for before, after in zip(*code, strict=True):
+            remaining = iter(before)
+            assert all(line in remaining for line in after), (original.name, after[:3])
         assert "raise NotImplementedError" in notebook_text(copy), original.name
 
 
@@ -192,13 +194,50 @@ def test_a_source_that_is_not_a_git_checkout_is_named(tmp_path):
     assert not (tmp_path / "edition").exists()
 
 
-def test_an_unclosed_solution_is_named(tmp_path):
+def test_an_unclosed_solution_is_named():
+    student_edition = load_tool()
+    cell = {"cell_type": "markdown", "metadata": {}, "source": ["<details>\n<summary>Solution"]}
+    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    with pytest.raises(student_edition.EditionError, match="still shows a solution"):
+        student_edition.strip_solutions(json.dumps(notebook))
+
+
+def load_tool():
     sys.path.insert(0, str(TOOL.parent))
     try:
         import student_edition
     finally:
         sys.path.remove(str(TOOL.parent))
-    cell = {"cell_type": "markdown", "metadata": {}, "source": ["<details>\n<summary>Solution"]}
-    notebook = {"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    with pytest.raises(student_edition.EditionError, match="still shows a solution"):
-        student_edition.strip_solutions(json.dumps(notebook))
+    return student_edition
+
+
+def test_every_claim_of_the_edition_is_stated_by_its_prose(edition):
+    """The build fails on a claim the prose does not state: a claim whose sentence was only in
+    a cut solution is cut with it (its line would show the answer, too)."""
+    tool = load_tool()
+    unstated = []
+    for path in sorted((edition / "chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        prose = tool.prose(cells)
+        for cell in cells:
+            if cell["cell_type"] == "code":
+                for _, text in tool.claims("".join(cell["source"])):
+                    if len(text) >= tool.SHORTEST_SEGMENT and text not in prose:
+                        unstated.append(f"{path.name}: {text}")
+    assert not unstated, "\n".join(unstated)
+
+
+@pytest.mark.parametrize(
+    "chapter, sentence",
+    [
+        ("03_dead_relu.ipynb", 'claim("With $b = 0.2$: $z = $'),
+        ("01_regression_or_classification.ipynb", '"The difference is $9(m + 1)$'),
+    ],
+)
+def test_a_claim_stated_only_in_a_solution_is_cut_and_its_cell_kept(edition, chapter, sentence):
+    original = notebook_text(REPO_ROOT / "chapters" / chapter)
+    copy = notebook_text(edition / "chapters" / chapter)
+    assert sentence in original  # a control: the book checks that answer
+    assert sentence not in copy
+    first_line = [c for c in original.split("\n") if "# @title" in c]
+    assert [c for c in copy.split("\n") if "# @title" in c] == first_line  # no cell dropped
