@@ -76,7 +76,7 @@ def as_float_array(
     return arr
 
 
-def all_finite(arr: np.ndarray) -> bool:
+def all_finite(arr: NDArray[np.float64]) -> bool:
     """Whether a float64 array holds no NaN or infinite value, in one pass when it does not.
 
     The sum of squares is NaN or infinite when any value is; when it is, the
@@ -174,7 +174,7 @@ def check_betas(betas: Any, *, where: str) -> tuple[float, float]:
     return b1, b2
 
 
-def check_same_shape(pred: np.ndarray, target: np.ndarray, *, where: str) -> None:
+def check_same_shape(pred: NDArray[np.float64], target: NDArray[np.float64], *, where: str) -> None:
     """Refuse prediction/target pairs whose shapes differ (no silent broadcasting)."""
     if pred.shape != target.shape:
         hint = ""
@@ -201,7 +201,7 @@ def check_same_shape(pred: np.ndarray, target: np.ndarray, *, where: str) -> Non
         )
 
 
-def check_not_empty(pred: np.ndarray, *, where: str) -> None:
+def check_not_empty(pred: NDArray[np.float64], *, where: str) -> None:
     """Refuse an empty batch: its mean loss is undefined."""
     if pred.size == 0 or (pred.ndim >= 1 and pred.shape[0] == 0):
         raise ValueError(
@@ -212,7 +212,7 @@ def check_not_empty(pred: np.ndarray, *, where: str) -> None:
 
 def check_state_fits(
     state: Any, shapes: dict[str, tuple[int, ...]], *, where: str
-) -> dict[str, np.ndarray]:
+) -> dict[str, NDArray[np.float64]]:
     """The values of a saved state, checked against the names and shapes they must fill.
 
     Parameters

@@ -30,7 +30,7 @@ def make_positive_features(
     scale: float = 1.0,
     positive_fraction: float = 0.5,
     rng: np.random.Generator | int | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     """Two features that are positive for every example, and binary labels.
 
     Data on which a ReLU unit whose weights are both negative is inactive on
@@ -70,9 +70,9 @@ def make_positive_features(
         raise ValueError(f"{where}: positive_fraction must be below 1, got {frac:g}.")
     gen = as_rng(rng, where=where)
     n_pos = int(round(frac * n))
-    y = np.zeros(n, dtype=np.int64)
-    y[:n_pos] = 1
-    y = gen.permutation(y)
+    labels = np.zeros(n, dtype=np.int64)
+    labels[:n_pos] = 1
+    y: NDArray[np.int64] = gen.permutation(labels)
     centre = np.where(y[:, None] == 1, [0.3, -0.3], [-0.3, 0.3])
     x = scale * np.exp(centre + gen.normal(0.0, 0.35, size=(n, 2)))
     return x, y
@@ -125,7 +125,7 @@ class Standardizer:
         self.mean_, self.std_ = _mean_and_scale(x)
         return self
 
-    def transform(self, x: ArrayLike) -> np.ndarray:
+    def transform(self, x: ArrayLike) -> NDArray[np.float64]:
         """Return ``(x - mean_) / std_``.
 
         Parameters
@@ -146,7 +146,7 @@ class Standardizer:
             )
         return (x - self.mean_) / self.std_
 
-    def fit_transform(self, x: ArrayLike) -> np.ndarray:
+    def fit_transform(self, x: ArrayLike) -> NDArray[np.float64]:
         """Fit to ``x``, then standardise ``x``: ``fit(x)`` then ``transform(x)``.
 
         Parameters
@@ -181,7 +181,7 @@ def _mean_and_scale(
     return np.where(exact, x[0], mean * scale), np.where(constant, 1.0, std * scale)
 
 
-def standardize(x_train: ArrayLike, *others: ArrayLike) -> tuple[np.ndarray, ...]:
+def standardize(x_train: ArrayLike, *others: ArrayLike) -> tuple[NDArray[np.float64], ...]:
     """Standardise ``x_train`` and any other splits with the training statistics.
 
     Parameters
@@ -213,10 +213,10 @@ class DigitsSplit(NamedTuple):
         Digits 0..9.
     """
 
-    x_train: np.ndarray
-    x_test: np.ndarray
-    y_train: np.ndarray
-    y_test: np.ndarray
+    x_train: NDArray[np.float64]
+    x_test: NDArray[np.float64]
+    y_train: NDArray[np.int64]
+    y_test: NDArray[np.int64]
 
 
 def load_digits(*, test_size: float = 0.25, rng: np.random.Generator | int = 0) -> DigitsSplit:
@@ -263,7 +263,7 @@ def load_digits(*, test_size: float = 0.25, rng: np.random.Generator | int = 0) 
     return DigitsSplit(x[train_idx], x[test_idx], y[train_idx], y[test_idx])
 
 
-def one_hot(labels: ArrayLike, n_classes: int) -> np.ndarray:
+def one_hot(labels: ArrayLike, n_classes: int) -> NDArray[np.float64]:
     """One-hot rows for integer labels.
 
     Parameters

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from .containers import Sequential
 from .layers import ReLU
@@ -14,7 +14,7 @@ __all__ = ["inactive_units", "inactive_fraction", "dead_units", "dead_fraction"]
 
 def _off_on_every_example(
     model: Sequential, x: ArrayLike, *, where: str, relu_only: bool
-) -> dict[int, np.ndarray]:
+) -> dict[int, NDArray[np.bool_]]:
     if not isinstance(model, Sequential):
         raise TypeError(f"{where}: expected a Sequential model, got {type(model).__name__}.")
     check_not_masked(x, where=where, name="batch x")
@@ -32,7 +32,7 @@ def _off_on_every_example(
     }
 
 
-def inactive_units(model: Sequential, x: ArrayLike) -> dict[int, np.ndarray]:
+def inactive_units(model: Sequential, x: ArrayLike) -> dict[int, NDArray[np.bool_]]:
     """Hidden units whose pre-activation ``z`` is <= 0 for every example of ``x``.
 
     For a ReLU unit that means dead (see :func:`dead_units`). A leaky ReLU
@@ -70,7 +70,7 @@ def inactive_fraction(model: Sequential, x: ArrayLike) -> float:
     return _fraction(inactive_units(model, x))
 
 
-def dead_units(model: Sequential, x: ArrayLike) -> dict[int, np.ndarray]:
+def dead_units(model: Sequential, x: ArrayLike) -> dict[int, NDArray[np.bool_]]:
     """ReLU units whose output is 0 for every example of ``x``.
 
     Such a unit passes back a zero gradient for every example, so on this
@@ -91,7 +91,7 @@ def dead_units(model: Sequential, x: ArrayLike) -> dict[int, np.ndarray]:
     return _off_on_every_example(model, x, where="dead_units", relu_only=True)
 
 
-def _fraction(masks: dict[int, np.ndarray]) -> float:
+def _fraction(masks: dict[int, NDArray[np.bool_]]) -> float:
     total = sum(m.size for m in masks.values())
     return float(sum(m.sum() for m in masks.values()) / total) if total else 0.0
 

@@ -24,7 +24,8 @@ def sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
     ``exp(-log(1 + exp(-z)))`` is evaluated with ``numpy.logaddexp``, which never
     overflows: ``sigmoid(-1e4)`` is exactly 0 and ``sigmoid(1e4)`` exactly 1.
     """
-    return np.exp(-np.logaddexp(0.0, -z))
+    result: NDArray[np.float64] = np.exp(-np.logaddexp(0.0, -z))
+    return result
 
 
 def logsumexp(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import as_float_array, check_number
 from .layers import Module
@@ -24,7 +24,9 @@ from .losses import Loss, check_not_masked
 __all__ = ["numerical_gradient", "relative_error", "gradient_check"]
 
 
-def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-5) -> np.ndarray:
+def numerical_gradient(
+    f: Callable[[], float], x: NDArray[np.float64], h: float = 1e-5
+) -> NDArray[np.float64]:
     """Centred-difference gradient of the scalar ``f()`` with respect to ``x``.
 
     Parameters
@@ -157,7 +159,7 @@ def gradient_check(
 
 
 def _errors(
-    model: Module, x: np.ndarray, objective: tuple[Loss, ArrayLike] | None, h: float
+    model: Module, x: NDArray[np.float64], objective: tuple[Loss, ArrayLike] | None, h: float
 ) -> dict[str, float]:
     """The errors ``gradient_check`` returns; leaves its own gradients in ``.grad``.
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import check_size
 from .losses import check_not_masked
@@ -11,7 +11,7 @@ from .losses import check_not_masked
 __all__ = ["accuracy", "confusion_matrix"]
 
 
-def _labels(y: ArrayLike, *, where: str, name: str) -> np.ndarray:
+def _labels(y: ArrayLike, *, where: str, name: str) -> NDArray[np.int64]:
     check_not_masked(y, where=where, name=name)
     arr = np.asarray(y)
     if arr.shape == (0,):  # np.asarray([]) is float64: no labels, not wrong ones
@@ -52,7 +52,7 @@ def accuracy(y_pred: ArrayLike, y_true: ArrayLike) -> float:
     return float(np.mean(p == t))
 
 
-def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> np.ndarray:
+def confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, n_classes: int) -> NDArray[np.int64]:
     """Count the (true class, predicted class) pairs.
 
     Parameters

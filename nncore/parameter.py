@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from . import _stamps
 from ._checks import as_float_array
@@ -61,7 +61,7 @@ class Parameter:
         self.name = name
 
     @property
-    def data(self) -> np.ndarray:
+    def data(self) -> NDArray[np.float64]:
         """The values, float64. Assigning copies new values in, keeping the shape."""
         return self._data
 
@@ -72,7 +72,7 @@ class Parameter:
         self._written = _stamps.new_write()
 
     @property
-    def grad(self) -> np.ndarray:
+    def grad(self) -> NDArray[np.float64]:
         """``dL/d data``; assigning ``None`` sets it to zeros, as ``zero_grad()`` does."""
         if self._zero_pending:
             self._grad.fill(0.0)
@@ -87,7 +87,7 @@ class Parameter:
             self._grad[...] = self._checked(values, "grad")
             self._zero_pending = False
 
-    def _checked(self, values: ArrayLike, what: str) -> np.ndarray:
+    def _checked(self, values: ArrayLike, what: str) -> NDArray[np.float64]:
         arr = as_float_array(values, where=f"Parameter {self.name!r}", name=what)
         if arr.shape != self._data.shape:
             raise ValueError(
@@ -113,7 +113,7 @@ class Parameter:
 
     # Backward passes add their gradients through these: after ``zero_grad()`` they
     # write the gradient directly, which saves filling zeros and adding to them.
-    def _add(self, g: np.ndarray) -> None:
+    def _add(self, g: NDArray[np.float64]) -> None:
         """``grad += g``."""
         if self._zero_pending:
             self._grad[...] = g
@@ -121,7 +121,7 @@ class Parameter:
         else:
             self._grad += g
 
-    def _add_matmul(self, a: np.ndarray, b: np.ndarray) -> None:
+    def _add_matmul(self, a: NDArray[np.float64], b: NDArray[np.float64]) -> None:
         """``grad += a @ b``."""
         if self._zero_pending:
             np.matmul(a, b, out=self._grad)
@@ -129,7 +129,7 @@ class Parameter:
         else:
             self._grad += a @ b
 
-    def _add_column_sums(self, g: np.ndarray) -> None:
+    def _add_column_sums(self, g: NDArray[np.float64]) -> None:
         """``grad += g.sum(axis=0)``."""
         if self._zero_pending:
             np.add.reduce(g, axis=0, out=self._grad)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ._model import layer_sizes
 from .style import DEAD, INK, MUTED, OKABE_ITO, activation_name, figure_of, tint
@@ -77,6 +78,12 @@ def diagram_axes(blocks: list[Any], input_names: Sequence[str] | None) -> Axes:
     return fig.add_axes(DIAGRAM_AXES)
 
 
+def _rgb(values: NDArray[np.float64]) -> tuple[float, float, float]:
+    """Three RGB values as the tuple of floats matplotlib takes for a colour."""
+    red, green, blue = values
+    return (float(red), float(green), float(blue))
+
+
 def check_scale(value: Any, where: str, name: str = "weight_scale") -> float:
     """A positive finite number, or a ValueError naming ``name``."""
     if (
@@ -92,7 +99,7 @@ def check_scale(value: Any, where: str, name: str = "weight_scale") -> float:
     return float(value)
 
 
-def largest(values: list[np.ndarray]) -> float:
+def largest(values: list[NDArray[np.float64]]) -> float:
     """The largest ``|value|`` over the arrays, or 1.0 when all are 0 (a scale for widths)."""
     top = max(float(np.max(np.abs(v))) for v in values)
     return top if top > 0 else 1.0
@@ -291,12 +298,12 @@ class NetworkDrawing:
 
     # ------------------------------------------------------------------ filling in
 
-    def _fill_units(self, dead: dict[int, np.ndarray]) -> None:
+    def _fill_units(self, dead: dict[int, NDArray[np.bool_]]) -> None:
         """Inputs white, hidden units light blue, outputs light orange; dead units grey,
         hatched and dashed (the hatching takes the outline's colour on every matplotlib)."""
         hidden, output = (
-            tuple(tint(OKABE_ITO["sky_blue"], 0.22)),
-            tuple(tint(OKABE_ITO["orange"], 0.25)),
+            _rgb(tint(OKABE_ITO["sky_blue"], 0.22)),
+            _rgb(tint(OKABE_ITO["orange"], 0.25)),
         )
         fills = ["white"] + [hidden] * (len(self.sizes) - 2) + [output]
         for layer, circles in enumerate(self.units):

@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ..containers import Block, Sequential
 
@@ -77,7 +77,7 @@ def layer_sizes(blocks: list[Block]) -> list[int]:
     return [blocks[0].linear.in_features] + [block.linear.out_features for block in blocks]
 
 
-def as_batch(x: ArrayLike, n_features: int, where: str, name: str = "x") -> np.ndarray:
+def as_batch(x: ArrayLike, n_features: int, where: str, name: str = "x") -> NDArray[np.float64]:
     """``x`` as a finite float array of shape ``(n, n_features)`` with ``n >= 1``.
 
     A single example of shape ``(n_features,)`` becomes a batch of one.

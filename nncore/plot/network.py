@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ..containers import Block, LayerTrace, Sequential
 from ..layers import ReLU
@@ -96,9 +96,9 @@ class NetworkDiagram(NetworkDrawing):
         )
         self.annotate = annotate
         self.show_dead = show_dead
-        self.dead: dict[int, np.ndarray] = {}
-        self.x: np.ndarray | None = None
-        self.data: np.ndarray | None = None
+        self.dead: dict[int, NDArray[np.bool_]] = {}
+        self.x: NDArray[np.float64] | None = None
+        self.data: NDArray[np.float64] | None = None
         self._legend: Legend | None = None
         ax.set_xlabel(
             f"edge width \N{PROPORTIONAL TO} |weight| "
@@ -171,7 +171,7 @@ class NetworkDiagram(NetworkDrawing):
         pos, neg = to_rgba(POSITIVE), to_rgba(NEGATIVE)
         for coll, block in zip(self.edges, blocks, strict=True):
             w = block.linear.weight.data.ravel()
-            coll.set_linewidth(self.max_linewidth * np.abs(w) / self.weight_scale)
+            coll.set_linewidth((self.max_linewidth * np.abs(w) / self.weight_scale).tolist())
             coll.set_colors([pos if v >= 0 else neg for v in w])
 
     def _is_dead(self, layer: int, k: int) -> bool:
@@ -191,8 +191,8 @@ class NetworkDiagram(NetworkDrawing):
                     text.set_text(format_number(value))
                 n_chars = len(text.get_text())
                 text.set_fontsize(self._font * _SHRINK.get(n_chars, 1.0 if n_chars <= 3 else 0.68))
-                text.set_bbox(
-                    {"boxstyle": "round,pad=0.1", "facecolor": DEAD, "edgecolor": "none"}
+                text.set(  # set_bbox(None), which the type stubs of matplotlib < 3.11 refuse
+                    bbox={"boxstyle": "round,pad=0.1", "facecolor": DEAD, "edgecolor": "none"}
                     if self._is_dead(layer, k) and text.get_text()
                     else None
                 )
@@ -212,7 +212,7 @@ class NetworkDiagram(NetworkDrawing):
                 listed += [f"{name} unit {k + 1}" for k in np.flatnonzero(mask)]
         return listed
 
-    def _update_legend(self, judge: np.ndarray | None) -> None:
+    def _update_legend(self, judge: NDArray[np.float64] | None) -> None:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
@@ -261,7 +261,7 @@ class NetworkDiagram(NetworkDrawing):
         return f"{start} on input [{', '.join(values)}]"
 
 
-def _dead_units(blocks: list[Block], traces: list[LayerTrace]) -> dict[int, np.ndarray]:
+def _dead_units(blocks: list[Block], traces: list[LayerTrace]) -> dict[int, NDArray[np.bool_]]:
     """ReLU units with ``z <= 0`` on every example, by layer index: the rule of
     :func:`nncore.dead_units`, read from ``model.trace``, which (unlike ``dead_units``)
     leaves what a pending backward pass needs untouched."""
@@ -272,7 +272,7 @@ def _dead_units(blocks: list[Block], traces: list[LayerTrace]) -> dict[int, np.n
     }
 
 
-def _one_input(x: ArrayLike, n_in: int, where: str) -> np.ndarray:
+def _one_input(x: ArrayLike, n_in: int, where: str) -> NDArray[np.float64]:
     """``x`` as a batch of exactly one example, shape (1, n_in)."""
     batch = as_batch(x, n_in, where)
     if batch.shape[0] != 1:

@@ -54,7 +54,7 @@ def _predicted_classes(traces: list[LayerTrace], n: int) -> NDArray[np.int_]:
     return classes
 
 
-def _unit_z(traces: list[LayerTrace], n: int, block: int, k: int) -> np.ndarray:
+def _unit_z(traces: list[LayerTrace], n: int, block: int, k: int) -> NDArray[np.float64]:
     """Pre-activation ``z`` of unit ``k`` of the ``block``-th Linear layer, per example."""
     return traces[block].z.reshape(n, -1)[:, k]
 
@@ -207,7 +207,7 @@ class DecisionRegions:
             },
         )
         self.note.set_visible(False)
-        self.active: np.ndarray | None = None
+        self.active: NDArray[np.bool_] | None = None
         self.predicted: NDArray[np.int_] = np.zeros(self._shape, dtype=int)
 
     def update(self, model: Sequential | None = None) -> DecisionRegions:

@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from ..layers import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 
@@ -129,7 +130,7 @@ def activation_name(layer: Any) -> str:
     return _ACTIVATION_NAMES.get(type(layer), type(layer).__name__)
 
 
-def tint(colour: str, amount: float) -> np.ndarray:
+def tint(colour: str, amount: float) -> NDArray[np.float64]:
     """``colour`` mixed with white: ``amount`` 1 is the colour, 0 is white.
 
     Returns

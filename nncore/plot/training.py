@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ..containers import Sequential
 from ._model import as_batch, check_model
@@ -75,7 +75,7 @@ def training_curves(
         ax = new_axes((6.4, 4.0))
     for i, key in enumerate(keys):
         values = np.asarray(history[key], dtype=float)
-        epochs = np.arange(1, len(values) + 1)
+        epochs: NDArray[np.generic] = np.arange(1, len(values) + 1)
         if "epoch" in history and len(history["epoch"]) == len(values):
             epochs = np.asarray(history["epoch"])
         ax.plot(
@@ -172,7 +172,7 @@ def preactivation_histogram(
     *,
     bins: int = 30,
     title: str | None = None,
-) -> np.ndarray:
+) -> NDArray[np.object_]:
     """One histogram per unit of a layer's pre-activations ``z`` over a data set.
 
     The side ``z <= 0``, where a ReLU outputs 0 and passes back no gradient, is
