@@ -22,6 +22,13 @@ from .parameter import Parameter
 
 __all__ = ["Module"]
 
+Pending = tuple[int, "tuple[int, ...] | None", Any]
+"""What a forward pass leaves for backward: ``(stamp, output shape, what _forward saved)``.
+
+A module that a model holds at several positions is left ``(stamp, None, model)``
+by that model's forward pass instead, and refuses a backward pass of its own.
+"""
+
 
 class Module:
     """Base class of layers and containers, as ``torch.nn.Module``.
@@ -36,11 +43,16 @@ class Module:
 
     A copy or a pickle of a module keeps its parameters but not what its last
     forward pass saved: run a forward pass on the copy before its backward.
+
+    A container (``Sequential``) drives the modules it holds through a small
+    protected protocol, and touches nothing else of theirs: ``_kept_input(x)``
+    checks its input (and copies it if the module keeps it), ``_forward`` /
+    ``_backward`` / ``_grads_only`` run the rule without checks or stamps, and
+    ``_take_part`` hands a module its part of the container's forward pass, so
+    that its own ``backward`` works after ``model(x)``.
     """
 
-    # (stamp, output shape, saved); (stamp, None, model) when a model holding this module
-    # at several positions ran forward (see ``Sequential._hand_down``)
-    _state: tuple[int, Any, Any] | None = None
+    _state: Pending | None = None  # the last forward pass, see ``Pending``
     _saves_output = False  # True when ``saved`` is the output array itself
     _saves_input = True  # False when ``saved`` shares no memory with the input
 
@@ -92,7 +104,7 @@ class Module:
             output (or a view of the output) of an earlier forward pass, or if
             a parameter was changed after the forward pass.
         """
-        stamp, shape, saved = self._pending(grad_output)
+        shape, saved = self._pending(grad_output)
         g = self._backward(self._grad(grad_output, shape), saved)
         return g if type(g) is np.ndarray else np.asarray(g)
 
@@ -123,6 +135,23 @@ class Module:
     def _grads_only(self, g: np.ndarray, saved: Any) -> None:
         """Accumulate the parameter gradients; ``fit`` needs no ``dL/dx`` for the data."""
         self._backward(g, saved)
+
+    def _take_part(self, stamp: int, shape: tuple[int, ...], saved: Any, model: Module) -> None:
+        """Keep this module's part of ``model``'s forward pass ``stamp`` for its own backward.
+
+        A second part of the same pass means ``model`` holds this module at several
+        positions: its own backward then refuses to guess which one is meant.
+        """
+        old = self._state
+        self._state = (
+            (stamp, None, model)
+            if old is not None and old[0] == stamp
+            else (
+                stamp,
+                shape,
+                saved,
+            )
+        )
 
     def named_parameters(self) -> Iterator[tuple[str, Parameter]]:
         """Iterate over ``(name, parameter)`` pairs; layers without parameters have none.
@@ -184,23 +213,25 @@ class Module:
             p.data[...] = values[name]
             p._written = written
 
-    def __getstate__(self) -> dict:
+    def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state.pop("_state", None)  # what a forward pass saved stays with the original
         return state
 
-    def _pending(self, grad_output: object) -> tuple[int, tuple[int, ...], Any]:
-        """The state of the last forward pass, checked against ``grad_output``'s origin."""
+    def _pending(self, grad_output: object) -> tuple[tuple[int, ...], Any]:
+        """The output shape and saved values of the last forward pass, checked against
+        ``grad_output``'s origin."""
         state = self._state
         if state is None:
             raise RuntimeError(
                 f"{self._name()}: backward() was called before forward(). Run a forward "
                 f"pass (layer(x)) first; backward uses what that pass kept."
             )
-        if state[1] is None:  # handed by a model in which this module sits at several places
-            raise RuntimeError(state[2]._shared_message(self))
+        stamp, shape, saved = state
+        if shape is None:  # handed by a model in which this module sits at several places
+            raise RuntimeError(saved._shared_message(self))
         origin = _stamps.stamp_of(grad_output)
-        if origin is not None and origin != state[0]:
+        if origin is not None and origin != stamp:
             raise RuntimeError(
                 f"{self._name()}.backward: this gradient comes from a loss computed on the output "
                 f"of an earlier forward pass, but the model has run forward again since "
@@ -209,9 +240,9 @@ class Module:
                 f"calling backward, or use model.trace(x) to look inside without disturbing "
                 f"a pending backward pass."
             )
-        if _stamps.last_write > state[0]:  # some parameter changed since: one of these?
-            self._refuse_changed(state[0])
-        return state
+        if _stamps.last_write > stamp:  # some parameter changed since: one of these?
+            self._refuse_changed(stamp)
+        return shape, saved
 
     def _refuse_changed(self, stamp: int) -> None:
         for _, p in self.named_parameters():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -13,6 +13,9 @@ from . import init as init_
 from ._checks import as_rng, check_size
 from .layers import Linear, Module, ReLU
 from .parameter import Parameter
+
+Saved = tuple[list[Any], list[np.ndarray]]
+"""What ``Sequential._forward`` saves: per position, what the layer saved and its output."""
 
 __all__ = ["Sequential", "Block", "LayerTrace", "mlp", "count_parameters"]
 
@@ -127,20 +130,21 @@ class Sequential(Module):
     def _kept_input(self, x: ArrayLike) -> np.ndarray:
         return self.layers[0]._kept_input(x)  # and copies it if it keeps it
 
-    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, tuple[list, list[np.ndarray]]]:
-        saved, outputs = [], []  # per position: what the layer saved, what it returned
+    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, Saved]:
+        saved: list[Any] = []  # per position: what the layer saved
+        outputs: list[np.ndarray] = []  # and what it returned
         for layer in self.layers:
             x, s = layer._forward(x)
             saved.append(s)
             outputs.append(x)
         return x, (saved, outputs)
 
-    def _backward(self, g: np.ndarray, saved: tuple[list, list[np.ndarray]]) -> np.ndarray:
+    def _backward(self, g: np.ndarray, saved: Saved) -> np.ndarray:
         for layer, s in zip(reversed(self.layers), reversed(saved[0]), strict=True):
             g = layer._backward(g, s)
         return g
 
-    def _grads_only(self, g: np.ndarray, saved: tuple[list, list[np.ndarray]]) -> None:
+    def _grads_only(self, g: np.ndarray, saved: Saved) -> None:
         for layer, s in zip(reversed(self.layers[1:]), reversed(saved[0][1:]), strict=True):
             g = layer._backward(g, s)
         self.layers[0]._grads_only(g, saved[0][0])  # no dL/dx for the data
@@ -168,7 +172,9 @@ class Sequential(Module):
         (``model[2].backward(loss.backward())``, then ``model[1]``...).
         """
         out = Module.forward(self, x)
-        self._hand_down(self._state, self)
+        state = self._state
+        if state is not None:  # always set by the forward pass just run
+            self._hand_down(state[0], state[2], self)
         return out
 
     def backward(self, grad_output: ArrayLike) -> np.ndarray:
@@ -186,20 +192,19 @@ class Sequential(Module):
         """
         return Module.backward(self, grad_output)
 
-    def _hand_down(self, state: tuple, top: Sequential) -> None:
-        """Give every layer its own part of ``state``, for layer-by-layer backward passes.
+    def _hand_down(self, stamp: int, saved: Saved, top: Module) -> None:
+        """Give every layer its own part of the forward pass ``stamp`` of ``top``.
 
-        A layer given a part of this forward pass already sits at several positions of
-        ``top``; its state then names ``top`` instead of a shape, and its own backward
-        refuses to guess which position is meant.
+        Each layer can then run its own backward (``model[2].backward(...)``); a
+        layer at several positions of ``top`` refuses to (see ``Module._take_part``).
         """
-        stamp, _, (saved, outputs) = state
-        for layer, s, out in zip(self.layers, saved, outputs, strict=True):
-            part = (stamp, out.shape, s)
-            old = layer._state
-            layer._state = (stamp, None, top) if old is not None and old[0] == stamp else part
-            if isinstance(layer, Sequential):
-                layer._hand_down(part, top)
+        for layer, s, out in zip(self.layers, saved[0], saved[1], strict=True):
+            layer._take_part(stamp, out.shape, s, top)
+
+    def _take_part(self, stamp: int, shape: tuple[int, ...], saved: Any, model: Module) -> None:
+        """Keep this model's part of ``model``'s forward pass, and hand it down to its layers."""
+        Module._take_part(self, stamp, shape, saved, model)
+        self._hand_down(stamp, saved, model)
 
     def _shared_message(self, layer: Module) -> str:
         """Why ``layer``, at several positions of this model, refuses its own backward."""
@@ -219,7 +224,7 @@ class Sequential(Module):
             flat.extend(layer._leaves() if isinstance(layer, Sequential) else [layer])
         return flat
 
-    def _leaf_outputs(self, saved: tuple[list, list[np.ndarray]]) -> list[np.ndarray]:
+    def _leaf_outputs(self, saved: Saved) -> list[np.ndarray]:
         flat: list[np.ndarray] = []
         for layer, s, out in zip(self.layers, *saved, strict=True):
             flat.extend(layer._leaf_outputs(s) if isinstance(layer, Sequential) else [out])
@@ -251,7 +256,7 @@ class Sequential(Module):
                 blocks.append(Block(len(blocks), layer, activation, i))
         return blocks
 
-    def _traces(self, saved: tuple, *, by_index: bool) -> list[LayerTrace]:
+    def _traces(self, saved: Saved, *, by_index: bool) -> list[LayerTrace]:
         outputs = self._leaf_outputs(saved)
         traces = []
         for b in self.blocks():
