@@ -31,7 +31,7 @@ import weakref
 import numpy as np
 
 _clock = itertools.count(1)
-_marks: dict[int, tuple[weakref.ref, int]] = {}
+_marks: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}
 _PURGE_AT = 256  # entries; after each purge, the live entries plus this many
 _purge_at = _PURGE_AT
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from . import _stamps
 from . import functional as F
@@ -19,6 +20,8 @@ from . import init as init_
 from ._checks import as_rng, check_number, check_size
 from ._module import Module
 from .parameter import Parameter
+
+Array = NDArray[np.float64]
 
 __all__ = [
     "Module",
@@ -240,10 +243,10 @@ class ReLU(_Elementwise):
     Input and output have the same (any) shape.
     """
 
-    def _forward(self, z):
+    def _forward(self, z: Array) -> tuple[Array, NDArray[np.bool_]]:
         return F.relu(z), z > 0
 
-    def _backward(self, g, active):
+    def _backward(self, g: Array, active: NDArray[np.bool_]) -> Array:
         return g * active
 
 
@@ -268,11 +271,11 @@ class LeakyReLU(_Elementwise):
     def negative_slope(self, value: float) -> None:
         self._slope = check_number(value, where="LeakyReLU", name="negative_slope")
 
-    def _forward(self, z):
+    def _forward(self, z: Array) -> tuple[Array, Array]:
         slope = np.where(z > 0, 1.0, self._slope)
         return z * slope, slope
 
-    def _backward(self, g, slope):
+    def _backward(self, g: Array, slope: Array) -> Array:
         return g * slope
 
     def __repr__(self) -> str:
@@ -287,11 +290,11 @@ class Sigmoid(_Elementwise):
 
     _saves_output = True
 
-    def _forward(self, z):
+    def _forward(self, z: Array) -> tuple[Array, Array]:
         s = F.sigmoid(z)
         return s, s
 
-    def _backward(self, g, s):
+    def _backward(self, g: Array, s: Array) -> Array:
         return g * s * (1.0 - s)
 
 
@@ -300,21 +303,21 @@ class Tanh(_Elementwise):
 
     _saves_output = True
 
-    def _forward(self, z):
+    def _forward(self, z: Array) -> tuple[Array, Array]:
         t = np.tanh(z)
         return t, t
 
-    def _backward(self, g, t):
+    def _backward(self, g: Array, t: Array) -> Array:
         return g * (1.0 - t * t)
 
 
 class Identity(_Elementwise):
     """``z`` unchanged (as a new array); derivative 1. A linear output layer."""
 
-    def _forward(self, z):
+    def _forward(self, z: Array) -> tuple[Array, None]:
         return z.copy(), None
 
-    def _backward(self, g, z):
+    def _backward(self, g: Array, z: None) -> Array:
         return g
 
 
@@ -327,7 +330,7 @@ class Softmax(_Elementwise):
 
     _saves_output = True
 
-    def _forward(self, z):
+    def _forward(self, z: Array) -> tuple[Array, Array]:
         if z.ndim and z.shape[-1] == 0:
             raise ValueError(
                 f"{self!r}: expected at least one value along the last axis (the scores it "
@@ -337,13 +340,14 @@ class Softmax(_Elementwise):
         s = F.softmax(z, axis=-1)
         return s, s
 
-    def _backward(self, g, s):
+    def _backward(self, g: Array, s: Array) -> Array:
         if s.ndim == 0:  # the softmax of a single number is 1 whatever the number
             return g * 0.0
-        return s * (g - np.sum(g * s, axis=-1, keepdims=True))
+        along: Array = np.sum(g * s, axis=-1, keepdims=True)
+        return s * (g - along)
 
 
-def _initial(init: Any, name: str, shape: tuple[int, ...], fans: dict) -> np.ndarray:
+def _initial(init: Any, name: str, shape: tuple[int, ...], fans: dict[str, Any]) -> np.ndarray:
     """The array ``init`` fills for ``shape``, or a clear error for anything but an initialiser."""
     if init is None:
         init = init_.fan_in_uniform()

@@ -82,7 +82,7 @@ class Loss:
         """
         if self._grad is None:
             raise RuntimeError(self._no_gradient_message())
-        grad = self._grad.copy()
+        grad: np.ndarray = self._grad.copy()
         if self._origin is not None:
             _stamps.mark(grad, self._origin)
         return grad

@@ -63,7 +63,9 @@ class Optimizer:
 
     _state_keys: frozenset[str] = frozenset()  # what ``state[p]`` may hold
 
-    def __init__(self, params: Iterable[Parameter] | Iterable[dict], defaults: dict) -> None:
+    def __init__(
+        self, params: Iterable[Parameter] | Iterable[dict[str, Any]], defaults: dict[str, Any]
+    ) -> None:
         where = type(self).__name__
         if callable(params) and not isinstance(params, Parameter):
             raise TypeError(
@@ -96,7 +98,9 @@ class Optimizer:
             )
         self.state: dict[Parameter, dict[str, Any]] = {}
 
-    def _new_group(self, i: int, group: Any, defaults: dict, seen: dict[int, int]) -> dict:
+    def _new_group(
+        self, i: int, group: Any, defaults: dict[str, Any], seen: dict[int, int]
+    ) -> dict[str, Any]:
         """Group ``i`` with the defaults filled in, its parameters checked (not its settings)."""
         where = type(self).__name__
         if not isinstance(group, dict) or "params" not in group:
@@ -138,7 +142,7 @@ class Optimizer:
         return group
 
     # ------------------------------------------------------------------------- settings
-    def _check_group(self, group: dict, where: str) -> None:
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
         """Check every setting of ``group``; store each as a Python float (betas: a tuple)."""
         group["lr"] = check_number(
             group["lr"], where=where, name="lr (learning rate)", low=0.0, strict=True
@@ -147,7 +151,7 @@ class Optimizer:
             group["weight_decay"], where=where, name="weight_decay", low=0.0
         )
 
-    def _valid(self, group: dict) -> bool:
+    def _valid(self, group: dict[str, Any]) -> bool:
         """Whether every setting of ``group`` is a Python float in range (the quick test)."""
         raise NotImplementedError  # pragma: no cover - abstract
 
@@ -309,7 +313,7 @@ class SGD(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Parameter] | Iterable[dict],
+        params: Iterable[Parameter] | Iterable[dict[str, Any]],
         lr: float,
         weight_decay: float = 0.0,
         momentum: float = 0.0,
@@ -318,13 +322,13 @@ class SGD(Optimizer):
 
     _state_keys = frozenset({"momentum_buffer"})
 
-    def _check_group(self, group: dict, where: str) -> None:
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
         super()._check_group(group, where)
         group["momentum"] = check_number(
             group["momentum"], where=where, name="momentum", low=0.0, below=1.0
         )
 
-    def _valid(self, group: dict) -> bool:
+    def _valid(self, group: dict[str, Any]) -> bool:
         lr, wd, mu = group["lr"], group["weight_decay"], group["momentum"]
         return (
             type(lr) is float
@@ -375,7 +379,7 @@ class Adam(Optimizer):
 
     def __init__(
         self,
-        params: Iterable[Parameter] | Iterable[dict],
+        params: Iterable[Parameter] | Iterable[dict[str, Any]],
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
@@ -386,7 +390,7 @@ class Adam(Optimizer):
     _decoupled = False
     _state_keys = frozenset({"t", "m", "v"})
 
-    def _check_group(self, group: dict, where: str) -> None:
+    def _check_group(self, group: dict[str, Any], where: str) -> None:
         super()._check_group(group, where)
         group["betas"] = check_betas(group["betas"], where=where)
         eps = check_number(group["eps"], where=where, name="eps", low=0.0)
@@ -398,7 +402,7 @@ class Adam(Optimizer):
             )
         group["eps"] = eps
 
-    def _valid(self, group: dict) -> bool:
+    def _valid(self, group: dict[str, Any]) -> bool:
         lr, wd, eps, b = group["lr"], group["weight_decay"], group["eps"], group["betas"]
         return (
             type(lr) is float
@@ -462,7 +466,7 @@ class AdamW(Adam):
 
     def __init__(
         self,
-        params: Iterable[Parameter] | Iterable[dict],
+        params: Iterable[Parameter] | Iterable[dict[str, Any]],
         lr: float = 1e-3,
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,

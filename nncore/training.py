@@ -20,7 +20,7 @@ __all__ = ["History", "fit"]
 Callback = Callable[[int, Module], "Mapping[str, Any] | None"]
 
 
-class History(dict):
+class History(dict[str, list[Any]]):
     """What ``fit`` recorded: a dict of lists, one value per epoch.
 
     Keys: ``"epoch"`` (1, 2, ...), ``"loss"`` (mean training loss over the
