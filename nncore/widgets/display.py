@@ -14,10 +14,16 @@ the controls' values; a *display* shows the figure below them. Two displays:
 
 A display is any class with the methods of :class:`Display`; :data:`DISPLAYS` maps each
 mode to its class.
+
+What an explorer's output holds (:func:`explorer_output`, from the environment variable
+``NNCORE_EXPLORER_OUTPUT``): ``"widget"`` (the default: a live notebook shows and saves the
+widget only), ``"figure"`` (the static HTML figure only, and no picture widgets built: what a
+book build shows) or ``"both"``.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Mapping
 from typing import Any, Protocol
@@ -29,7 +35,19 @@ from .pictures import OverlayPictures
 from .precomputed import PrecomputedDisplay
 from .scene import Scene
 
-__all__ = ["DISPLAYS", "Display", "default_mode", "display_class"]
+__all__ = [
+    "DISPLAYS",
+    "OUTPUT_ENV",
+    "OUTPUTS",
+    "Display",
+    "default_mode",
+    "display_class",
+    "explorer_output",
+]
+
+#: The environment variable that says what an explorer's output holds, and its values.
+OUTPUT_ENV = "NNCORE_EXPLORER_OUTPUT"
+OUTPUTS = ("widget", "figure", "both")
 
 #: The display class of each mode.
 DISPLAYS: dict[str, type[Display]] = {
@@ -56,6 +74,9 @@ class Display(Protocol):
         The stored pictures of each overlay (none for a display that stores none).
     alt_texts : dict of tuple of int to str
         The text alternative of each precomputed grid point.
+    deferred_bytes : int
+        The page bytes of pictures drawn but not made into widgets (the ``"figure"``
+        output), as the widget state would hold them; 0 when every picture is a widget.
     """
 
     mode: str
@@ -63,6 +84,7 @@ class Display(Protocol):
     redraws: bool
     overlays: list[OverlayPictures]
     alt_texts: dict[tuple[int, ...], str]
+    deferred_bytes: int
 
     def __init__(
         self,
@@ -145,3 +167,28 @@ def display_class(mode: str | None) -> type[Display]:
     if mode not in DISPLAYS:
         raise ValueError(f"Explorer: mode must be one of {tuple(DISPLAYS)}, got {mode!r}.")
     return DISPLAYS[mode]
+
+
+def explorer_output() -> str:
+    """Read what an explorer's output holds from ``NNCORE_EXPLORER_OUTPUT``.
+
+    Returns
+    -------
+    str
+        ``"widget"`` when the variable is unset or empty (a live notebook shows the widget,
+        and saves its pictures once, in the widget state), ``"figure"`` (the static HTML
+        figure only, and no picture widgets: a book build, which shows the figure) or
+        ``"both"``.
+
+    Raises
+    ------
+    ValueError
+        For any other value.
+    """
+    value = os.environ.get(OUTPUT_ENV, "").strip().lower() or "widget"
+    if value not in OUTPUTS:
+        raise ValueError(
+            f"Explorer: the environment variable {OUTPUT_ENV} must be one of {OUTPUTS} (or "
+            f"unset, for 'widget'), got {os.environ[OUTPUT_ENV]!r}."
+        )
+    return value

@@ -33,7 +33,7 @@ import ipywidgets as widgets
 from .budget import PageBudget
 from .controls import Choice, Slider, check_controls, control_values, grid_position, initial_index
 from .controls import label_of as value_label
-from .display import Display, display_class
+from .display import Display, display_class, explorer_output
 from .images import FORMATS, agg_canvas
 from .measure import reachable, state_size
 from .pictures import OverlayPictures
@@ -82,11 +82,18 @@ def _check_options(
         raise TypeError(f"Explorer: budget must be a PageBudget, got {type(budget).__name__}.")
 
 
+#: The classes of ipywidgets' one-line controls (label, then control): ipywidgets 8 gives
+#: sliders and drop-downs these but not ToggleButtons, whose label then sits on a line of its
+#: own, flush left; with them the buttons' label joins the right-aligned column of labels.
+INLINE_CLASSES = ("widget-inline-hbox", "jupyter-widget-inline-hbox")
+
+
 def _control_widget(name: str, control: Slider | Choice, label_width: str) -> widgets.Widget:
     """The widget of a control: a SelectionSlider, ToggleButtons or a Dropdown.
 
     Options are ``(label, index)`` pairs, so the widget's ``value`` is the grid index and
-    ``update`` receives the grid value itself, with its type.
+    ``update`` receives the grid value itself, with its type. Every control has its label
+    as ``description``, in a column of one width (``label_width``), on the control's line.
     """
     label = control.label or name
     style = {"description_width": label_width}
@@ -97,7 +104,10 @@ def _control_widget(name: str, control: Slider | Choice, label_width: str) -> wi
         return widgets.SelectionSlider(**common, continuous_update=True, readout=True, style=style)
     if control.style == "dropdown":
         return widgets.Dropdown(**common, style=style)
-    return widgets.ToggleButtons(**common, style={**style, "button_width": "auto"})
+    buttons = widgets.ToggleButtons(**common, style={**style, "button_width": "auto"})
+    for css_class in INLINE_CLASSES:
+        buttons.add_class(css_class)
+    return buttons
 
 
 def _header(title: str, instruction: str) -> widgets.HTML:
@@ -212,7 +222,15 @@ class Explorer:
         self.budget = PageBudget() if budget is None else budget
         self.figure, self.dpi = view.figure, float(dpi)
         self.scene = Scene(
-            view, title, specs, self.dpi, colors, image_format, self.budget, instruction
+            view,
+            title,
+            specs,
+            self.dpi,
+            colors,
+            image_format,
+            self.budget,
+            instruction,
+            explorer_output(),
         )
         self.names, self.grid, self.shape = self.scene.names, self.scene.grid, self.scene.shape
         self.display: Display = shows(self.scene, live=live, max_frames=max_frames)
@@ -247,7 +265,8 @@ class Explorer:
 
     def _charge(self) -> None:
         """Measure the widget state the page embeds and charge it to the budget."""
-        self.state_bytes = state_size(reachable([self.widget, *self.display.saved()]))
+        saved = state_size(reachable([self.widget, *self.display.saved()]))
+        self.state_bytes = saved + self.display.deferred_bytes
         self.budget.charge(self.title, self.state_bytes)
 
     # ------------------------------------------------------------------ what it shows

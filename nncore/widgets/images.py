@@ -9,6 +9,7 @@ imports ipywidgets.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 from collections.abc import Sequence
@@ -19,7 +20,16 @@ import numpy as np
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from matplotlib.figure import Figure
 
-__all__ = ["FORMATS", "agg_canvas", "compose", "digest", "encode_image", "figure_image"]
+__all__ = [
+    "FORMATS",
+    "agg_canvas",
+    "compose",
+    "data_url",
+    "digest",
+    "encode_image",
+    "figure_image",
+    "picture_size",
+]
 
 #: Image formats an explorer can store its pictures in.
 FORMATS = ("png", "webp")
@@ -154,3 +164,39 @@ def digest(rgba: np.ndarray) -> bytes:
         16 bytes.
     """
     return hashlib.blake2b(np.ascontiguousarray(rgba).data, digest_size=16).digest()
+
+
+def picture_size(picture: bytes) -> tuple[int, int]:
+    """Read the width and height in pixels of an encoded picture.
+
+    Parameters
+    ----------
+    picture : bytes
+        An encoded image (PNG or WebP).
+
+    Returns
+    -------
+    tuple of int
+        ``(width, height)``.
+    """
+    from PIL import Image
+
+    with Image.open(io.BytesIO(picture)) as image:
+        width, height = image.size
+    return int(width), int(height)
+
+
+def data_url(picture: bytes, fmt: str) -> str:
+    """Write an encoded picture as a ``data:`` URL.
+
+    Parameters
+    ----------
+    picture : bytes
+    fmt : {"webp", "png"}
+        Its format.
+
+    Returns
+    -------
+    str
+    """
+    return f"data:image/{fmt};base64,{base64.b64encode(picture).decode('ascii')}"

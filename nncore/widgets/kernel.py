@@ -14,6 +14,7 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from .images import data_url, picture_size
 from .pictures import OverlayPictures
 from .scene import Scene
 
@@ -37,6 +38,32 @@ def caption_html(alt: str) -> str:
     )
 
 
+def picture_html(picture: bytes, fmt: str, alt: str) -> str:
+    """Write the picture as an ``<img>`` at its natural size, shrunk only to fit, with its alt.
+
+    Parameters
+    ----------
+    picture : bytes
+        The encoded figure.
+    fmt : {"webp", "png"}
+    alt : str
+        Its text alternative.
+
+    Returns
+    -------
+    str
+        One ``<img>`` with ``alt`` and ``title`` (the text alternative), its ``width`` and
+        ``height`` in pixels, and ``max-width:100%;height:auto``: an output wider than the
+        picture does not stretch it, a narrower one scales it down.
+    """
+    width, height = picture_size(picture)
+    text = html.escape(alt, quote=True)
+    return (
+        f'<img src="{data_url(picture, fmt)}" alt="{text}" title="{text}" width="{width}" '
+        f'height="{height}" style="display:block;max-width:100%;height:auto">'
+    )
+
+
 class KernelDisplay:
     """Show a view as one picture that the kernel draws again at each move.
 
@@ -50,8 +77,10 @@ class KernelDisplay:
 
     Attributes
     ----------
-    image : ipywidgets.Image
-        The picture.
+    image : ipywidgets.HTML
+        The picture, an ``<img>`` with its text alternative (:func:`picture_html`): the
+        ``Image`` widget of ipywidgets 7 has no ``alt`` and is stretched to the output's
+        width.
     caption : ipywidgets.HTML
         Its text alternative.
     widgets : list of ipywidgets.Widget
@@ -60,6 +89,7 @@ class KernelDisplay:
 
     mode = "kernel"
     redraws = True
+    deferred_bytes = 0  # its one picture is always a widget
 
     def __init__(
         self,
@@ -83,10 +113,9 @@ class KernelDisplay:
         """
         index = tuple(controls[name].index for name in self.scene.names)
         image, alt = self.scene.render(self.scene.values_at(index))
-        self.image = widgets.Image(
-            value=image,
-            format=self.scene.image_format,
-            layout=widgets.Layout(max_width="100%", height="auto"),
+        self.image = widgets.HTML(
+            picture_html(image, self.scene.image_format, alt),
+            layout=widgets.Layout(max_width="100%"),
         )
         self.caption = widgets.HTML(caption_html(alt))
         self.widgets = [self.image, self.caption]
@@ -117,7 +146,7 @@ class KernelDisplay:
         index : tuple of int
         """
         image, alt = self.scene.render(self.scene.values_at(index))
-        self.image.value = image
+        self.image.value = picture_html(image, self.scene.image_format, alt)
         self.caption.value = caption_html(alt)
 
     def refresh(self, index: tuple[int, ...]) -> list[widgets.Widget]:

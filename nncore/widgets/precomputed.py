@@ -87,7 +87,9 @@ class PrecomputedDisplay:
                 f"{math.prod(shape)} points, more than max_frames={max_frames}. Use fewer "
                 f"values per control (or fewer controls)."
             )
-        self.scene, self.redraws = scene, live
+        # The "figure" output makes no picture widgets: nothing to draw again on a move.
+        self.scene, self.redraws = scene, live and scene.output != "figure"
+        self.deferred_bytes = 0
         self.controls: Mapping[str, widgets.ValueWidget] = {}
         self.renderer = self._renderer()
         self.images: dict[tuple[int, ...], widgets.Widget] = {}
@@ -124,7 +126,11 @@ class PrecomputedDisplay:
         """
         self.controls = controls
         self._render_all(tuple(controls[name].index for name in self.scene.names))
-        self.widgets = [self._build_widgets()]
+        self.widgets = [] if self._deferred() else [self._build_widgets()]
+
+    def _deferred(self) -> bool:
+        """Whether the pictures stay out of widgets (the static figure alone is shown)."""
+        return self.scene.output == "figure"
 
     def _render_all(self, index: tuple[int, ...]) -> None:
         """Draw every overlay at every grid point, checking the budget as bytes add up."""
@@ -151,6 +157,7 @@ class PrecomputedDisplay:
                     what=f"its {math.prod(shape)} frames at dpi {s.dpi:g} would take about",
                     fix="Lower dpi, use fewer grid values, or give the page a larger PageBudget.",
                 )
+        self.deferred_bytes = sum(added) if self._deferred() else 0
         update_view(s.view, s.values_at(index), s.title)
 
     def _build_widgets(self) -> widgets.Widget:
@@ -263,7 +270,7 @@ class PrecomputedDisplay:
             raise
         old, links = self.widgets, self.links
         self.stacks = [[] for _ in self.scene.names]
-        self.widgets = [self._build_widgets()]
+        self.widgets = [] if self._deferred() else [self._build_widgets()]
         for link in links:
             link.close()
         return old
@@ -342,19 +349,24 @@ class PrecomputedDisplay:
         Returns
         -------
         dict
-            The widget view (and its plain-text fallback), and the explorer as a static
-            HTML figure (:func:`~nncore.widgets.static_html.explorer_html`): what a page
-            without the widget library shows (the HTML book prefers it).
+            As the scene's ``output`` says: the widget view (and its plain-text fallback);
+            the explorer as a static HTML figure
+            (:func:`~nncore.widgets.static_html.explorer_html`, what a page without the
+            widget library shows: the HTML book) with its title as plain text; or both.
         """
+        figure = explorer_html(
+            self.manifest(), title=self.scene.title, instruction=self.scene.instruction
+        )
+        if self.scene.output == "figure":
+            return {"text/plain": self.scene.title, "text/html": figure}
         bundle = box._repr_mimebundle_(**kwargs)
+        if self.scene.output == "widget":
+            return bundle
         if isinstance(bundle, tuple):  # (data, metadata)
             data, metadata = bundle
         else:
             data, metadata = bundle, None
-        data = dict(data)
-        data["text/html"] = explorer_html(
-            self.manifest(), title=self.scene.title, instruction=self.scene.instruction
-        )
+        data = {**data, "text/html": figure}
         return data if metadata is None else (data, metadata)
 
     def close(self) -> None:

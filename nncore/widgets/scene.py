@@ -38,6 +38,8 @@ class Scene:
         The page's budget of embedded widget state.
     instruction : str
         What to try (shown after "Try this:"); empty when there is none.
+    output : {"widget", "figure", "both"}
+        What the explorer's output holds (:func:`~nncore.widgets.display.explorer_output`).
     """
 
     view: View
@@ -48,6 +50,7 @@ class Scene:
     image_format: str
     budget: PageBudget
     instruction: str = ""
+    output: str = "widget"
 
     @property
     def names(self) -> list[str]:

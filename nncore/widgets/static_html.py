@@ -21,14 +21,13 @@ enables the controls and swaps pictures as they move, and a page's build can mov
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import itertools
 import json
 import re
 
 from .controls import ControlInfo
+from .images import data_url, picture_size
 from .manifest import Manifest
 
 __all__ = ["explorer_html", "FIGURE_CLASS", "MANIFEST_CLASS"]
@@ -37,18 +36,6 @@ __all__ = ["explorer_html", "FIGURE_CLASS", "MANIFEST_CLASS"]
 FIGURE_CLASS, MANIFEST_CLASS = "nnx-explorer", "nnx-manifest"
 
 _counter = itertools.count(1)
-_MIME = {"webp": "image/webp", "png": "image/png"}
-
-
-def _data_url(picture: bytes, image_format: str) -> str:
-    return f"data:{_MIME[image_format]};base64,{base64.b64encode(picture).decode('ascii')}"
-
-
-def _size(picture: bytes) -> tuple[int, int]:
-    from PIL import Image
-
-    with Image.open(io.BytesIO(picture)) as image:
-        return image.size
 
 
 def _slug(text: str) -> str:
@@ -84,7 +71,7 @@ def _manifest_json(manifest: Manifest) -> str:
     for overlay in manifest.overlays:
         entry: dict = {
             "controls": list(overlay.controls),
-            "pictures": [_data_url(p, manifest.image_format) for p in overlay.pictures],
+            "pictures": [data_url(p, manifest.image_format) for p in overlay.pictures],
             "shown": {",".join(map(str, key)): k for key, k in overlay.shown.items()},
         }
         if overlay.alts is not None:
@@ -120,10 +107,10 @@ def explorer_html(manifest: Manifest, *, title: str, instruction: str = "") -> s
     alt = manifest.alt_at(start)
     images = []
     for overlay, picture in zip(manifest.overlays, manifest.pictures_at(start), strict=True):
-        width, height = _size(picture)
+        width, height = picture_size(picture)
         text = html.escape(alt, quote=True) if overlay.alts is not None else ""
         images.append(
-            f'<img class="nnx-overlay" src="{_data_url(picture, manifest.image_format)}" '
+            f'<img class="nnx-overlay" src="{data_url(picture, manifest.image_format)}" '
             f'alt="{text}" width="{width}" height="{height}">'
         )
     header = f'<p class="nnx-title">{html.escape(title)}</p>'

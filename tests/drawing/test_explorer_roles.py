@@ -117,6 +117,7 @@ class RecordingDisplay:
 
     mode = "recording"
     redraws = True
+    deferred_bytes = 0
 
     def __init__(self, scene, *, live, max_frames):
         self.scene, self.shown = scene, []

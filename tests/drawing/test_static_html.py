@@ -8,12 +8,15 @@ import io
 import json
 import re
 
+import ipywidgets
 import matplotlib.pyplot as plt
 import pytest
 from PIL import Image
 from plot_support import texts  # noqa: F401  (selects Agg)
 
 from nncore.widgets import Choice, Explorer, Overlay, Slider
+from nncore.widgets.display import OUTPUT_ENV, explorer_output
+from nncore.widgets.measure import reachable
 from nncore.widgets.static_html import explorer_html
 
 
@@ -37,18 +40,28 @@ class Scaled:
         return f"A line of slope {self.slope:g} </script> & points scaled by {self.scale:g}"
 
 
+def scaled_explorer(output: str | None = "both") -> Explorer:
+    """The explorer of a ``Scaled`` view, built with ``NNCORE_EXPLORER_OUTPUT=output``."""
+    with pytest.MonkeyPatch.context() as patch:
+        if output is None:
+            patch.delenv(OUTPUT_ENV, raising=False)
+        else:
+            patch.setenv(OUTPUT_ENV, output)
+        return Explorer(
+            Scaled(),
+            {
+                "slope": Slider([-1.0, 0.0, 1.0], label="slope a", initial=0.0),
+                "scale": Choice([1.0, 2.0], labels=["small", "large"]),
+            },
+            title="A <line>",
+            instruction="Tilt it & scale it.",
+            mode="precomputed",
+        )
+
+
 @pytest.fixture(scope="module")
 def explorer():
-    ex = Explorer(
-        Scaled(),
-        {
-            "slope": Slider([-1.0, 0.0, 1.0], label="slope a", initial=0.0),
-            "scale": Choice([1.0, 2.0], labels=["small", "large"]),
-        },
-        title="A <line>",
-        instruction="Tilt it & scale it.",
-        mode="precomputed",
-    )
+    ex = scaled_explorer()
     yield ex
     ex.close()
     plt.close("all")
@@ -75,6 +88,50 @@ def test_the_widget_bundle_also_carries_the_static_figure(explorer):
     assert page.startswith('<figure class="nnx-explorer"') and page.endswith("</figure>")
     assert '<p class="nnx-title">A &lt;line&gt;</p>' in page
     assert "<em>Try this:</em> Tilt it &amp; scale it.</p>" in page
+
+
+def data_of(explorer) -> dict:
+    bundle = explorer._repr_mimebundle_()
+    return bundle[0] if isinstance(bundle, tuple) else bundle
+
+
+def without_ids(page: str) -> str:
+    return re.sub(r"nnx-\d+", "nnx-N", page)
+
+
+def test_a_live_notebook_gets_the_widget_only():
+    """Unset, the output is the widget: an executed notebook stores each picture once, in the
+    widget state, not again as data: URLs in a static figure."""
+    ex = scaled_explorer(None)
+    data = data_of(ex)
+    assert "application/vnd.jupyter.widget-view+json" in data and "text/html" not in data
+    assert ex.display.images and ex.display.redraws
+    ex.close()
+
+
+def test_the_figure_output_makes_no_picture_widgets_and_the_same_figure(explorer):
+    """What a book build asks for: the static figure alone, the same bytes as the figure of
+    an explorer with widgets, and no ipywidgets Image, Stack or link made for any picture."""
+    ex = scaled_explorer("figure")
+    data = data_of(ex)
+    assert set(data) == {"text/plain", "text/html"} and data["text/plain"] == "A <line>"
+    assert without_ids(data["text/html"]) == without_ids(data_of(explorer)["text/html"])
+    assert ex.display.widgets == [] and ex.display.images == {} and ex.display.links == []
+    assert not ex.display.redraws  # nothing shown to draw again
+    assert all(not isinstance(w, ipywidgets.Image) for w in reachable([ex.widget]))
+    # The budget is charged every picture as the widget state would hold it (base64), and
+    # no more than the widgets' whole state (their stacks and links are not counted).
+    pictures = sum(4 * -(-len(p) // 3) for o in ex.overlays for p in o.pictures.values())
+    assert pictures < ex.state_bytes <= explorer.state_bytes, (pictures, ex.state_bytes)
+    ex.close()
+
+
+def test_an_unknown_output_is_refused_naming_the_variable_and_its_values(monkeypatch):
+    monkeypatch.setenv(OUTPUT_ENV, "pictures")
+    with pytest.raises(ValueError) as error:
+        explorer_output()
+    for part in (OUTPUT_ENV, "'widget'", "'figure'", "'both'", "'pictures'"):
+        assert part in str(error.value)
 
 
 def test_a_slider_is_a_labelled_range_input_announcing_the_value_shown(explorer):

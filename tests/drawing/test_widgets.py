@@ -264,7 +264,7 @@ def test_kernel_mode_shows_one_image_redrawn_through_the_kernel():
     ex = line_explorer(view, mode="kernel")
     assert ex.n_frames == 0 and ex.overlays == [] and ex.display.saved() == []
     image, caption = ex.widget.children[-2:]
-    assert isinstance(image, ipywidgets.Image) and image is ex.display.image
+    assert image is ex.display.image
     assert "line of slope 0.0 from 0" in caption.value and 'aria-live="polite"' in caption.value
     first = image.value
     view.offset = 2.0
@@ -278,6 +278,62 @@ def test_kernel_mode_shows_one_image_redrawn_through_the_kernel():
         ex.frame(slope=1.0, colour="#0072B2")
     with raises_with(ValueError, "Explorer.check_overlays", "kernel", "stores no overlays"):
         ex.check_overlays()
+
+
+def img_attributes(markup: str) -> dict[str, str]:
+    """The attributes of the one ``<img>`` in ``markup``, unescaped."""
+    import html
+    import re
+
+    (tag,) = re.findall(r"<img\b[^>]*>", markup)
+    return {k: html.unescape(v) for k, v in re.findall(r'(\w[\w-]*)="([^"]*)"', tag)}
+
+
+def test_a_kernel_picture_keeps_its_natural_size_and_carries_its_text_alternative():
+    """ipywidgets 7's Image is stretched to the output's width (2.7x in the appendix) and
+    has no alt: the picture is an <img> of its own width, shrunk only to fit, with its alt."""
+    from PIL import Image
+
+    view = LineView()
+    ex = line_explorer(view, mode="kernel", dpi=50)  # a 2 x 1.5 in figure: 100 x 75 px
+    attributes = img_attributes(ex.display.image.value)
+    assert (attributes["width"], attributes["height"]) == ("100", "75")
+    assert "max-width:100%" in attributes["style"] and "height:auto" in attributes["style"]
+    assert attributes["alt"] == attributes["title"] == "line of slope 0.0 from 0"
+    assert ex.display.image.layout.width is None  # no stretching width
+    assert ex.display.image.layout.max_width == "100%"
+    src = attributes["src"]
+    assert src.startswith("data:image/webp;base64,")
+    import base64
+    import io
+
+    with Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1]))) as picture:
+        assert picture.size == (100, 75)
+    ex.set(slope=1.0, colour="#D55E00")
+    assert img_attributes(ex.display.image.value)["alt"] == "line of slope 1.0 from 0"
+
+
+def test_every_control_puts_its_label_in_one_right_aligned_column():
+    """ipywidgets 8 gives ToggleButtons no inline class: their label took a line of its own,
+    flush left, while the sliders' labels sat in a right-aligned column."""
+    ex = line_explorer(
+        controls={
+            "w": Slider([0.0, 1.0], label="a long weight label"),
+            "colour": Choice(["r", "g"]),
+            "kind": Choice(["x", "y"], style="dropdown"),
+        },
+        mode="kernel",
+    )
+    widths = {name: c.style.description_width for name, c in ex.controls.items()}
+    assert len(set(widths.values())) == 1 and next(iter(widths.values())).endswith("em"), widths
+    assert [c.description for c in ex.controls.values()] == [
+        "a long weight label",
+        "colour",
+        "kind",
+    ]
+    buttons = ex.controls["colour"]
+    assert {"widget-inline-hbox", "jupyter-widget-inline-hbox"} <= set(buttons._dom_classes)
+    assert list(ex.widget.children[1:4]) == list(ex.controls.values())
 
 
 def test_the_default_mode_follows_the_installed_ipywidgets():
