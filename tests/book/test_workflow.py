@@ -7,10 +7,10 @@ YAML and run here with bash, as the runner runs them (GITHUB_REPOSITORY, GITHUB_
 GITHUB_REF_NAME set as Actions sets them), on a copy of this repository made into a fork
 (another owner and name, another branch) with a bare repository as its GitHub. What the
 launch buttons open is checked in the configuration the build reads (Jupyter Book's own
-translation of _config.yml into the theme's settings), not in built pages: building the fork's
-book would execute every notebook again. tests.yml runs on pull requests with the Python
-versions the project names elsewhere, and .ci/run (ShellChecked) installs Chromium as root,
-through sudo, or not at all when it is there.
+translation of _config.yml into the theme's settings) and, in a test marked `book`, in the
+pages of the fork's book built with execution off (about half a minute). tests.yml runs on
+pull requests with the Python versions the project names elsewhere, and .ci/run
+(ShellChecked) installs Chromium as root, through sudo, or not at all when it is there.
 """
 
 from __future__ import annotations
@@ -247,6 +247,54 @@ def test_the_launch_buttons_of_the_build_open_the_forks_notebooks_branch(fork):
     # Binder installs requirements.txt from that branch, which holds the whole project.
     on_branch = git(fork.github, "ls-tree", "-r", "--name-only", "notebooks").splitlines()
     assert {"requirements.txt", "runtime.txt", "pyproject.toml"} <= set(on_branch)
+
+
+LAUNCH_LINK = re.compile(
+    r'href="https://(?:mybinder\.org/v2/gh/([^/"]+/[^/"]+)/([^?"]+)\?urlpath=lab/tree/([^"]+)'
+    r'|colab\.research\.google\.com/github/([^/"]+/[^/"]+)/blob/([^/"]+)/([^"]+))"'
+)
+
+
+def test_every_launch_link_of_the_forks_built_pages_opens_its_notebooks_branch(
+    fork, tmp_path, run_jupyter_book
+):
+    """The fork's book built from the checkout the workflow named, as the job `build` builds
+    it but with execution off (the launch buttons do not depend on outputs, and the book's
+    own build test checks execution and warnings): every Binder and Colab link of every page
+    opens the fork's branch notebooks at a notebook committed there."""
+    config = yaml.safe_load((fork.checkout / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    for name in config["sphinx"]["local_extensions"]:
+        config["sphinx"]["local_extensions"][name] = str(fork.checkout / "_ext")
+    config_file = tmp_path / "_config.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+
+    build = run_jupyter_book(fork.checkout, tmp_path / "out", config=config_file)
+
+    on_branch = set(notebooks_on(fork, "notebooks"))
+    pages = {
+        p.relative_to(build.html_dir).with_suffix(".ipynb").as_posix()
+        for p in build.html_dir.rglob("*.html")
+    }
+    assert on_branch <= pages, (
+        f"pages missing from the build: {on_branch - pages}\n{build.log[-3000:]}"
+    )
+    links = {}
+    for page in sorted(build.html_dir.rglob("*.html")):
+        for match in LAUNCH_LINK.finditer(page.read_text(encoding="utf-8")):
+            binder, colab = match.group(1, 2, 3), match.group(4, 5, 6)
+            for service, target in (("binder", binder), ("colab", colab)):
+                if target[0] is not None:
+                    links.setdefault(page.relative_to(build.html_dir).as_posix(), []).append(
+                        (service, *target)
+                    )
+    for notebook in sorted(on_branch):
+        page = notebook.removesuffix(".ipynb") + ".html"
+        assert sorted(links.get(page, [])) == [
+            ("binder", FORK, "notebooks", notebook),
+            ("colab", FORK, "notebooks", notebook),
+        ], page
+    assert set(links) == {n.removesuffix(".ipynb") + ".html" for n in on_branch}, links
 
 
 def test_a_second_publish_replaces_the_notebooks_branch(fork, tmp_path):
