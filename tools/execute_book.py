@@ -1,5 +1,12 @@
 """Execute the book's notebooks in parallel into the execution cache the build then reads.
 
+Kept because jupyter-cache's own parallel executor (1.0, ``jcache project execute
+--executor local-parallel``) passes nbclient only the timeout and ``allow_errors`` (not
+``store_widget_state=False``), maps the notebooks over one process per core in toc order
+(no job count, no longest first), and myst-nb does not copy cached outputs into
+``jupyter_execute`` (``--after-build`` does); the notebook itself is executed by
+``tools/notebook_execution.py``, shared with ``tools/run_notebooks.py``.
+
 ``jupyter-book build`` in ``execute_notebooks: cache`` mode executes each notebook whose code
 is not in the cache, one after another. This step runs first (``make book`` does) and
 executes those notebooks side by side, one process per core, exactly as the build would
@@ -25,18 +32,20 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
+import functools
 import json
 import os
-import re
 import sys
 import time
 from pathlib import Path
 
 import yaml
 
+# The shared notebook execution, beside this file (found when a test loads this file too).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_execution import DEFAULT_JOBS, error_tail, execute_notebook, side_by_side  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
 def toc_entries(root: Path) -> list[str]:
@@ -78,27 +87,21 @@ def execution_settings(config_path: Path) -> dict:
     return execute
 
 
-def _execute(path: str, timeout: int, allow_errors: bool, in_temp: bool):
+def _execute(path: Path, timeout: int, allow_errors: bool, in_temp: bool):
     """Run in a worker process: execute one notebook as myst-nb's cache mode does."""
     import tempfile
     from contextlib import nullcontext
 
-    import nbformat
-    from jupyter_cache.executors.utils import single_nb_execution
-
-    notebook = nbformat.read(path, as_version=4)
-    with tempfile.TemporaryDirectory() if in_temp else nullcontext(str(Path(path).parent)) as cwd:
-        result = single_nb_execution(
-            notebook,
-            cwd=os.path.abspath(cwd),
+    with tempfile.TemporaryDirectory() if in_temp else nullcontext(str(path.parent)) as cwd:
+        # The pages show each explorer as its static figure (text/html), so the widgets'
+        # state, up to a megabyte a page, is not kept in the executed notebooks.
+        return execute_notebook(
+            path,
             timeout=timeout,
             allow_errors=allow_errors,
-            meta_override=True,
-            # The pages show each explorer as its static figure (text/html), so the widgets'
-            # state, up to a megabyte a page, is not kept in the executed notebooks.
+            cwd=Path(cwd).resolve(),
             store_widget_state=False,
         )
-    return result.nb, result.time, result.exc_string
 
 
 WRITTEN = ".from-cache.json"  # in jupyter_execute: the copies written here, with their mtimes
@@ -146,7 +149,7 @@ def write_executed(cache_path: Path, source: Path, notebooks: list[Path], folder
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "--source", type=Path, default=REPO_ROOT, help="the book (default: this repository)"
@@ -158,15 +161,20 @@ def main(argv: list[str] | None = None) -> int:
         "--build-dir", type=Path, help="the build's _build folder (default: SOURCE/_build)"
     )
     parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks at a time (default: cores)"
+        "--jobs", type=int, default=DEFAULT_JOBS, help="notebooks at a time (default: cores)"
     )
     parser.add_argument(
         "--after-build",
         action="store_true",
         help="write the cached executed notebooks into BUILD_DIR/jupyter_execute",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     source = args.source.resolve()
+    build_dir = args.build_dir or source / "_build"
     settings = execution_settings(args.config or source / "_config.yml")
     if settings["execute_notebooks"] != "cache":
         print(
@@ -178,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         cache_path = Path(settings["cache"])
         cache_path = cache_path if cache_path.is_absolute() else source / cache_path
     else:  # myst-nb's default: beside the html folder
-        cache_path = (args.build_dir or source / "_build") / ".jupyter_cache"
+        cache_path = build_dir / ".jupyter_cache"
 
     excluded = [p for p in settings["exclude_patterns"] or []]
     notebooks = [
@@ -187,9 +195,14 @@ def main(argv: list[str] | None = None) -> int:
         if not any(p.relative_to(source).match(pattern) for pattern in excluded)
     ]
     if args.after_build:
-        return write_executed(
-            cache_path, source, notebooks, (args.build_dir or source / "_build") / "jupyter_execute"
-        )
+        return write_executed(cache_path, source, notebooks, build_dir / "jupyter_execute")
+    return fill_cache(cache_path, source, notebooks, settings, args.jobs)
+
+
+def fill_cache(
+    cache_path: Path, source: Path, notebooks: list[Path], settings: dict, jobs: int
+) -> int:
+    """Execute the notebooks not in the cache, ``jobs`` at a time, and cache the ones that ran."""
     # Fast path for a rebuild: every notebook file as it was when this step last found (or
     # put) all of them in this cache. The record lives in the cache, so it goes with it.
     record = cache_path / UNCHANGED
@@ -204,9 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     cache = get_cache(cache_path)
     for path in notebooks:
         cache.add_nb_to_project(str(path))
-    pending = {
-        record.uri for record in cache.list_unexecuted(filter_uris=[str(p) for p in notebooks])
-    }
+    pending = {r.uri for r in cache.list_unexecuted(filter_uris=[str(p) for p in notebooks])}
     todo = [p for p in notebooks if str(p) in pending]
     if not todo:
         record.write_text(json.dumps(files), encoding="utf-8")
@@ -215,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     # Longest first (as last measured), so no core waits alone for a long notebook at the end.
     last = {r.uri: r.data.get("execution_seconds", 0.0) for r in cache.list_cache_records()}
     todo.sort(key=lambda p: -last.get(str(p), float("inf")))
-    jobs = max(1, min(args.jobs, len(todo)))
+    jobs = max(1, min(jobs, len(todo)))
     print(
         f"Executing {len(todo)} of {len(notebooks)} notebooks, {jobs} at a time, into {cache_path}"
     )
@@ -223,40 +234,31 @@ def main(argv: list[str] | None = None) -> int:
     if jobs > 1:  # the cores are taken by notebooks side by side: each runs its seeds in turn
         os.environ.setdefault("NNBOOK_JOBS", "1")
     started, failed = time.perf_counter(), []
-    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            pool.submit(
-                _execute,
-                str(p),
-                settings["timeout"],
-                settings["allow_errors"],
-                settings["run_in_temp"],
-            ): p
-            for p in todo
-        }
-        for future in concurrent.futures.as_completed(futures):
-            path = futures[future]
-            name = path.relative_to(source).as_posix()
-            try:
-                notebook, seconds, error = future.result()
-            except Exception as crash:  # the kernel died, the notebook could not be read, ...
-                notebook, seconds, error = None, 0.0, f"{type(crash).__name__}: {crash}"
-            if error:
-                failed.append(name)
-                print(
-                    f"  FAILED   {name}: the build will execute it again and report the error.\n"
-                    + "\n".join(
-                        "    " + line
-                        for line in ANSI_ESCAPE.sub("", error).strip().splitlines()[-6:]
-                    )
-                )
-                continue
-            cache.cache_notebook_bundle(
-                CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds}),
-                check_validity=False,
-                overwrite=True,
+    execute = functools.partial(
+        _execute,
+        timeout=settings["timeout"],
+        allow_errors=settings["allow_errors"],
+        in_temp=settings["run_in_temp"],
+    )
+    for path, result in side_by_side(execute, todo, jobs, processes=True):
+        name = path.relative_to(source).as_posix()
+        if isinstance(result, BaseException):  # the kernel died, the notebook was unreadable...
+            error = f"{type(result).__name__}: {result}"
+        else:
+            error = result.error
+        if error:
+            failed.append(name)
+            print(
+                f"  FAILED   {name}: the build will execute it again and report the error.\n"
+                + "\n".join("    " + line for line in error_tail(error, 6).splitlines())
             )
-            print(f"  executed {name} in {seconds:.1f} s")
+            continue
+        cache.cache_notebook_bundle(
+            CacheBundleIn(result.notebook, str(path), data={"execution_seconds": result.seconds}),
+            check_validity=False,
+            overwrite=True,
+        )
+        print(f"  executed {name} in {result.seconds:.1f} s")
     if not failed:
         record.write_text(json.dumps(files), encoding="utf-8")
     print(

@@ -1,5 +1,11 @@
 """Execute every notebook in a virtual environment pinned to a constraints file.
 
+Kept because nox and tox make environments but neither checks that a notebook's install cell
+changes nothing in one (``pip freeze`` before and after) nor installs nncore from a copy of
+the sources as the install cell does, and nbmake would put pytest and itself into the
+environment whose package set is what is tested; the notebook itself is executed by
+``tools/notebook_execution.py``, shared with ``tools/execute_book.py``.
+
 Two environments, each kept in its own folder at the repository root:
 
 ``colab``    Python 3.13 with the versions Google Colab ships, ``envs/colab-constraints.txt``
@@ -29,7 +35,6 @@ environment could not be set up.
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
 import hashlib
 import json
 import os
@@ -42,11 +47,14 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+# The shared notebook execution, beside this file (found when a test loads this file too).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from notebook_execution import DEFAULT_JOBS, error_tail, execute_notebook, side_by_side  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 RECIPE = 1  # bump when the way an environment is built changes: every cached one is rebuilt
 MARKER = "nncore-env.json"  # written into each environment this tool makes
 CELL_TIMEOUT = 300  # seconds, as in _config.yml
-ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # What the project's own install needs beside nncore[chapters]: the kernel and its runner.
 HARNESS = ("ipykernel", "nbclient")
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
@@ -293,10 +301,6 @@ def _clean_env(venv_python: Path) -> dict:
 
 def execute_here(path: Path) -> NotebookResult:
     """Execute one notebook with a kernel of the running interpreter (inside the environment)."""
-    import nbformat
-    from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-
     with tempfile.TemporaryDirectory() as jupyter_path:
         # A kernel spec of this interpreter first on JUPYTER_PATH: no user-wide "python3"
         # spec can send the notebook to another Python.
@@ -313,27 +317,8 @@ def execute_here(path: Path) -> NotebookResult:
             encoding="utf-8",
         )
         os.environ["JUPYTER_PATH"] = jupyter_path
-        notebook = nbformat.read(path, as_version=4)
-        client = NotebookClient(
-            notebook,
-            timeout=CELL_TIMEOUT,
-            kernel_name="python3",
-            allow_errors=False,
-            resources={"metadata": {"path": str(path.parent)}},
-        )
-        started = time.perf_counter()
-        try:
-            client.execute()
-        except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
-            return NotebookResult(str(path), False, time.perf_counter() - started, summarize(error))
-    return NotebookResult(str(path), True, time.perf_counter() - started)
-
-
-def summarize(error: Exception, lines: int = 12) -> str:
-    """The end of a cell error's traceback, without terminal colours."""
-    text = ANSI_ESCAPE.sub("", str(error)).strip()
-    kept = [line for line in text.splitlines() if line.strip()]
-    return "\n".join(kept[-lines:])
+        result = execute_notebook(path, timeout=CELL_TIMEOUT, kernel_name="python3")
+    return NotebookResult(str(path), not result.error, result.seconds, error_tail(result.error, 12))
 
 
 def execute_in(venv_python: Path, notebooks: list[Path], jobs: int) -> list[NotebookResult]:
@@ -368,8 +353,13 @@ def execute_in(venv_python: Path, notebooks: list[Path], jobs: int) -> list[Note
                 )
         return NotebookResult(**data)
 
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(one, notebooks))
+    done = dict(side_by_side(one, notebooks, jobs, processes=False))
+    return [
+        result
+        if isinstance(result, NotebookResult)
+        else NotebookResult(str(path), False, 0.0, f"{type(result).__name__}: {result}")
+        for path, result in ((path, done[path]) for path in notebooks)
+    ]
 
 
 def default_notebooks() -> list[Path]:
@@ -385,7 +375,7 @@ def _relative(path: str) -> str:
         return path
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
         "notebooks", nargs="*", type=Path, help="default: chapters/*.ipynb and appendix/*.ipynb"
@@ -398,12 +388,16 @@ def main(argv: list[str] | None = None) -> int:
         "--venv", type=Path, help="where the environment lives (default: .venv-<env>)"
     )
     parser.add_argument(
-        "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks at a time (default: cores)"
+        "--jobs", type=int, default=DEFAULT_JOBS, help="notebooks at a time (default: cores)"
     )
     parser.add_argument("--report", type=Path, help="also write the results to this JSON file")
     parser.add_argument("--execute-here", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
+    return parser
 
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
     notebooks = [p.resolve() for p in args.notebooks] or default_notebooks()
     missing = [str(p) for p in notebooks if not p.is_file()]
     if missing:
@@ -430,43 +424,46 @@ def main(argv: list[str] | None = None) -> int:
     except SetupError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    changed = sorted(set(before) ^ set(after))
+    summary = {
+        "environment": env.name,
+        "versions": versions,
+        "constraints": str(env.constraints_file()),
+        "changed_packages": changed,
+        "seconds": elapsed,
+        "results": [asdict(r) | {"notebook": _relative(r.notebook)} for r in results],
+    }
+    print_summary(summary, args.jobs)
+    if args.report:
+        args.report.write_text(json.dumps(summary, indent=1), encoding="utf-8")
+    failed = sum(not r.passed for r in results)
+    return 1 if failed or changed else 0
 
-    print(f"\n{env.name} environment ({env.constraints_file()}): {versions}")
+
+def print_summary(summary: dict, jobs: int) -> None:
+    """Each notebook's outcome and time, the errors, and what changed in the environment."""
+    results = summary["results"]
+    print(
+        f"\n{summary['environment']} environment ({summary['constraints']}): {summary['versions']}"
+    )
     for result in results:
         print(
-            f"{'PASS' if result.passed else 'FAIL'}  {_relative(result.notebook):<48}"
-            f"{result.seconds:7.1f} s"
+            f"{'PASS' if result['passed'] else 'FAIL'}  {result['notebook']:<48}"
+            f"{result['seconds']:7.1f} s"
         )
     for result in results:
-        if not result.passed:
-            print(f"\n--- {_relative(result.notebook)} failed:\n{result.error}")
-    changed = sorted(set(before) ^ set(after))
-    if changed:
+        if not result["passed"]:
+            print(f"\n--- {result['notebook']} failed:\n{result['error']}")
+    if summary["changed_packages"]:
         print(
             "\nThe notebooks changed the environment (an install cell ran pip?): "
-            + ", ".join(changed)
+            + ", ".join(summary["changed_packages"])
         )
-    failed = sum(not r.passed for r in results)
+    failed = sum(not r["passed"] for r in results)
     print(
-        f"\n{len(results) - failed} passed, {failed} failed in {elapsed:.1f} s "
-        f"({args.jobs} at a time)"
+        f"\n{len(results) - failed} passed, {failed} failed in {summary['seconds']:.1f} s "
+        f"({jobs} at a time)"
     )
-    if args.report:
-        args.report.write_text(
-            json.dumps(
-                {
-                    "environment": env.name,
-                    "versions": versions,
-                    "constraints": str(env.constraints_file()),
-                    "changed_packages": changed,
-                    "seconds": elapsed,
-                    "results": [asdict(r) | {"notebook": _relative(r.notebook)} for r in results],
-                },
-                indent=1,
-            ),
-            encoding="utf-8",
-        )
-    return 1 if failed or changed else 0
 
 
 if __name__ == "__main__":
