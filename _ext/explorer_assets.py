@@ -10,6 +10,11 @@ is a few kilobytes of HTML plus the one picture it shows first; the others are f
 when a reader moves a control (``explorer_static/explorer.js``, which this extension ships
 with the book together with its styles).
 
+The book shows each explorer's static figure only, so notebooks the build executes make no
+widget of any picture: setting this extension up sets ``NNCORE_EXPLORER_OUTPUT=figure``
+(unless set already) for the kernels the build starts, and ``tools/execute_book.py`` sets it
+for those it starts (``nncore.widgets.display.explorer_output``).
+
 To use it, list it under ``local_extensions`` and let the HTML builder prefer an output's
 ``text/html`` (the static figure) to its widget view::
 
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -30,6 +36,8 @@ from typing import Any
 from sphinx.application import Sphinx
 
 FOLDER = "_images/explorers"
+#: What the build's kernels put in an explorer's output: the static figure alone.
+OUTPUT_ENV, OUTPUT = "NNCORE_EXPLORER_OUTPUT", "figure"
 #: The player script and its styles, copied into the book's _static folder.
 STATIC = Path(__file__).resolve().parent / "explorer_static"
 _FIGURE = re.compile(r'<figure class="nnx-explorer".*?</figure>', re.S)
@@ -95,6 +103,7 @@ def add_static(app: Sphinx) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    os.environ.setdefault(OUTPUT_ENV, OUTPUT)  # inherited by the kernels the build starts
     app.connect("builder-inited", add_static)
     app.connect("html-page-context", move_pictures, priority=800)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -233,6 +233,8 @@ def fill_cache(
 
     if jobs > 1:  # the cores are taken by notebooks side by side: each runs its seeds in turn
         os.environ.setdefault("NNBOOK_JOBS", "1")
+    # The pages show each explorer's static figure: the kernels build no picture widgets.
+    os.environ.setdefault("NNCORE_EXPLORER_OUTPUT", "figure")
     started, failed = time.perf_counter(), []
     execute = functools.partial(
         _execute,
