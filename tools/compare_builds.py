@@ -10,9 +10,10 @@ Usage::
 
 For every page built in both folders it compares
 
-- the numbers the page shows, in its prose and in its cell outputs (every token such as
-  ``93.4%``, ``-0.25``, ``1,347`` or ``24``), as multisets: a number shown in one build and
-  not the other is listed with the sentence around it;
+- the numbers the page shows, in its prose, its math (MathML read by its TeX annotation) and
+  its cell outputs (every token such as ``93.4%``, ``-0.25``, ``1,347`` or ``24``), as
+  multisets: a number shown in one build and not the other is listed with the sentence
+  around it;
 - the figures (``<img>`` elements outside the explorers, in page order): the bytes of each
   picture file;
 - the explorers (``<figure class="nnx-explorer">``, each with its JSON manifest
@@ -53,6 +54,11 @@ def page_text(article) -> str:  # noqa: ANN001
     """Return the visible text of a page's article (prose and outputs), one line per block."""
     for hidden in article.find_all(["script", "style"]):
         hidden.decompose()
+    # Math typeset as MathML when the book is built keeps its TeX as an annotation: compare
+    # that, as a build that leaves the TeX to MathJax shows it.
+    for math in article.find_all("math"):
+        annotation = math.find("annotation", encoding="application/x-tex")
+        math.replace_with(annotation.get_text() if annotation else math.get_text(" "))
     # Code a reader sees is source, not a result: compare prose and outputs only.
     for source in article.select("div.cell_input, div.highlight-ipython3, div.highlight-python"):
         source.decompose()

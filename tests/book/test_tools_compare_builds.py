@@ -103,3 +103,20 @@ def test_a_changed_figure_and_a_changed_number_are_reported(tmp_path):
     assert "figures whose bytes differ: [1] of 1" in result.stdout
     assert "only in old (1x): 93.4%" in result.stdout
     assert "only in new (1x): 93.5%" in result.stdout
+
+
+def test_math_typeset_as_mathml_is_read_by_its_tex_as_mathjax_shows_it(tmp_path):
+    kept = dict(pictures=PICTURES, figure=b"PNG 1")
+    tex = r"<span class='math'>\(4 \cdot 2 = 8\)</span>"
+    mathml = (
+        '<math xmlns="http://www.w3.org/1998/Math/MathML"><semantics><mrow><mn>4</mn>'
+        "<mo>·</mo><mn>2</mn><mo>=</mo><mn>8</mn></mrow>"
+        '<annotation encoding="application/x-tex">4 \\cdot 2 = 8</annotation></semantics></math>'
+    )
+    old = make_build(tmp_path / "old", sentence=f"So {tex} weights.", **kept)
+    new = make_build(tmp_path / "new", sentence=f"So {mathml} weights.", **kept)
+    result = compare(old, new)
+    assert result.returncode == 0, result.stdout
+    assert "chapters/one: same 3 numbers" in result.stdout
+    wrong = make_build(tmp_path / "wrong", sentence=f"So {mathml.replace('= 8', '= 9')} w.", **kept)
+    assert "only in new (1x): 9" in compare(old, wrong).stdout
