@@ -70,7 +70,7 @@ lock: | $(PYTHON)
 
 # A copy of the project for students, without the exercises' solutions (tools/student_edition.py).
 STUDENT_EDITION ?= _build/student-edition
-student-edition: $(VENV)/.installed-book
+student-edition: | $(PYTHON)  # the tool needs only the standard library and git
 	$(PYTHON) tools/student_edition.py $(STUDENT_EDITION)
 
 # A stamp file records each install; it is redone only when a requirements file is newer.
