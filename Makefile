@@ -34,6 +34,7 @@ test: $(VENV)/.installed-dev
 check: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PYTHON) -m mypy  # nncore under --strict: [tool.mypy] in pyproject.toml
 	$(PYTHON) -m pytest -q -m "not book and not envs and not browser"
 
 # The book with MathJax, RequireJS and the widget manager copied in: no network needed
