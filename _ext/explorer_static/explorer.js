@@ -1,7 +1,8 @@
 /* Interactive figures of the HTML book, without a kernel and without the widget manager.
  *
  * Each explorer arrives in the page as a figure that works with no script at all: its
- * default picture(s) as plain <img> elements with their text alternative, and its controls
+ * default picture(s) as plain <img> elements with their text alternative (one per overlay
+ * and panel: a phone shows the panels one under another), and its controls
  * as native, labelled form controls, disabled until this script enables them (and hidden
  * when scripts are off). A JSON manifest beside them lists, for every overlay, the picture
  * of every setting of the controls it depends on. This script, loaded with `defer`, reads
@@ -75,11 +76,14 @@
     this.manifest.overlays.forEach(function (overlay, k) {
       if (overlay.controls.indexOf(name) < 0) return;
       var shown = overlay.shown[self.key(overlay)];
-      var image = self.images[k];
-      if (!image || shown === undefined) return;
-      image.src = overlay.pictures[shown];
+      if (shown === undefined) return;
+      // The overlay's picture in every panel (a phone shows the panels one under another).
+      self.images.forEach(function (image) {
+        if (image.getAttribute("data-overlay") !== String(k)) return;
+        image.src = overlay.pictures[shown];
+        if (overlay.alts && image.hasAttribute("data-described")) image.alt = overlay.alts[shown];
+      });
       if (overlay.alts) {
-        image.alt = overlay.alts[shown];
         var description = self.figure.querySelector(".nnx-description");
         if (description) description.textContent = overlay.alts[shown];
       }

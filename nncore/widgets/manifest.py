@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .controls import ControlInfo
+from .panels import Panel
 
 __all__ = ["Manifest", "OverlayManifest"]
 
@@ -54,11 +55,15 @@ class Manifest:
         Outermost first.
     overlays : tuple of OverlayManifest
         Bottom first.
+    panels : tuple of Panel
+        Where the pictures may be cut into strips that a narrow page stacks, left to right
+        (:func:`~nncore.widgets.panels.figure_panels`); empty: one strip, the whole picture.
     """
 
     image_format: str
     controls: tuple[ControlInfo, ...]
     overlays: tuple[OverlayManifest, ...]
+    panels: tuple[Panel, ...] = ()
 
     def pictures_at(self, index: Sequence[int]) -> list[bytes]:
         """Pick each overlay's picture at grid point ``index``, bottom first.

@@ -18,12 +18,14 @@ import contextlib
 import itertools
 import math
 from collections.abc import Hashable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import ipywidgets as widgets
 
 from .manifest import Manifest
 from .measure import encoded_size
+from .panels import Panel, figure_panels
 from .pictures import OverlayPictures, OverlayRenderer
 from .scene import Scene
 from .slim import SlimLink, SlimStack
@@ -90,6 +92,7 @@ class PrecomputedDisplay:
         # The "figure" output makes no picture widgets: nothing to draw again on a move.
         self.scene, self.redraws = scene, live and scene.output != "figure"
         self.deferred_bytes = 0
+        self.panels: tuple[Panel, ...] = ()
         self.controls: Mapping[str, widgets.ValueWidget] = {}
         self.renderer = self._renderer()
         self.images: dict[tuple[int, ...], widgets.Widget] = {}
@@ -126,6 +129,7 @@ class PrecomputedDisplay:
         """
         self.controls = controls
         self._render_all(tuple(controls[name].index for name in self.scene.names))
+        self.panels = figure_panels(self.scene.view.figure)
         self.widgets = [] if self._deferred() else [self._build_widgets()]
 
     def _deferred(self) -> bool:
@@ -269,6 +273,7 @@ class PrecomputedDisplay:
                 update_view(self.scene.view, self.scene.values_at(index), self.scene.title)
             raise
         old, links = self.widgets, self.links
+        self.panels = figure_panels(self.scene.view.figure)
         self.stacks = [[] for _ in self.scene.names]
         self.widgets = [] if self._deferred() else [self._build_widgets()]
         for link in links:
@@ -307,7 +312,7 @@ class PrecomputedDisplay:
         Manifest
             Independent of ipywidgets: what a static page needs to show the explorer.
         """
-        return self.renderer.manifest(self.scene.infos())
+        return replace(self.renderer.manifest(self.scene.infos()), panels=self.panels)
 
     def size_report(self, state_bytes: int) -> str:
         """Describe the pictures stored and the page weight they make, in one line.

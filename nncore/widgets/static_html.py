@@ -9,7 +9,9 @@ all drawn in advance (a :class:`~nncore.widgets.manifest.Manifest`):
   ``<output>``) or a group of radio buttons; all ``disabled`` until a script enables them;
 - the default picture, one ``<img>`` per overlay stacked in one grid cell, with its width
   and height (no layout shift) and its text alternative on the described overlay (the
-  others are decorative, ``alt=""``);
+  others are decorative, ``alt=""``), shown whole on a wide page and cut into the
+  manifest's panels (:mod:`nncore.widgets.panels`), stacked at their natural size, on a
+  narrow one (the same picture files: nothing more to download);
 - a JSON manifest of every overlay's pictures (``data:`` URLs, each stored once) and text
   alternatives, keyed by the grid indices of the controls the overlay depends on.
 
@@ -29,6 +31,7 @@ import re
 from .controls import ControlInfo
 from .images import data_url, picture_size
 from .manifest import Manifest
+from .panels import Panel
 
 __all__ = ["explorer_html", "FIGURE_CLASS", "MANIFEST_CLASS"]
 
@@ -85,6 +88,35 @@ def _manifest_json(manifest: Manifest) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
+def _picture_html(manifest: Manifest, start: tuple[int, ...], alt: str) -> str:
+    """The default picture, one strip per panel (a narrow page stacks them), each strip the
+    overlays' pictures stacked; the first strip's described picture carries the text
+    alternative, the others are hidden from screen readers (the same picture again)."""
+    pictures = manifest.pictures_at(start)
+    width, height = picture_size(pictures[0])
+    panels = manifest.panels or (Panel(0, width, float("inf")),)
+    strips = []
+    for n, panel in enumerate(panels):
+        images = []
+        for k, (overlay, shown) in enumerate(zip(manifest.overlays, pictures, strict=True)):
+            described = n == 0 and overlay.alts is not None
+            text = html.escape(alt, quote=True) if described else ""
+            images.append(
+                f'<img class="nnx-overlay" data-overlay="{k}"{" data-described" * described} '
+                f'src="{data_url(shown, manifest.image_format)}" alt="{text}" width="{width}" '
+                f'height="{height}">'
+            )
+        smallest = panel.smallest_text_px
+        attributes = "" if n == 0 else ' aria-hidden="true"'
+        if smallest != float("inf"):
+            attributes += f' data-smallest-text="{smallest:.2f}"'
+        strips.append(
+            f'<div class="nnx-panel" style="--nnx-x0:{panel.x0};--nnx-pw:{panel.width}"'
+            f'{attributes}><div class="nnx-layers">{"".join(images)}</div></div>'
+        )
+    return f'<div class="nnx-picture" style="--nnx-w:{width}">{"".join(strips)}</div>'
+
+
 def explorer_html(manifest: Manifest, *, title: str, instruction: str = "") -> str:
     """Write an explorer as a static HTML figure (see the module).
 
@@ -105,14 +137,7 @@ def explorer_html(manifest: Manifest, *, title: str, instruction: str = "") -> s
     uid = f"nnx-{next(_counter)}"
     start = tuple(c.initial for c in manifest.controls)
     alt = manifest.alt_at(start)
-    images = []
-    for overlay, picture in zip(manifest.overlays, manifest.pictures_at(start), strict=True):
-        width, height = picture_size(picture)
-        text = html.escape(alt, quote=True) if overlay.alts is not None else ""
-        images.append(
-            f'<img class="nnx-overlay" src="{data_url(picture, manifest.image_format)}" '
-            f'alt="{text}" width="{width}" height="{height}">'
-        )
+    picture = _picture_html(manifest, start, alt)
     header = f'<p class="nnx-title">{html.escape(title)}</p>'
     if instruction:
         header += f'<p class="nnx-try"><em>Try this:</em> {html.escape(instruction)}</p>'
@@ -120,7 +145,7 @@ def explorer_html(manifest: Manifest, *, title: str, instruction: str = "") -> s
     return (
         f'<figure class="{FIGURE_CLASS}" id="{uid}">{header}'
         f'<div class="nnx-controls">{controls}</div>'
-        f'<div class="nnx-picture">{"".join(images)}</div>'
+        f"{picture}"
         f'<p class="nnx-description" aria-live="polite">{html.escape(alt)}</p>'
         f'<script type="application/json" class="{MANIFEST_CLASS}">'
         f"{_manifest_json(manifest)}</script></figure>"

@@ -159,10 +159,15 @@ def test_a_choice_is_a_named_group_of_radio_buttons_with_the_start_checked(explo
 
 def test_the_default_picture_is_in_the_page_with_its_size_and_text_alternative(explorer):
     page = figure_of(explorer)
-    images = re.findall(
-        r'<img class="nnx-overlay" src="([^"]+)" alt="([^"]*)" width="(\d+)" height="(\d+)">', page
-    )
-    assert len(images) == 2
+    images = [
+        found[2:]
+        for found in re.findall(
+            r'<img class="nnx-overlay" data-overlay="(\d)"( data-described)? src="([^"]+)" '
+            r'alt="([^"]*)" width="(\d+)" height="(\d+)">',
+            page,
+        )
+    ]
+    assert len(images) == 2  # a small figure: one panel
     manifest = explorer.display.manifest()
     start = (1, 0)
     expected = manifest.pictures_at(start)
@@ -206,3 +211,60 @@ def test_text_that_would_close_the_script_is_escaped(explorer):
         "</script> &amp; points"
         not in page.split('class="nnx-manifest"')[0].split("nnx-description")[0]
     )
+
+
+class TwoPanels:
+    """Two plots side by side, 8 in wide at 50 dpi (400 px): wider than a phone's column."""
+
+    def __init__(self) -> None:
+        self.figure, (self.left, self.right) = plt.subplots(
+            1, 2, figsize=(8, 2), dpi=50, gridspec_kw={"wspace": 0.6}
+        )
+        self.left.set_title("left", fontsize=10)
+        self.right.set_title("right", fontsize=12)
+        (self.line,) = self.left.plot([0, 1], [0, 0])
+        self.right.plot([0, 1], [1, 0])
+        self.slope = 0.0
+
+    def update(self, slope: float) -> None:
+        self.slope = slope
+        self.line.set_ydata([0, slope])
+
+    def describe(self) -> str:
+        return f"slope {self.slope:g}"
+
+
+def test_a_wide_figure_is_cut_between_its_plots_into_panels_a_phone_stacks():
+    from nncore.widgets.panels import PHONE_COLUMN_PX, figure_panels
+
+    view = TwoPanels()
+    ex = Explorer(
+        view, {"slope": [0.0, 1.0]}, title="t", instruction="i", mode="precomputed", dpi=50
+    )
+    page = figure_of(ex)
+    width = round(view.figure.bbox.width)
+    assert width == 400 > PHONE_COLUMN_PX
+    panels = re.findall(r'<div class="nnx-panel" style="--nnx-x0:(\d+);--nnx-pw:(\d+)"', page)
+    assert len(panels) == 2 and panels[0][0] == "0"
+    (x0, w0), (x1, w1) = [(int(a), int(b)) for a, b in panels]
+    assert x1 == w0 and x1 + w1 == width  # edge to edge
+    canvas_renderer = view.figure.canvas.get_renderer()
+    left = view.left.get_tightbbox(canvas_renderer)
+    right = view.right.get_tightbbox(canvas_renderer)
+    assert left.x1 <= x1 <= right.x0, (left.x1, x1, right.x0)  # the cut is in the gap
+    assert f'--nnx-w:{width}"' in page
+    # One picture per overlay and panel; one alt; the second panel is hidden from readers.
+    assert page.count('<img class="nnx-overlay"') == 2 and page.count("data-described") == 1
+    assert re.search(r'--nnx-pw:\d+" aria-hidden="true"', page)
+    # The smallest text of each panel at the picture's size: 10 pt and 12 pt at 50 dpi.
+    sizes = re.findall(r'data-smallest-text="([\d.]+)"', page)
+    assert [float(v) for v in sizes[:1]] == [round(10 * 50 / 72, 2)]
+    panels_now = figure_panels(view.figure)
+    assert [(p.x0, p.x1) for p in panels_now] == [(0, x1), (x1, width)]
+    ex.close()
+
+
+def test_a_figure_as_narrow_as_a_phone_column_stays_whole(explorer):
+    page = figure_of(explorer)  # 3 x 2 in at the explorer's 80 dpi: 240 px
+    assert page.count('class="nnx-panel"') == 1
+    assert '<div class="nnx-panel" style="--nnx-x0:0;--nnx-pw:240"' in page
