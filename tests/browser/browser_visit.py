@@ -104,6 +104,7 @@ class PageVisit:
     screenshots: list[Path] = field(default_factory=list)
     accessibility: list[dict] = field(default_factory=list)  # axe-core's serious/critical
     control_names: list[dict] = field(default_factory=list)
+    explorer_panels: list[dict] = field(default_factory=list)  # at phone width
 
     def counts(self) -> dict[str, Any]:
         figures = [i for i in self.images if i["inArticle"]]
@@ -394,6 +395,7 @@ def visit_page(
         ]
     _open(page, server, docname, visit, transform, cdn)
     visit.overflow = page.evaluate(js("overflow"))
+    visit.explorer_panels = page.evaluate(js("explorer_panels"))
     _screenshot(page, shots_dir / f"{_file_name(docname)}--phone.jpg", visit)
 
     page.set_viewport_size(DESKTOP)

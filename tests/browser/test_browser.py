@@ -364,6 +364,30 @@ def test_no_horizontal_overflow_on_a_phone(visit: PageVisit):
     )
 
 
+#: The smallest text an explorer's picture may show on a phone, in CSS pixels.
+PHONE_SMALLEST_TEXT_PX = 8.0
+
+
+def test_explorer_text_keeps_its_size_on_a_phone(visit: PageVisit):
+    """At 390 px each explorer's picture is shown as its panels one under another: a panel
+    no wider than the column at its natural size, its smallest text (the figure's dpi times
+    its font size, at the picture's size) then at its size on the page; a panel wider than
+    the column (no gap in the figure to cut at) is shrunk to the column and its text with it:
+    those are listed, and tests/bookcode/test_explorer_legibility.py names them."""
+    if not visit.explorer_panels:
+        pytest.skip(f"{visit.docname} has no explorer")
+    small, wide = [], []
+    for panel in visit.explorer_panels:
+        shown = panel["shownWidth"] / panel["pictureWidth"]
+        if panel["pictureWidth"] <= panel["columnWidth"]:
+            assert abs(shown - 1) < 0.01, (visit.docname, panel)  # natural size, not shrunk
+        text_px = panel["smallestText"] * shown
+        if text_px < PHONE_SMALLEST_TEXT_PX:
+            (small if shown >= 0.99 else wide).append(f"{panel['title']!r}: {text_px:.1f} px")
+    assert not small, f"{visit.docname}: text under {PHONE_SMALLEST_TEXT_PX} px: {small}"
+    print(f"{visit.docname}: panels wider than the phone's column: {wide}")
+
+
 # --------------------------------------------------------------------------- the checks' own check
 
 MANIFEST = re.compile(r'<script type="application/json" class="nnx-manifest">.*?</script>', re.S)
