@@ -52,7 +52,7 @@ def _schematic(ax: Axes, model: nc.Sequential, image: np.ndarray, title: str, no
 
 
 def design_schematics(models: dict[str, nc.Sequential], example: np.ndarray, m: int) -> Figure:
-    """Designs A and B (C has B's network) side by side, reading the image ``example``.
+    """Draw designs A and B (C has B's network) side by side, reading the image ``example``.
 
     Parameters
     ----------
@@ -78,7 +78,7 @@ def design_schematics(models: dict[str, nc.Sequential], example: np.ndarray, m: 
 def costs_of_a_wrong_answer(
     guesses: np.ndarray, cost_a: np.ndarray, p_true: np.ndarray, cost_b: dict[int, np.ndarray]
 ) -> Figure:
-    """A's squared error per guess for a 9, next to B's cross-entropy against ``p_9``.
+    """Draw A's squared error per guess for a 9 next to B's cross-entropy against ``p_9``.
 
     Parameters
     ----------

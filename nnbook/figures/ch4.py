@@ -159,7 +159,7 @@ def output_bias_and_accuracy(run: Any, log_odds: float) -> Figure:
 
 
 def revival_steps(slopes: Sequence[float], revived: np.ndarray, products: np.ndarray) -> Figure:
-    """Steps until a dead start is active again under leaky ReLU, against the slope (log-log).
+    """Draw the steps until a dead start is active again under leaky ReLU against the slope.
 
     Parameters
     ----------
@@ -204,7 +204,7 @@ SECOND_LAYER = {"B": ((-0.03, -0.02), -0.01), "C": ((0.04, -0.02), -0.02)}
 
 
 def second_layer_units(run: Any) -> Figure:
-    """Examples on which the second layer's units B and C are active, over the steps of a run.
+    """Draw the examples on which the second-layer units B and C are active, step by step.
 
     Parameters
     ----------

@@ -60,7 +60,7 @@ def accuracy_against_lambda(
 
 
 def first_layer_histograms(run: Any) -> Figure:
-    """Histograms of a run's first-layer weights after training, for four values of lambda.
+    """Draw histograms of a run's first-layer weights after training, for four lambdas.
 
     Parameters
     ----------
