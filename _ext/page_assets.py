@@ -317,6 +317,33 @@ def _aligned_as_array(match: re.Match) -> str:
     return r"\begin{array}{" + spec + "}" + body + r"\end{array}"
 
 
+#: Operators whose limits a display formula sets under and over them, as TeX does.
+_LIMIT_OPERATORS = {"\u2211", "\u220f", "\u22c3", "\u22c2", "max", "min", "lim", "sup", "inf"}
+_SCRIPTS_AS_LIMITS = {"msub": "munder", "msup": "mover", "msubsup": "munderover"}
+
+
+def _limits_under_and_over(inner: str) -> str:
+    """MathML of a display formula with the limits of sums and maxima under and over them."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(f"<mrow>{inner}</mrow>")
+    changed = False
+    for element in root.iter():
+        base = element[0] if len(element) else None
+        if (
+            element.tag in _SCRIPTS_AS_LIMITS
+            and base is not None
+            and base.tag in ("mo", "mi")
+            and (base.text or "").strip() in _LIMIT_OPERATORS
+        ):
+            element.tag = _SCRIPTS_AS_LIMITS[element.tag]
+            changed = True
+    if not changed:
+        return inner
+    text = ET.tostring(root, encoding="unicode")
+    return text[len("<mrow>") : -len("</mrow>")]
+
+
 def tex_to_mathml(tex: str, display: bool = False) -> tuple[str, str | None]:
     """A TeX formula as a MathML ``<math>`` element with the TeX as its annotation.
 
@@ -373,6 +400,8 @@ def tex_to_mathml(tex: str, display: bool = False) -> tuple[str, str | None]:
     inner = _MTD.sub(r'<mtd columnalign="\1" style="text-align:\1">', inner)
     # An operator name (\operatorname, \max) reads as an upright identifier, as in TeX.
     inner = _WORD_OPERATOR.sub(r"<mi>\1</mi>", inner)
+    if display:
+        inner = _limits_under_and_over(inner)
     kind = ' display="block"' if display else ""
     css = ' class="tex-aligned"' if aligned else ""
     mathml = (

@@ -259,3 +259,16 @@ def test_every_icon_is_cut_out_of_the_installed_themes_font_awesome():
     css = page_assets.icon_rules(FONTAWESOME.read_text(encoding="utf-8"))
     for style, name in page_assets.ICONS:
         assert f".fa-{style}.fa-{name}," in css, (style, name)
+
+
+def test_a_display_formula_sets_the_limits_of_a_sum_under_and_over_it():
+    tex = r"\sum_{k=1}^{K} a_k + \max_{i} x_i"
+    display, _ = mathml_parts(page_assets.tex_to_mathml(tex, display=True)[0])
+    under_over = display.find(f".//{{{MATHML}}}munderover")
+    assert under_over is not None and under_over[0].text == "\u2211"
+    assert [n.text for n in under_over[2].iter(f"{{{MATHML}}}mi")] == ["K"]
+    assert display.find(f".//{{{MATHML}}}munder")[0].text == "max"
+    # in a line of text the limits stay beside the sign, as in TeX
+    inline, _ = mathml_parts(page_assets.tex_to_mathml(tex)[0])
+    assert inline.find(f".//{{{MATHML}}}munderover") is None
+    assert inline.find(f".//{{{MATHML}}}msubsup")[0].text == "\u2211"
