@@ -254,6 +254,18 @@ def test_editing_the_input_after_forward_changes_no_gradient(linear_2x3):
     np.testing.assert_array_equal(linear_2x3.weight.grad, [[1.0, 0.0, -1.0], [2.0, 1.0, 0.0]])
 
 
+def test_the_kept_input_holds_the_inputs_exact_values():
+    """Subnormals and the largest floats survive the private copy unchanged."""
+    tiny, huge = 5e-324, 1.7976931348623157e308
+    x = np.array([[tiny, -huge, 3.0], [-tiny, 1.0, 0.1]])
+    layer = nc.Linear(3, 1, rng=0)
+    layer(x)
+    x[...] = 7.0  # the caller's array changes; the layer's copy must not
+    layer.backward(np.array([[1.0], [2.0]]))
+    # dW = g.T @ x: 1 * (row 0) + 2 * (row 1), column by column
+    np.testing.assert_array_equal(layer.weight.grad, [[-tiny, -huge + 2.0, 3.0 + 0.2]])
+
+
 @pytest.mark.parametrize("name", ["Sigmoid", "Tanh", "Softmax"])
 def test_editing_the_output_after_forward_changes_no_gradient(name):
     rng = np.random.default_rng(3)
