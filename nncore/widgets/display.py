@@ -29,6 +29,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 import ipywidgets as widgets
+from ipywidgets import ValueWidget, Widget
 
 from .kernel import KernelDisplay
 from .pictures import OverlayPictures
@@ -80,11 +81,17 @@ class Display(Protocol):
     """
 
     mode: str
-    widgets: list[widgets.Widget]
+    widgets: list[Widget]
     redraws: bool
-    overlays: list[OverlayPictures]
-    alt_texts: dict[tuple[int, ...], str]
     deferred_bytes: int
+
+    @property
+    def overlays(self) -> list[OverlayPictures]:
+        """The stored pictures of each overlay."""
+
+    @property
+    def alt_texts(self) -> dict[tuple[int, ...], str]:
+        """The text alternative of each precomputed grid point."""
 
     def __init__(
         self,
@@ -94,10 +101,10 @@ class Display(Protocol):
         max_frames: int,
     ) -> None: ...
 
-    def build(self, controls: Mapping[str, widgets.ValueWidget]) -> None:
+    def build(self, controls: Mapping[str, ValueWidget]) -> None:
         """Draw what the display needs and make its widgets, the view left at the controls'."""
 
-    def saved(self) -> list[widgets.Widget]:
+    def saved(self) -> list[Widget]:
         """Widgets the page saves besides those below the controls (browser-side links)."""
 
     def select(self, level: int, i: int) -> None:
@@ -106,7 +113,7 @@ class Display(Protocol):
     def show(self, index: tuple[int, ...]) -> None:
         """Draw the setting ``index`` (the view's model may have changed)."""
 
-    def refresh(self, index: tuple[int, ...]) -> list[widgets.Widget]:
+    def refresh(self, index: tuple[int, ...]) -> list[Widget]:
         """Draw everything again from the view's state; return the widgets it replaced."""
 
     def frame(self, index: tuple[int, ...]) -> bytes:
@@ -118,7 +125,7 @@ class Display(Protocol):
     def size_report(self, state_bytes: int) -> str:
         """Describe what the display stores, in one line."""
 
-    def mimebundle(self, box: widgets.Widget, **kwargs: Any) -> Any:
+    def mimebundle(self, box: Widget, **kwargs: Any) -> Any:
         """Give the representations of the explorer's widget ``box`` for the notebook."""
 
     def close(self) -> None:

@@ -104,10 +104,11 @@ def encode_image(pixels: np.ndarray, *, colors: int | None = 64, fmt: str = "png
             colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
         )
         # The quantiser averages colours: turn near-white back into the page's white.
-        width = 4 if image.palette.mode == "RGBA" else 3
-        palette = np.array(image.getpalette(image.palette.mode), dtype=np.uint8).reshape(-1, width)
+        mode = "RGB" if image.palette is None else image.palette.mode
+        width = 4 if mode == "RGBA" else 3
+        palette = np.array(image.getpalette(mode), dtype=np.uint8).reshape(-1, width)
         palette[(palette[:, :3] >= 250).all(axis=1), :3] = 255
-        image.putpalette(palette.ravel().tolist(), image.palette.mode)
+        image.putpalette(palette.ravel().tolist(), mode)
     return _save(image, fmt, png_level=6)
 
 

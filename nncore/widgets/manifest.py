@@ -94,5 +94,5 @@ class Manifest:
         """
         names = [c.name for c in self.controls]
         at = dict(zip(names, index, strict=True))
-        o = next(o for o in self.overlays if o.alts is not None)
-        return o.alts[o.shown[tuple(at[c] for c in o.controls)]]
+        o, alts = next((o, o.alts) for o in self.overlays if o.alts is not None)
+        return alts[o.shown[tuple(at[c] for c in o.controls)]]

@@ -60,7 +60,7 @@ def _grid(values: Any, name: str, what: str) -> tuple[float, ...]:
     control = as_control(name, values, where=_WHERE)
     if not isinstance(control, Slider):
         raise TypeError(f"{_WHERE}: {name} must be a sequence of numbers ({what}), got {values!r}.")
-    return control.values
+    return tuple(control.values)
 
 
 class NetworkView:
@@ -412,7 +412,7 @@ def network_explorer(
         data=data,
         weight_scale=net.weight_scale(scales, weights),
     )
-    labels = {name: spec.label for name, spec in controls.items()}
+    labels = {name: spec.label or name for name, spec in controls.items()}
     view = NetworkView(
         diagram, variants, net.x0, net.linears, labels, inputs=list(inputs), weights=list(weights)
     )

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .images import agg_canvas
 
@@ -157,7 +158,8 @@ class OverlayPainter:
         """The artists to hide so that a draw shows overlay ``k`` only."""
         members = [overlay.members() for overlay in self.overlays]
         others = [a for j, m in enumerate(members) if j != k for a in (m or ())]
-        listed = None if members[k] is None else {id(a) for a in members[k]}
+        mine = members[k]
+        listed = None if mine is None else {id(a) for a in mine}
         backgrounds = self._backgrounds()
         if listed is None:
             hidden = others
@@ -197,7 +199,8 @@ class OverlayPainter:
                 artist.draw = _draw_nothing
             canvas = self.figure.canvas
             canvas.draw()
-            return np.asarray(canvas.buffer_rgba()).copy()
+            pixels: NDArray[np.uint8] = np.asarray(agg_canvas(self.figure).buffer_rgba()).copy()
+            return pixels
         finally:
             for artist in silenced:
                 del artist.draw

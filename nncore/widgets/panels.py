@@ -66,7 +66,8 @@ def _extents(figure: Figure) -> tuple[list[tuple[float, float]], list[tuple[floa
         if isinstance(text, Text) and text.get_visible() and text.get_text().strip():
             box = text.get_window_extent(renderer)
             spans.append((box.x0, box.x1))
-            texts.append(((box.x0 + box.x1) / 2, text.get_fontsize() * figure.dpi / 72))
+            points = float(text.get_fontsize())
+            texts.append(((box.x0 + box.x1) / 2, points * figure.dpi / 72))
     for legend in figure.legends:
         box = legend.get_window_extent(renderer)
         spans.append((box.x0, box.x1))

@@ -200,7 +200,7 @@ class OverlayRenderer:
     """
 
     def __init__(
-        self, view: View, grid: Mapping[str, list], *, title: str, colors: int | None, fmt: str
+        self, view: View, grid: Mapping[str, list[Any]], *, title: str, colors: int | None, fmt: str
     ) -> None:
         self.view = view
         self.grid = dict(grid)

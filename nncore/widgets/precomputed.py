@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -189,8 +189,12 @@ class PrecomputedDisplay:
 
         self.leaves = [{} for _ in self.overlays]
         self._shown = [{key: key for key in o.pictures} for o in self.overlays]
+
+        def maker(overlay: OverlayPictures) -> Callable[[Hashable], widgets.Widget]:
+            return lambda key: leaf(overlay, key)
+
         trees = [
-            build_tree(o, s.shape, stack, lambda key, o=o: leaf(o, key), leaves)
+            build_tree(o, s.shape, stack, maker(o), leaves)
             for o, leaves in zip(self.overlays, self.leaves, strict=True)
         ]
         k = next(k for k, o in enumerate(self.overlays) if o.described)

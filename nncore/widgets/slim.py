@@ -42,17 +42,23 @@ class _SlimState:
         -------
         dict
         """
+        parent: Any = super()  # the widget class this mixes into
         if key is not None:
-            return super().get_state(key, drop_defaults=drop_defaults)
-        state = super().get_state(drop_defaults=True)
+            return dict(parent.get_state(key, drop_defaults=drop_defaults))
+        state = dict(parent.get_state(drop_defaults=True))
         kept = ("_model_name", "_model_module", "_model_module_version", *self._always)
         for name in ("_dom_classes", "titles"):  # saved as [] or [""...] against a default of ()
             if name in state and not any(state[name]):
                 state.pop(name)
-        return {**super().get_state(kept), **state}
+        return {**parent.get_state(kept), **state}
 
 
-class DescribedImage(_SlimState, widgets.Image):
+# ipywidgets ships no type information: its classes are Any to a type checker, which strict
+# mode refuses as bases (the ignores below say so, class by class).
+_StackBase: Any = widgets.Stack if hasattr(widgets, "Stack") else widgets.Box
+
+
+class DescribedImage(_SlimState, widgets.Image):  # type: ignore[misc]
     """An image widget whose ``tooltip`` (the picture's text alternative) reaches the page.
 
     The browser-side view sets the ``title`` attribute from ``tooltip`` only after
@@ -74,13 +80,13 @@ class DescribedImage(_SlimState, widgets.Image):
         super().__init__(description="", **kwargs)
 
 
-class DecorativeImage(_SlimState, widgets.HTML):
+class DecorativeImage(_SlimState, widgets.HTML):  # type: ignore[misc]
     """An HTML widget holding one decorative ``<img alt="">`` of an overlay."""
 
 
-class SlimStack(_SlimState, widgets.Stack if hasattr(widgets, "Stack") else widgets.Box):
+class SlimStack(_SlimState, _StackBase):  # type: ignore[misc]
     """The stacks that switch an explorer's pictures."""
 
 
-class SlimLink(_SlimState, Link):
+class SlimLink(_SlimState, Link):  # type: ignore[misc]
     """A browser-side link (``jslink``)."""

@@ -72,7 +72,7 @@ def _control_html(uid: str, control: ControlInfo) -> str:
 def _manifest_json(manifest: Manifest) -> str:
     overlays = []
     for overlay in manifest.overlays:
-        entry: dict = {
+        entry: dict[str, object] = {
             "controls": list(overlay.controls),
             "pictures": [data_url(p, manifest.image_format) for p in overlay.pictures],
             "shown": {",".join(map(str, key)): k for key, k in overlay.shown.items()},

@@ -10,7 +10,7 @@ states this as a protocol; :func:`check_view`, :func:`update_view` and
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
@@ -98,7 +98,8 @@ def update_view(view: View, values: Mapping[str, Any], title: str) -> None:
     TypeError
         If ``update`` returns something: a view keeps what it computed as attributes.
     """
-    returned = view.update(**values)
+    update: Callable[..., object] = view.update  # a view may return something all the same
+    returned = update(**values)
     if returned is not None:
         raise TypeError(
             f"Explorer {title!r}: {type(view).__name__}.update() must return None, got "
