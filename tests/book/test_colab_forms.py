@@ -3,8 +3,8 @@
 JupyterLab folds a cell by ``jupyter.source_hidden``; Colab ignores that and folds a code cell
 shown as a form: ``"cellView": "form"`` in the cell's metadata, with a first line
 ``# @title <title>`` naming the folded cell. Every folded code cell of a notebook carries both,
-and no open cell carries either. The install cell (the first code cell) is left out: its source
-is written by ``tools/set_repository_url.py`` and checked by ``test_install_cell.py``.
+and no open cell carries either; the install cell (the first code cell) is folded like any other
+(its two address lines are written by ``tools/set_repository_url.py``).
 """
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def folded_in_colab(cell: dict) -> bool:
 
 
 def form_problems(notebook: nbformat.NotebookNode) -> list[str]:
-    """One message per code cell (after the install cell) that Colab and Jupyter fold apart."""
+    """One message per code cell that Colab and Jupyter fold apart."""
     code = [(i, c) for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
     problems = []
-    for i, cell in code[1:]:
+    for i, cell in code:
         first = cell.source.split("\n", 1)[0]
         form = cell.metadata.get("cellView") == "form"
         titled = first.startswith(TITLE) and first[len(TITLE) :].strip() != ""
@@ -65,7 +65,10 @@ def test_every_folded_cell_is_a_titled_form_in_colab_and_no_open_cell_is(path):
 
 def test_the_check_finds_a_folded_cell_without_a_form_and_an_open_cell_with_one():
     cells = [
-        nbformat.v4.new_code_cell("# install cell"),
+        nbformat.v4.new_code_cell(
+            "# @title Setup\nimport sys",
+            metadata={"jupyter": {"source_hidden": True}, "cellView": "form"},
+        ),
         nbformat.v4.new_code_cell("x = 1", metadata={"jupyter": {"source_hidden": True}}),
         nbformat.v4.new_code_cell(
             "# @title Checks\nassert x == 1",
