@@ -45,7 +45,7 @@ def _run(module_name: str) -> tuple[doctest.TestResults, str]:
 
 def test_every_module_is_collected():
     assert {"nncore.containers", "nncore.plot.network", "nncore.widgets.explorer"} <= set(MODULES)
-    assert {"nnbook.claims", "nnbook.exercises.solutions"} <= set(MODULES)
+    assert {"nnbook.claims", "nnbook.exercises.table"} <= set(MODULES)
 
 
 def test_the_examples_are_found():
