@@ -77,13 +77,16 @@ class WeightPathView:
         self.ylim = ylim
         self.figure = Figure(figsize=(9.2, 3.5))
         fig = self.figure
-        self.axes = fig.add_axes((0.07, 0.15, 0.5, 0.72))
+        # The plot (with its labels) ends left of 342 px and the text starts right of it: a
+        # phone's page cuts the picture there into two strips of its column's width
+        # (nncore.widgets.panels) and shows both at their own size.
+        self.axes = fig.add_axes((0.075, 0.15, 0.42, 0.72))
         self._draw_paths(self.axes)
         self.info = fig.text(
-            0.6, 0.87, "", ha="left", va="top", fontsize=10, color=INK, linespacing=1.45
+            0.535, 0.87, "", ha="left", va="top", fontsize=10, color=INK, linespacing=1.45
         )
         self.regime_text = fig.text(
-            0.6,
+            0.535,
             0.15,
             "",
             ha="left",

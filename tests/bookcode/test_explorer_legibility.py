@@ -35,9 +35,8 @@ PHONE_COLUMN_PX = 342
 #: The smallest text a figure may show on that phone, in pixels on the page.
 PHONE_SMALLEST_PX = 8.0
 #: Explorers whose figure has no gap to cut at so narrow a strip (measured at 390 px):
-#: weight_decay's plot with its legend is one 383-px strip (its 8.5-pt legend at 7.6 px);
 #: the network diagram is one 537 to 597 px block (its 8.8-pt output label at 5.6 px).
-TOO_WIDE_FOR_A_PHONE = {"weight_decay_explorer", "network_explorer"}
+TOO_WIDE_FOR_A_PHONE = {"network_explorer"}
 
 #: Width in CSS pixels of the book's text column on a desktop screen (sphinx-book-theme).
 COLUMN_PX = 720
