@@ -4,10 +4,8 @@ needs nothing but its table and hints, and the tables stay as they were written.
 
 from __future__ import annotations
 
-import ast
 import copy
 import inspect
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -246,22 +244,3 @@ def test_a_mistake_that_raises_on_a_case_explains_nothing_there():
 
 
 # --- sizes: short modules, short functions ---------------------------------------------
-
-
-def _code_lines(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
-    """A function's lines, its docstring left out."""
-    lines = node.end_lineno - node.lineno + 1
-    first = node.body[0]
-    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-        if isinstance(first.value.value, str):
-            lines -= first.end_lineno - first.lineno + 1
-    return lines
-
-
-def test_no_module_of_the_exercises_is_over_500_lines_nor_a_function_over_80():
-    for module in sorted(Path(package.__file__).parent.glob("*.py")):
-        source = module.read_text(encoding="utf-8")
-        assert len(source.splitlines()) <= 500, module.name
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                assert _code_lines(node) <= 80, f"{module.name}: {node.name}"

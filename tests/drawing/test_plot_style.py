@@ -95,10 +95,3 @@ def test_importing_nncore_and_nncore_plot_does_not_import_matplotlib():
     code = "import sys, nncore, nncore.plot; print('matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def test_no_plot_module_is_longer_than_500_lines():
-    lengths = {
-        p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PLOT_DIR.glob("*.py")
-    }
-    assert {name: n for name, n in lengths.items() if n > 500} == {}
