@@ -241,6 +241,3 @@ def test_a_mistake_that_raises_on_a_case_explains_nothing_there():
     )
     result = run_exercise(table, [lambda x: -x], verbose=False)
     assert _hints(result) == ["one over x."]
-
-
-# --- sizes: short modules, short functions ---------------------------------------------
