@@ -24,6 +24,8 @@ from .parameter import Parameter
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "weight_decay_groups"]
 
+Group = dict[str, Any]  # a parameter group: "params" and the settings
+
 _INF = math.inf
 
 
@@ -63,9 +65,7 @@ class Optimizer:
 
     _state_keys: frozenset[str] = frozenset()  # what ``state[p]`` may hold
 
-    def __init__(
-        self, params: Iterable[Parameter] | Iterable[dict[str, Any]], defaults: dict[str, Any]
-    ) -> None:
+    def __init__(self, params: Iterable[Parameter] | Iterable[Group], defaults: Group) -> None:
         where = type(self).__name__
         if callable(params) and not isinstance(params, Parameter):
             raise TypeError(
@@ -98,9 +98,7 @@ class Optimizer:
             )
         self.state: dict[Parameter, dict[str, Any]] = {}
 
-    def _new_group(
-        self, i: int, group: Any, defaults: dict[str, Any], seen: dict[int, int]
-    ) -> dict[str, Any]:
+    def _new_group(self, i: int, group: Any, defaults: Group, seen: dict[int, int]) -> Group:
         """Group ``i`` with the defaults filled in, its parameters checked (not its settings)."""
         where = type(self).__name__
         if not isinstance(group, dict) or "params" not in group:
