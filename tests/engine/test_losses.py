@@ -169,3 +169,18 @@ def test_cross_entropy_refuses_a_single_column(target):
 def test_a_masked_target_is_refused(name, target):
     with raises_with(ValueError, name, "masked array", "target", "filled"):
         getattr(nc, name)()(np.zeros((3, 3)), target)
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.int32, np.int64, np.uint8, np.uint32, np.uint64])
+def test_cross_entropy_takes_labels_of_every_integer_dtype_alike(dtype):
+    logits = np.array([[1.0, -2.0, 0.5], [0.0, 3.0, -1.0], [2.0, 2.0, 2.0]])
+    labels = [2, 1, 0]
+    reference = nc.CrossEntropyLoss()
+    expected = reference(logits, np.array(labels))
+    loss = nc.CrossEntropyLoss()
+    # -log softmax of each row's own class, averaged: computed here from the formula
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    by_hand = np.mean(np.log(np.exp(shifted).sum(axis=1)) - shifted[[0, 1, 2], labels])
+    assert loss(logits, np.array(labels, dtype=dtype)) == expected
+    assert expected == pytest.approx(by_hand, rel=1e-15)
+    np.testing.assert_array_equal(loss.backward(), reference.backward())
