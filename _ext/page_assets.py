@@ -168,7 +168,38 @@ def mend_body(
         body = signature_lines(body)
     if "mathjax_process" in body:
         body = typeset_marked_math(body, where=pagename)
+    body = lazy_images(body)
     context["body"] = body.replace(_UNLABELLED_SUMMARY, "<summary>")
+
+
+_IMG = re.compile(r"<img\b(?![^>]*\bloading=)", re.I)
+
+
+def lazy_images(body: str, eager: int = 1) -> str:
+    """Every image of the body but the first ``eager`` ones loads when it nears the screen.
+
+    Parameters
+    ----------
+    body : str
+        A page's rendered body.
+    eager : int, default 1
+        How many images, from the top, load with the page as before.
+
+    Returns
+    -------
+    str
+        The body with ``loading="lazy"`` on each later ``<img>`` that does not say how it
+        loads: the figures further down no longer share the phone's bandwidth with the text
+        and the first figure while the page is first drawn.
+    """
+    count = 0
+
+    def mark(match: re.Match) -> str:
+        nonlocal count
+        count += 1
+        return match.group(0) if count <= eager else '<img loading="lazy"'
+
+    return _IMG.sub(mark, body)
 
 
 _UNLABELLED_SUMMARY = '<summary aria-label="Toggle hidden content">'

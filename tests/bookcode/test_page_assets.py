@@ -272,3 +272,14 @@ def test_a_display_formula_sets_the_limits_of_a_sum_under_and_over_it():
     inline, _ = mathml_parts(page_assets.tex_to_mathml(tex)[0])
     assert inline.find(f".//{{{MATHML}}}munderover") is None
     assert inline.find(f".//{{{MATHML}}}msubsup")[0].text == "\u2211"
+
+
+def test_every_image_but_the_first_loads_when_it_nears_the_screen():
+    body = (
+        '<p>a</p><img src="a.png" alt="first"/><img src="b.png" alt="b"/>'
+        '<img loading="eager" src="c.png" alt="c"/><IMG src="d.png" alt="d">'
+    )
+    assert page_assets.lazy_images(body) == (
+        '<p>a</p><img src="a.png" alt="first"/><img loading="lazy" src="b.png" alt="b"/>'
+        '<img loading="eager" src="c.png" alt="c"/><img loading="lazy" src="d.png" alt="d">'
+    )
