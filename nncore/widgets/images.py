@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from matplotlib.figure import Figure
@@ -76,7 +77,7 @@ def figure_image(figure: Figure, *, colors: int | None = 64, fmt: str = "png") -
     return encode_image(np.asarray(canvas.buffer_rgba()), colors=colors, fmt=fmt)
 
 
-def encode_image(pixels: np.ndarray, *, colors: int | None = 64, fmt: str = "png") -> bytes:
+def encode_image(pixels: NDArray[np.uint8], *, colors: int | None = 64, fmt: str = "png") -> bytes:
     """Encode drawn pixels, palette-quantised to ``colors`` colours.
 
     Parameters
@@ -152,7 +153,7 @@ def compose(pictures: Sequence[bytes], fmt: str = "png") -> bytes:
     return _save(image.convert("RGB"), fmt)
 
 
-def digest(rgba: np.ndarray) -> bytes:
+def digest(rgba: NDArray[np.uint8]) -> bytes:
     """Fingerprint a drawn picture's pixels (equal pixels, equal digests).
 
     Parameters

@@ -175,7 +175,7 @@ class OverlayPainter:
             hidden += [b for b in backgrounds if listed is None or id(b) not in listed]
         return hidden
 
-    def draw(self, k: int) -> np.ndarray:
+    def draw(self, k: int) -> NDArray[np.uint8]:
         """Draw overlay ``k`` alone and return its pixels.
 
         The other overlays' artists are silenced for this draw (their ``draw`` does
