@@ -31,11 +31,14 @@ DIAGRAM_AXES = (0.04, 0.17, 0.92, 0.74)
 RADIUS = 0.34
 
 
-def diagram_layout(sizes: Sequence[int], input_names: Sequence[str]) -> dict[str, Any]:
+def diagram_layout(
+    sizes: Sequence[int], input_names: Sequence[str], column_spacing: float | None = None
+) -> dict[str, Any]:
     """Column spacing, limits, font size and figure size for a diagram of ``sizes``.
 
-    Columns are spread so that the drawing is about 1.5 times as wide as high, and
-    the figure is scaled to at most 11.5 x 9 inches with equal scales on both axes.
+    Columns are spread so that the drawing is about 1.5 times as wide as high (at least
+    2.5 apart) unless ``column_spacing`` is given, and the figure is scaled to at most
+    11.5 x 9 inches with equal scales on both axes.
 
     Returns
     -------
@@ -44,7 +47,7 @@ def diagram_layout(sizes: Sequence[int], input_names: Sequence[str]) -> dict[str
     """
     tallest = max(sizes)
     height = (tallest - 1) + 0.55 + 1.75
-    dx = max(2.5, (1.5 * height - 2.0) / max(len(sizes) - 1, 1))
+    dx = column_spacing or max(2.5, (1.5 * height - 2.0) / max(len(sizes) - 1, 1))
     font = max(6.0, min(11.0, 44.0 / tallest))
     plain = [str(n).translate(str.maketrans("", "", "${}\\_^")) for n in input_names]
     right = (len(sizes) - 1) * dx + 0.85
@@ -68,13 +71,15 @@ def diagram_layout(sizes: Sequence[int], input_names: Sequence[str]) -> dict[str
     }
 
 
-def diagram_axes(blocks: list[Any], input_names: Sequence[str] | None) -> Axes:
+def diagram_axes(
+    blocks: list[Any], input_names: Sequence[str] | None, column_spacing: float | None = None
+) -> Axes:
     """Axes on a new figure sized for the network of ``blocks``."""
     sizes = layer_sizes(blocks)
     names = input_names if input_names is not None else [f"x{j}" for j in range(sizes[0])]
     import matplotlib.pyplot as plt
 
-    fig = plt.figure(figsize=diagram_layout(sizes, names)["figsize"])
+    fig = plt.figure(figsize=diagram_layout(sizes, names, column_spacing)["figsize"])
     return fig.add_axes(DIAGRAM_AXES)
 
 
@@ -149,6 +154,7 @@ class NetworkDrawing:
         weight_scale: float,
         max_linewidth: float,
         where: str,
+        column_spacing: float | None = None,
     ) -> None:
         self.figure: Figure = figure_of(ax)
         self.ax = ax
@@ -166,7 +172,7 @@ class NetworkDrawing:
                 f"{blocks[0].linear!r}), got {len(input_names)}."
             )
         self.input_names = list(input_names)
-        layout = diagram_layout(self.sizes, self.input_names)
+        layout = diagram_layout(self.sizes, self.input_names, column_spacing)
         self._font = layout["font"]
         self.centres = [
             [(layer * layout["dx"], (n - 1) / 2 - k) for k in range(n)]

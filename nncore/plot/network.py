@@ -54,6 +54,8 @@ class NetworkDiagram(NetworkDrawing):
         The ``|w|`` drawn at ``max_linewidth``; ``None`` takes the largest ``|w|``.
     max_linewidth : float
         Line width in points of an edge with ``|w| = weight_scale``.
+    column_spacing : float or None, default None
+        Distance between the columns of units (see :func:`draw_network`).
 
     Attributes
     ----------
@@ -79,6 +81,7 @@ class NetworkDiagram(NetworkDrawing):
         input_names: Sequence[str] | None,
         weight_scale: float | None,
         max_linewidth: float,
+        column_spacing: float | None = None,
     ) -> None:
         blocks = check_model(model, "draw_network")
         if weight_scale is None:
@@ -93,6 +96,7 @@ class NetworkDiagram(NetworkDrawing):
             weight_scale=weight_scale,
             max_linewidth=max_linewidth,
             where="draw_network",
+            column_spacing=column_spacing,
         )
         self.annotate = annotate
         self.show_dead = show_dead
@@ -295,6 +299,7 @@ def draw_network(
     data: ArrayLike | None = None,
     weight_scale: float | None = None,
     max_linewidth: float = 3.5,
+    column_spacing: float | None = None,
 ) -> NetworkDiagram:
     """Draw a fully connected network from an actual model.
 
@@ -331,6 +336,11 @@ def draw_network(
         default. Explorers fix it so that widths compare across frames.
     max_linewidth : float, default 3.5
         Line width in points of an edge with ``|w| = weight_scale``.
+    column_spacing : float, optional
+        Distance between the columns of units, in the units' pitch within a column (1);
+        by default the drawing is spread to about 1.5 times as wide as high, columns at
+        least 2.5 apart. A narrower drawing (e.g. 1.8) keeps its text larger when the
+        picture is shrunk to a phone's width.
 
     Returns
     -------
@@ -343,7 +353,8 @@ def draw_network(
         ``model`` is not a ``Sequential``.
     ValueError
         Layers that do not chain, NaN or infinite weights (naming the parameter),
-        ``x`` or ``data`` of the wrong shape or with NaN values.
+        ``x`` or ``data`` of the wrong shape or with NaN values, a ``column_spacing``
+        that is not a positive number.
 
     Examples
     --------
@@ -359,8 +370,17 @@ def draw_network(
         _one_input(x, n_in, "draw_network")
     if data is not None:
         as_batch(data, n_in, "draw_network", "data")
+    if column_spacing is not None and not (
+        isinstance(column_spacing, (int, float))
+        and not isinstance(column_spacing, bool)
+        and 0 < column_spacing < np.inf
+    ):
+        raise ValueError(
+            f"draw_network: column_spacing must be a positive number (units in a column sit "
+            f"1 apart), got {column_spacing!r}; leave it out for the default spacing."
+        )
     if ax is None:
-        ax = diagram_axes(blocks, input_names)
+        ax = diagram_axes(blocks, input_names, column_spacing)
     diagram = NetworkDiagram(
         model,
         ax,
@@ -370,5 +390,6 @@ def draw_network(
         input_names=input_names,
         weight_scale=weight_scale,
         max_linewidth=max_linewidth,
+        column_spacing=column_spacing,
     )
     return diagram.update(x=x, data=data)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -27,6 +28,16 @@ ACTIVATIONS: dict[str, tuple[str, type[Module]]] = {
 }
 
 _WHERE = "network_explorer"
+
+#: Columns of units this far apart (units in a column sit 1 apart), instead of a diagram's
+#: usual 2.5 or more, and the figure at most this many inches wide, the drawing scaled
+#: with it: a 4-2-3-1 network is 5 inches wide, so on a 390-px phone, its picture shrunk
+#: to the 342-px column, the 8.8-pt numbers in its units stay above 8 px.
+_COLUMN_SPACING = 1.8
+_WIDTH_INCHES = 5.0
+#: Room above the drawing (a title on two lines), below it (the axis label, then the
+#: legend), and the axis label's own, in inches.
+_HEAD_INCHES, _FOOT_INCHES, _LABEL_INCHES = 0.55, 1.25, 0.28
 
 _SUB = str.maketrans(
     "0123456789",
@@ -149,6 +160,7 @@ class NetworkView:
             self.linears[pos].weight.data[i, j] = values[f"w_{pos}_{i}_{j}"]
         self.values = dict(values)
         self.diagram.update(self.models[values.get("activation")], x)
+        _wrap_to_the_width(self.diagram)
 
     def describe(self) -> str:
         """Describe the network, the settings and the output in one sentence, for screen readers.
@@ -167,6 +179,49 @@ class NetworkView:
         )
         sizes = "-".join(str(n) for n in self.diagram.sizes)
         return f"Diagram of the {sizes} network with {settings}: output {out}."
+
+
+def _fit_a_phone(diagram: Any) -> None:
+    """Shrink the figure of a diagram drawn with ``_COLUMN_SPACING`` to ``_WIDTH_INCHES``.
+
+    The drawing scales with the figure and its text keeps its size in points. The column
+    headers take the size of the ``z`` labels, so that two "logistic sigmoid" fit side by
+    side; above the drawing, room for a title on two lines; below it, for the axis label
+    and a legend of four lines.
+    """
+    figure, ax = diagram.figure, diagram.ax
+    left, _, width, _ = ax.get_position(original=True).bounds
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    inches = min(float(figure.get_figwidth()), _WIDTH_INCHES)
+    drawing = (y1 - y0) * width * inches / (x1 - x0)  # its height, at equal scales
+    height = _HEAD_INCHES + drawing + _FOOT_INCHES
+    figure.set_size_inches(inches, height)
+    ax.set_position((left, _FOOT_INCHES / height, width, drawing / height))
+    ax.set_adjustable("datalim")  # the axes keep their place; rounding moves the limits
+    small = min(t.get_fontsize() for column in diagram.z_texts for t in column)
+    for text in diagram.header_texts:
+        text.set_fontsize(small)
+    _wrap_to_the_width(diagram)
+
+
+def _wrap_to_the_width(diagram: Any) -> None:
+    """Fit a diagram's title and legend, drawn for a wider figure, to its width.
+
+    The input of the title goes on a line of its own; the legend's list of dead units
+    (in the column of "positive weight", "negative weight" beside it) is wrapped at 8
+    characters per inch of the figure instead of the diagram's 11, and the legend hangs
+    under the axis label.
+    """
+    title = diagram.ax.title
+    title.set_text(title.get_text().replace(" on input [", "\non input ["))
+    figure, legend = diagram.figure, diagram.ax.get_legend()
+    width = max(30, int(8 * figure.get_figwidth()))
+    for text in legend.get_texts():
+        if "\n" in text.get_text() or len(text.get_text()) > width:
+            text.set_text(textwrap.fill(text.get_text().replace("\n", " "), width=width))
+    top = (_FOOT_INCHES - _LABEL_INCHES) / figure.get_figheight()
+    legend.set_bbox_to_anchor((0.5, top), transform=figure.transFigure)
 
 
 class _Network:
@@ -411,7 +466,9 @@ def network_explorer(
         input_names=net.drawn_names,
         data=data,
         weight_scale=net.weight_scale(scales, weights),
+        column_spacing=_COLUMN_SPACING,
     )
+    _fit_a_phone(diagram)
     labels = {name: spec.label or name for name, spec in controls.items()}
     view = NetworkView(
         diagram, variants, net.x0, net.linears, labels, inputs=list(inputs), weights=list(weights)

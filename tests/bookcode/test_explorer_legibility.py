@@ -34,9 +34,6 @@ from nncore.widgets.panels import figure_panels
 PHONE_COLUMN_PX = 342
 #: The smallest text a figure may show on that phone, in pixels on the page.
 PHONE_SMALLEST_PX = 8.0
-#: Explorers whose figure has no gap to cut at so narrow a strip (measured at 390 px):
-#: the network diagram is one 537 to 597 px block (its 8.8-pt output label at 5.6 px).
-TOO_WIDE_FOR_A_PHONE = {"network_explorer"}
 
 #: Width in CSS pixels of the book's text column on a desktop screen (sphinx-book-theme).
 COLUMN_PX = 720
@@ -158,20 +155,7 @@ def phone_text_sizes(figure) -> list[tuple[float, str]]:
     return sizes
 
 
-PHONE_CALLS = [
-    pytest.param(
-        name,
-        dpi,
-        id=f"{name}-dpi{dpi}",
-        marks=[pytest.mark.xfail(strict=True, reason="no gap to cut the figure at")]
-        if name in TOO_WIDE_FOR_A_PHONE
-        else [],
-    )
-    for name, dpi in CALLS
-]
-
-
-@pytest.mark.parametrize(("name", "dpi"), PHONE_CALLS)
+@pytest.mark.parametrize(("name", "dpi"), CALLS, ids=[f"{n}-dpi{d}" for n, d in CALLS])
 def test_explorer_text_is_legible_on_a_phone(name, dpi):
     explorer = build(name, dpi)
     size, text = min(phone_text_sizes(explorer.figure))
