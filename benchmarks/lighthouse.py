@@ -76,9 +76,17 @@ class GzipHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(data)
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A threading server that says nothing when a browser closes a download it no longer needs."""
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     """Serve ``folder`` on a free port of 127.0.0.1; return the server and its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=folder))
+    server = QuietServer(("127.0.0.1", 0), functools.partial(GzipHandler, directory=folder))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
