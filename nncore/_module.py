@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from . import _stamps
 from ._checks import FLOAT64, all_finite, as_float_array, check_state_fits
@@ -56,10 +56,10 @@ class Module:
     _saves_output = False  # True when ``saved`` is the output array itself
     _saves_input = True  # False when ``saved`` shares no memory with the input
 
-    def __call__(self, x: ArrayLike) -> np.ndarray:
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
         return self.forward(x)
 
-    def forward(self, x: ArrayLike) -> np.ndarray:
+    def forward(self, x: ArrayLike) -> NDArray[np.float64]:
         """Compute the output for input ``x`` and keep what backward needs.
 
         Parameters
@@ -85,7 +85,7 @@ class Module:
         _stamps.mark(out, stamp)
         return out
 
-    def backward(self, grad_output: ArrayLike) -> np.ndarray:
+    def backward(self, grad_output: ArrayLike) -> NDArray[np.float64]:
         """Return ``dL/d input`` given ``dL/d output``; accumulate parameter gradients.
 
         Parameters
@@ -108,12 +108,12 @@ class Module:
         g = self._backward(self._grad(grad_output, shape), saved)
         return g if type(g) is np.ndarray else np.asarray(g)
 
-    def _check_input(self, x: ArrayLike) -> np.ndarray:
+    def _check_input(self, x: ArrayLike) -> NDArray[np.float64]:
         if type(x) is np.ndarray and x.dtype is FLOAT64 and all_finite(x):
             return x  # the common case, without building the message's text
         return as_float_array(x, where=repr(self))
 
-    def _kept_input(self, x: ArrayLike) -> np.ndarray:
+    def _kept_input(self, x: ArrayLike) -> NDArray[np.float64]:
         """``x`` checked, as an array this module may keep: never the caller's memory if kept."""
         arr = self._check_input(x)
         if self._saves_input and (arr is x or not arr.flags.owndata):
@@ -123,19 +123,19 @@ class Module:
             arr = np.multiply(arr, 1.0) if arr.ndim else arr.copy()
         return arr
 
-    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+    def _forward(self, x: NDArray[np.float64]) -> tuple[NDArray[np.float64], Any]:
         """``(output, saved)`` for a checked float64 input; changes nothing in ``self``."""
         if type(self).forward is Module.forward:  # pragma: no cover - abstract
             raise NotImplementedError(f"{type(self).__name__} must define _forward or forward")
         return self.forward(x), None  # a subclass that overrides forward/backward itself
 
-    def _backward(self, g: np.ndarray, saved: Any) -> np.ndarray:
+    def _backward(self, g: NDArray[np.float64], saved: Any) -> NDArray[np.float64]:
         """``dL/d input`` from ``dL/d output`` and what ``_forward`` saved."""
         if type(self).backward is Module.backward:  # pragma: no cover - abstract
             raise NotImplementedError(f"{type(self).__name__} must define _backward or backward")
         return self.backward(g)
 
-    def _grads_only(self, g: np.ndarray, saved: Any) -> None:
+    def _grads_only(self, g: NDArray[np.float64], saved: Any) -> None:
         """Accumulate the parameter gradients; ``fit`` needs no ``dL/dx`` for the data."""
         self._backward(g, saved)
 
@@ -181,7 +181,7 @@ class Module:
         for _, p in self.named_parameters():
             p.zero_grad()
 
-    def state_dict(self) -> dict[str, np.ndarray]:
+    def state_dict(self) -> dict[str, NDArray[np.float64]]:
         """Copy every parameter's values, by name, as ``torch.nn.Module.state_dict``.
 
         Returns
@@ -263,7 +263,7 @@ class Module:
         """How messages name this module: its repr (one line)."""
         return repr(self)
 
-    def _grad(self, grad_output: ArrayLike, shape: tuple[int, ...]) -> np.ndarray:
+    def _grad(self, grad_output: ArrayLike, shape: tuple[int, ...]) -> NDArray[np.float64]:
         g = grad_output
         if type(g) is not np.ndarray or g.dtype is not FLOAT64 or not all_finite(g):
             g = as_float_array(grad_output, where=f"{self._name()}.backward", name="gradient")

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from typing import Any
 
-import numpy as np
+from numpy.typing import NDArray
 
 _clock = itertools.count(1)
-_marks: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}
+_marks: dict[int, tuple[weakref.ref[NDArray[Any]], int]] = {}
 _PURGE_AT = 256  # entries; after each purge, the live entries plus this many
 _purge_at = _PURGE_AT
 
@@ -51,7 +52,7 @@ def new_write() -> int:
     return last_write
 
 
-def mark(arr: np.ndarray, stamp: int) -> None:
+def mark(arr: NDArray[Any], stamp: int) -> None:
     """Record that ``arr`` (and every view of it) was computed from the forward pass ``stamp``."""
     global _purge_at
     _marks[id(arr)] = (weakref.ref(arr), stamp)

@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from . import init as init_
 from ._checks import as_rng, check_size
 from .layers import Linear, Module, ReLU
 from .parameter import Parameter
 
-Saved = tuple[list[Any], list[np.ndarray]]
+Saved = tuple[list[Any], list[NDArray[np.float64]]]
 """What ``Sequential._forward`` saves: per position, what the layer saved and its output."""
 
 __all__ = ["Sequential", "Block", "LayerTrace", "mlp", "count_parameters"]
@@ -74,8 +74,8 @@ class LayerTrace(NamedTuple):
     position: int
     linear: Linear
     activation: Module | None
-    z: np.ndarray
-    h: np.ndarray
+    z: NDArray[np.float64]
+    h: NDArray[np.float64]
 
 
 class Sequential(Module):
@@ -124,27 +124,27 @@ class Sequential(Module):
             p.name = name
 
     # ------------------------------------------------------------------ forward and backward
-    def _check_input(self, x: ArrayLike) -> np.ndarray:
+    def _check_input(self, x: ArrayLike) -> NDArray[np.float64]:
         return self.layers[0]._check_input(x)  # the first layer checks the model's input
 
-    def _kept_input(self, x: ArrayLike) -> np.ndarray:
+    def _kept_input(self, x: ArrayLike) -> NDArray[np.float64]:
         return self.layers[0]._kept_input(x)  # and copies it if it keeps it
 
-    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, Saved]:
+    def _forward(self, x: NDArray[np.float64]) -> tuple[NDArray[np.float64], Saved]:
         saved: list[Any] = []  # per position: what the layer saved
-        outputs: list[np.ndarray] = []  # and what it returned
+        outputs: list[NDArray[np.float64]] = []  # and what it returned
         for layer in self.layers:
             x, s = layer._forward(x)
             saved.append(s)
             outputs.append(x)
         return x, (saved, outputs)
 
-    def _backward(self, g: np.ndarray, saved: Saved) -> np.ndarray:
+    def _backward(self, g: NDArray[np.float64], saved: Saved) -> NDArray[np.float64]:
         for layer, s in zip(reversed(self.layers), reversed(saved[0]), strict=True):
             g = layer._backward(g, s)
         return g
 
-    def _grads_only(self, g: np.ndarray, saved: Saved) -> None:
+    def _grads_only(self, g: NDArray[np.float64], saved: Saved) -> None:
         for layer, s in zip(reversed(self.layers[1:]), reversed(saved[0][1:]), strict=True):
             g = layer._backward(g, s)
         self.layers[0]._grads_only(g, saved[0][0])  # no dL/dx for the data
@@ -153,7 +153,7 @@ class Sequential(Module):
     def _saves_output(self) -> bool:  # type: ignore[override]
         return self.layers[-1]._saves_output
 
-    def forward(self, x: ArrayLike) -> np.ndarray:
+    def forward(self, x: ArrayLike) -> NDArray[np.float64]:
         """Apply every layer in turn.
 
         Parameters
@@ -177,7 +177,7 @@ class Sequential(Module):
             self._hand_down(state[0], state[2], self)
         return out
 
-    def backward(self, grad_output: ArrayLike) -> np.ndarray:
+    def backward(self, grad_output: ArrayLike) -> NDArray[np.float64]:
         """Back-propagate ``dL/d output`` through every layer, last first.
 
         Parameters
@@ -224,8 +224,8 @@ class Sequential(Module):
             flat.extend(layer._leaves() if isinstance(layer, Sequential) else [layer])
         return flat
 
-    def _leaf_outputs(self, saved: Saved) -> list[np.ndarray]:
-        flat: list[np.ndarray] = []
+    def _leaf_outputs(self, saved: Saved) -> list[NDArray[np.float64]]:
+        flat: list[NDArray[np.float64]] = []
         for layer, s, out in zip(self.layers, *saved, strict=True):
             flat.extend(layer._leaf_outputs(s) if isinstance(layer, Sequential) else [out])
         return flat

@@ -85,18 +85,18 @@ class Linear(Module):
         self._bias = Parameter(_initial(bias_init, "bias_init", (self._out,), fans), name="bias")
 
     # forward: y = x @ W.T + b, keeping x  |  backward: dW += g.T @ x, db += sum(g), dx = g @ W
-    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _forward(self, x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         if x.ndim not in (1, 2) or x.shape[-1] != self._in:
             raise ValueError(_input_shape_message(self, x.shape))
         out = x @ self._weight._data.T
         out += self._bias._data  # in place: one array fewer, the same values
         return out, x
 
-    def _backward(self, g: np.ndarray, x: np.ndarray) -> np.ndarray:
+    def _backward(self, g: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray[np.float64]:
         self._grads_only(g, x)
         return g @ self._weight._data
 
-    def _grads_only(self, g: np.ndarray, x: np.ndarray) -> None:
+    def _grads_only(self, g: NDArray[np.float64], x: NDArray[np.float64]) -> None:
         if x.ndim == 1:
             self._weight._add(np.outer(g, x))
             self._bias._add(g)
@@ -347,7 +347,9 @@ class Softmax(_Elementwise):
         return s * (g - along)
 
 
-def _initial(init: Any, name: str, shape: tuple[int, ...], fans: dict[str, Any]) -> np.ndarray:
+def _initial(
+    init: Any, name: str, shape: tuple[int, ...], fans: dict[str, Any]
+) -> NDArray[np.float64]:
     """The array ``init`` fills for ``shape``, or a clear error for anything but an initialiser."""
     if init is None:
         init = init_.fan_in_uniform()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from . import _stamps
 from . import functional as F
@@ -35,7 +35,7 @@ class Loss:
     ``backward`` asks for the loss to be computed again on the copy.
     """
 
-    _grad: np.ndarray | None = None  # dL/d pred of the last call
+    _grad: NDArray[np.float64] | None = None  # dL/d pred of the last call
     _origin: int | None = None  # the forward pass that made the prediction, if known
     _copied = False  # True: a copy made after a call, which kept no gradient
 
@@ -70,7 +70,7 @@ class Loss:
         self._copied = False
         return float(value)
 
-    def backward(self) -> np.ndarray:
+    def backward(self) -> NDArray[np.float64]:
         """``dL/d pred`` for the last call.
 
         Returns
@@ -82,7 +82,7 @@ class Loss:
         """
         if self._grad is None:
             raise RuntimeError(self._no_gradient_message())
-        grad: np.ndarray = self._grad.copy()
+        grad: NDArray[np.float64] = self._grad.copy()
         if self._origin is not None:
             _stamps.mark(grad, self._origin)
         return grad
@@ -112,10 +112,10 @@ class Loss:
     # target (``fit`` checks all targets once, then skips them), and the
     # value with its gradient, side by side.
     # Messages name the loss by its repr, built only when a check fails.
-    def _check_prediction(self, p: np.ndarray) -> None:
+    def _check_prediction(self, p: NDArray[np.float64]) -> None:
         """Refuse predictions this loss cannot take (finiteness is checked before)."""
 
-    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
+    def _target(self, target: ArrayLike, pred: NDArray[Any]) -> NDArray[Any]:
         """``target`` checked against the prediction, as the array ``_value_and_grad`` takes."""
         t = target
         if type(t) is not np.ndarray or t.dtype is not FLOAT64 or not all_finite(t):
@@ -124,7 +124,9 @@ class Loss:
             check_same_shape(pred, t, where=repr(self))
         return t
 
-    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
+    def _value_and_grad(
+        self, p: NDArray[np.float64], t: NDArray[np.float64]
+    ) -> tuple[Any, NDArray[np.float64]]:
         """``(mean loss, dL/d p)`` for a checked prediction and target."""
         raise NotImplementedError  # pragma: no cover - abstract
 
@@ -140,7 +142,9 @@ class MSELoss(Loss):
     Prediction and target must have the same shape, e.g. (n, 1) and (n, 1).
     """
 
-    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
+    def _value_and_grad(
+        self, p: NDArray[np.float64], t: NDArray[np.float64]
+    ) -> tuple[Any, NDArray[np.float64]]:
         diff = p - t
         return np.mean(diff * diff), (2.0 / diff.size) * diff
 
@@ -154,7 +158,7 @@ class BCELoss(Loss):
     ``BCEWithLogitsLoss`` on the raw scores, which needs no clipping.
     """
 
-    def _check_prediction(self, p: np.ndarray) -> None:
+    def _check_prediction(self, p: NDArray[np.float64]) -> None:
         if p.min() < 0.0 or p.max() > 1.0:
             raise ValueError(
                 f"{self!r}: predictions must be probabilities in [0, 1], got values from "
@@ -162,12 +166,14 @@ class BCELoss(Loss):
                 f"or put a Sigmoid() at the end of the model."
             )
 
-    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
+    def _target(self, target: ArrayLike, pred: NDArray[Any]) -> NDArray[Any]:
         t = super()._target(target, pred)
         _check_unit_interval(t, loss=self)
         return t
 
-    def _value_and_grad(self, p: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
+    def _value_and_grad(
+        self, p: NDArray[np.float64], t: NDArray[np.float64]
+    ) -> tuple[Any, NDArray[np.float64]]:
         eps = np.finfo(np.float64).eps
         q = np.clip(p, eps, 1.0 - eps)
         value = -np.mean(t * np.log(q) + (1.0 - t) * np.log1p(-q))
@@ -183,12 +189,14 @@ class BCEWithLogitsLoss(Loss):
     ``dL/dz = (sigmoid(z) - t) / (number of elements)``.
     """
 
-    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
+    def _target(self, target: ArrayLike, pred: NDArray[Any]) -> NDArray[Any]:
         t = super()._target(target, pred)
         _check_unit_interval(t, loss=self)
         return t
 
-    def _value_and_grad(self, z: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
+    def _value_and_grad(
+        self, z: NDArray[np.float64], t: NDArray[np.float64]
+    ) -> tuple[Any, NDArray[np.float64]]:
         value = np.mean(np.maximum(z, 0.0) - z * t + np.log1p(np.exp(-np.abs(z))))
         return value, (F.sigmoid(z) - t) / z.size
 
@@ -211,7 +219,7 @@ class CrossEntropyLoss(Loss):
     predicted probability minus the target.
     """
 
-    def _check_prediction(self, z: np.ndarray) -> None:
+    def _check_prediction(self, z: NDArray[np.float64]) -> None:
         if z.ndim != 2:
             raise ValueError(
                 f"{self!r}: expected logits of shape (n, k), got {z.shape}. For one example "
@@ -225,7 +233,9 @@ class CrossEntropyLoss(Loss):
                 f"1), or give the model two outputs, one per class."
             )
 
-    def _value_and_grad(self, z: np.ndarray, t: np.ndarray) -> tuple[Any, np.ndarray]:
+    def _value_and_grad(
+        self, z: NDArray[np.float64], t: NDArray[Any]
+    ) -> tuple[Any, NDArray[np.float64]]:
         n = z.shape[0]
         # the ufuncs' own reductions: the same sums as z.max() and e.sum(), one call fewer
         shifted = z - np.maximum.reduce(z, axis=1, keepdims=True)  # log-sum-exp trick
@@ -245,7 +255,7 @@ class CrossEntropyLoss(Loss):
         grad /= n
         return value, grad
 
-    def _target(self, target: ArrayLike, pred: np.ndarray) -> np.ndarray:
+    def _target(self, target: ArrayLike, pred: NDArray[Any]) -> NDArray[Any]:
         n, k = pred.shape
         if type(target) is np.ndarray and target.ndim == 1 and target.shape[0] == n:
             unsigned = _UNSIGNED.get(target.dtype)
@@ -254,7 +264,7 @@ class CrossEntropyLoss(Loss):
                 return target
         return self._checked_target(target, n, k)
 
-    def _checked_target(self, target: ArrayLike, n: int, k: int) -> np.ndarray:
+    def _checked_target(self, target: ArrayLike, n: int, k: int) -> NDArray[Any]:
         """Every check of the target, each with its message (raises for any wrong target)."""
         check_not_masked(target, where=repr(self), name="target")
         raw = np.asarray(target)
@@ -334,7 +344,7 @@ _UNSIGNED = {
 _starts = (0, 0, np.arange(0))
 
 
-def _row_starts(n: int, k: int) -> np.ndarray:
+def _row_starts(n: int, k: int) -> NDArray[np.intp]:
     """``np.arange(n) * k``, read-only, kept from the last call with the same ``n`` and ``k``.
 
     Where each row of an (n, k) array starts in the flattened array.
@@ -347,7 +357,7 @@ def _row_starts(n: int, k: int) -> np.ndarray:
     return _starts[2]
 
 
-def _check_unit_interval(t: np.ndarray, *, loss: Loss) -> None:
+def _check_unit_interval(t: NDArray[np.float64], *, loss: Loss) -> None:
     if t.min() < 0.0 or t.max() > 1.0:
         raise ValueError(
             f"{loss!r}: targets must lie in [0, 1] (class labels 0 and 1, or probabilities), "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -113,7 +115,7 @@ class Parameter:
 
     # Backward passes add their gradients through these: after ``zero_grad()`` they
     # write the gradient directly, which saves filling zeros and adding to them.
-    def _add(self, g: NDArray[np.float64]) -> None:
+    def _add(self, g: NDArray[np.floating[Any]]) -> None:
         """``grad += g``."""
         if self._zero_pending:
             self._grad[...] = g

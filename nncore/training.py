@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ._checks import DATA_HINT, DIVERGED_HINT, as_float_array, as_rng, check_size
 from .layers import Module
@@ -129,7 +129,7 @@ def fit(
     return history
 
 
-def _check_data(x: ArrayLike, y: ArrayLike) -> np.ndarray:
+def _check_data(x: ArrayLike, y: ArrayLike) -> NDArray[Any]:
     """``x`` as a checked float64 array of shape (n, features); ``y`` with the same n."""
     for name, data in (("x", x), ("y", y)):
         check_not_masked(data, where="fit", name=name)
@@ -183,9 +183,9 @@ def _train_epoch(
     model: Module,
     loss_fn: Loss,
     optimizer: Optimizer,
-    x: np.ndarray,
-    t: np.ndarray,
-    order: np.ndarray,
+    x: NDArray[np.float64],
+    t: NDArray[np.float64],
+    order: NDArray[np.intp],
     batch: int,
     epoch: int,
 ) -> float:
@@ -226,7 +226,7 @@ def _train_epoch(
 _LARGE_INPUT = 100.0
 
 
-def _overflow_cause(x: np.ndarray, epoch: int, step: int, phase: str) -> str:
+def _overflow_cause(x: NDArray[np.float64], epoch: int, step: int, phase: str) -> str:
     """What to do about an overflow: the inputs' scale when it is large, else the step size.
 
     Runs only once training has failed, so the steps themselves pay nothing for it.
@@ -300,15 +300,17 @@ def _check_components(model: Any, loss_fn: Any, optimizer: Any) -> None:
 
 
 def _targets(
-    model: Module, loss_fn: Loss, x: np.ndarray, y: ArrayLike, *, where: str
-) -> np.ndarray:
+    model: Module, loss_fn: Loss, x: NDArray[np.float64], y: ArrayLike, *, where: str
+) -> NDArray[np.float64]:
     """All of ``y``, checked by ``loss_fn`` against the shape of the model's predictions."""
     out, _ = model._forward(x[:1])
     pred_shape = (len(x),) + out.shape[1:]
     return loss_fn._target(y, np.broadcast_to(out, pred_shape))
 
 
-def _validation(model: Module, loss_fn: Loss, data: Any) -> tuple[np.ndarray, np.ndarray]:
+def _validation(
+    model: Module, loss_fn: Loss, data: Any
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         got = (
             f"an array of shape {np.shape(data)}"
