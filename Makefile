@@ -69,14 +69,25 @@ lock: | $(PYTHON)
 	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.10 \
 	  --no-emit-package nn-executed requirements-lock.in -o $(LOCK)
 
-# A copy of the project for students, without the exercises' solutions (tools/student_edition.py).
+# A copy of the project for students, without the exercises' solutions (tools/student_edition.py),
+# naming its own repository, e.g.
+#   make student-edition STUDENT_REPOSITORY=https://github.com/me/course-student [STUDENT_BRANCH=main]
 STUDENT_EDITION ?= _build/student-edition
-student-edition: | $(PYTHON)  # the tool needs only the standard library and git
-	$(PYTHON) tools/student_edition.py $(STUDENT_EDITION)
+STUDENT_REPOSITORY ?=
+STUDENT_BRANCH ?=
+student-edition: $(VENV)/.installed-book  # PyYAML, for the edition's _config.yml
+	$(PYTHON) tools/student_edition.py $(STUDENT_EDITION) --url "$(STUDENT_REPOSITORY)" \
+	  $(if $(STUDENT_BRANCH),--branch "$(STUDENT_BRANCH)")
 
 # A stamp file records each install; it is redone only when a requirements file is newer.
+# .venv needs Python 3.11 or newer (README); `make PYTHON3=python3.12 ...` picks another one.
+PYTHON3 ?= python3
 $(PYTHON):
-	python3 -m venv $(VENV)
+	@$(PYTHON3) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "make: .venv needs Python 3.11 or newer, but $(PYTHON3) is" \
+	    "$$($(PYTHON3) -c 'import platform; print(platform.python_version())' 2>/dev/null || echo 'not found')." \
+	    "Install a newer Python and name it, e.g. make PYTHON3=python3.11 $(MAKECMDGOALS)" >&2; exit 1; }
+	$(PYTHON3) -m venv $(VENV)
 
 $(VENV)/.installed-book: $(LOCK) requirements.txt requirements-book.txt pyproject.toml | $(PYTHON)
 	$(PYTHON) -m pip install -c $(LOCK) -r requirements-book.txt

@@ -1,10 +1,11 @@
 """tools/student_edition.py: a copy of the project without solutions, whose checkers still run.
 
 The edition is written once per module into a temporary directory, as `make student-edition`
-writes it. The solutions' code lines are taken from the reference solutions module and from
-the folded solutions of this repository's notebooks; none may remain in any file of the
-edition. A checker is then run inside the edition (its own nncore and nnbook, not this
-repository's) on a wrong and on a right answer.
+writes it, for the repository ``EDITION_URL``. The solutions' lines are taken from the
+reference solutions module, from the folded solutions of this repository's notebooks and from
+their cells tagged ``solution``; none may remain in any notebook of the edition. A checker is
+then run inside the edition (its own nncore and nnbook, not this repository's) on a wrong and
+on a right answer.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from repo_root import REPO_ROOT
 TOOL = REPO_ROOT / "tools" / "student_edition.py"
 SOLUTIONS = REPO_ROOT / "nnbook" / "exercises" / "solutions.py"
 FOLDED = re.compile(r"<details>\s*<summary>Solution</summary>(.*?)</details>", re.DOTALL)
+EDITION_URL, EDITION_BRANCH = "https://github.com/a-teacher/course-student", "term-1"
 
 
 def run_tool(*args: object) -> subprocess.CompletedProcess:
@@ -34,9 +36,121 @@ def run_tool(*args: object) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def edition(tmp_path_factory: pytest.TempPathFactory) -> Path:
     destination = tmp_path_factory.mktemp("edition") / "student-edition"
-    result = run_tool(destination)
+    result = run_tool(destination, "--url", EDITION_URL, "--branch", EDITION_BRANCH)
     assert result.returncode == 0, result.stderr
     return destination
+
+
+def tagged_solution(cell: dict) -> bool:
+    return "solution" in cell.get("metadata", {}).get("tags", [])
+
+
+def distinctive_solution_lines() -> set[str]:
+    """Lines (longer than 12 characters) of the notebooks' folded solutions and cells tagged
+    ``solution`` that appear nowhere else in the notebooks."""
+    hidden, elsewhere = set(), set()
+    for path in sorted((REPO_ROOT / "chapters").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            text = "".join(cell["source"])
+            if tagged_solution(cell):
+                hidden |= {line.strip() for line in text.splitlines()}
+                continue
+            for block in FOLDED.findall(text):
+                hidden |= {line.strip() for line in block.splitlines()}
+            elsewhere |= {line.strip() for line in FOLDED.sub("", text).splitlines()}
+    return {line for line in hidden - elsewhere if len(line) > 12}
+
+
+def test_the_answer_cells_are_tagged_solution():
+    """A control for the test below: the cells that assert the answers of "Check yourself"
+    are tagged, so their lines are among those looked for."""
+    lines = distinctive_solution_lines()
+    assert "assert nc.count_parameters(nc.mlp([10, 8, 4, 3], rng=rng)) == 139" in lines
+    assert any("[0.0670, 0.670, 10.35]" in line for line in lines)  # chapter 5's answers
+    assert "ex_grad = float(ex_leaky.backward(np.array([2.0]))[0] * 3.0)  # * x_i" in lines
+
+
+def test_no_answer_of_a_tagged_cell_or_folded_solution_survives(edition):
+    lines = distinctive_solution_lines()
+    found = []
+    for path in sorted(edition.rglob("*.ipynb")):
+        present = {line.strip() for line in notebook_text(path).splitlines()} & lines
+        found += [f"{path.relative_to(edition)}: {line}" for line in sorted(present)]
+    assert not found, "\n".join(found)
+
+
+def test_the_edition_names_its_own_repository(edition):
+    """Colab and Binder in the edition open and install the edition, not the book's
+    repository (whose archive holds the solutions)."""
+    config = (edition / "_config.yml").read_text(encoding="utf-8")
+    assert f"url: {EDITION_URL}\n" in config and f"branch: {EDITION_BRANCH}\n" in config
+    original = (REPO_ROOT / "_config.yml").read_text(encoding="utf-8")
+    book_url = re.search(r"^  url: (\S+)$", original, re.MULTILINE)[1]
+    for path in sorted(edition.rglob("*.ipynb")):
+        code = next(
+            "".join(c["source"])
+            for c in json.loads(path.read_text(encoding="utf-8"))["cells"]
+            if c["cell_type"] == "code"
+        )
+        assert f'REPOSITORY_URL = "{EDITION_URL}"' in code, path.name
+        assert f'REF = "refs/heads/{EDITION_BRANCH}"' in code, path.name
+        assert book_url not in notebook_text(path), path.name
+    readme = (edition / "README.md").read_text(encoding="utf-8")
+    book_path = book_url.removeprefix("https://github.com/")
+    assert book_path in (REPO_ROOT / "README.md").read_text(encoding="utf-8")  # a control
+    assert book_path not in readme
+    assert (
+        f"colab.research.google.com/github/a-teacher/course-student/blob/{EDITION_BRANCH}/"
+        in readme
+    )
+    assert f"mybinder.org/v2/gh/a-teacher/course-student/{EDITION_BRANCH}?" in readme
+
+
+def test_the_record_names_the_source_commit_not_the_instructors_folder(edition):
+    text = (edition / ".student-edition.json").read_text(encoding="utf-8")
+    head = subprocess.run(
+        ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    record = json.loads(text)
+    assert record["source"]["commit"] == head
+    assert record["repository"] == {"url": EDITION_URL, "branch": EDITION_BRANCH}
+    assert str(REPO_ROOT) not in text and str(Path.home()) not in text
+
+
+@pytest.mark.parametrize("given", [None, ""])
+def test_an_edition_without_its_own_repository_is_refused(tmp_path, given):
+    args = [tmp_path / "edition"] + ([] if given is None else ["--url", given])
+    result = run_tool(*args)
+    assert result.returncode == 2
+    assert "expected --url https://github.com/OWNER/NAME" in result.stderr
+    assert ("got no address" if given is None else "got ''") in result.stderr
+    assert "make student-edition STUDENT_REPOSITORY=" in result.stderr
+    assert not (tmp_path / "edition").exists()
+
+
+def test_a_wrong_address_is_refused_before_anything_is_written(tmp_path):
+    result = run_tool(tmp_path / "edition", "--url", "https://gitlab.com/me/course")
+    assert result.returncode == 2 and "--url: expected a repository address" in result.stderr
+    assert not (tmp_path / "edition").exists()
+
+
+@pytest.mark.parametrize("inside", ["chapters/x", ".", "_build", "nncore/../x"])
+def test_a_destination_inside_the_source_tree_is_refused(inside):
+    destination = REPO_ROOT / inside
+    existed = destination.exists()
+    result = run_tool(destination, "--url", EDITION_URL)
+    assert result.returncode == 2, result.stdout
+    assert "expected a destination outside the source tree" in result.stderr
+    assert "_build/student-edition" in result.stderr
+    assert destination.exists() == existed
+
+
+def test_a_destination_under_build_is_allowed():
+    tool = load_tool()
+    tool.check_destination(REPO_ROOT / "_build" / "student-edition", REPO_ROOT)
+    tool.check_destination(REPO_ROOT.parent / "course-student", REPO_ROOT)
+    with pytest.raises(tool.EditionError, match="outside the source tree"):
+        tool.check_destination(REPO_ROOT / "_build", REPO_ROOT)
 
 
 def notebook_markdown(path: Path) -> str:
@@ -91,9 +205,10 @@ def test_every_other_file_is_the_projects_own_and_solutions_py_is_left_out(editi
     assert not (edition / "nnbook" / "exercises" / "solutions.py").exists()
     record = json.loads((edition / ".student-edition.json").read_text(encoding="utf-8"))
     assert "nnbook/exercises/solutions.py" in record["left_out"]
+    rewritten = {".student-edition.json", "_config.yml", "README.md"}  # the repository named
     for path in edition.rglob("*"):
         name = path.relative_to(edition).as_posix()
-        if path.is_file() and path.suffix != ".ipynb" and name != ".student-edition.json":
+        if path.is_file() and path.suffix != ".ipynb" and name not in rewritten:
             assert path.read_bytes() == (REPO_ROOT / name).read_bytes(), name
     left_tests = [n for n in record["left_out"] if n.startswith("tests/")]
     for name in left_tests:
@@ -101,17 +216,21 @@ def test_every_other_file_is_the_projects_own_and_solutions_py_is_left_out(editi
 
 
 def test_the_edition_keeps_the_chapters_stubs_and_checks(edition):
-    """Every code cell is kept, in order; a cell loses at most whole lines (a cut claim)."""
+    """Every code cell not tagged solution is kept, in order; a cell loses at most whole lines
+    (a cut claim, or the install cell's two lines naming the repository)."""
     for original in sorted((REPO_ROOT / "chapters").glob("*.ipynb")):
         copy = edition / "chapters" / original.name
         code = [
             [
                 "".join(c["source"]).splitlines()
                 for c in json.loads(p.read_text(encoding="utf-8"))["cells"]
-                if c["cell_type"] == "code"
+                if c["cell_type"] == "code" and not tagged_solution(c)
             ]
             for p in (original, copy)
         ]
+        code = [
+            cells[1:] for cells in code
+        ]  # the install cell: test_the_edition_names_its_own_repository
         assert len(code[0]) == len(code[1]), original.name
         for before, after in zip(*code, strict=True):
             remaining = iter(before)
@@ -170,7 +289,7 @@ def test_an_existing_directory_is_refused_and_left_alone(tmp_path):
     mine.mkdir()
     (mine / "notes.txt").write_text("my notes\n", encoding="utf-8")
 
-    result = run_tool(mine)
+    result = run_tool(mine, "--url", EDITION_URL)
 
     assert result.returncode == 2
     assert "exists, and this tool did not make it" in result.stderr
@@ -182,14 +301,15 @@ def test_an_existing_directory_is_refused_and_left_alone(tmp_path):
 def test_an_earlier_edition_is_named_and_not_deleted(edition):
     before = sorted(p.relative_to(edition) for p in edition.rglob("*"))
 
-    result = run_tool(edition)
+    result = run_tool(edition, "--url", EDITION_URL)
 
     assert result.returncode == 2 and "a student edition made earlier" in result.stderr
     assert sorted(p.relative_to(edition) for p in edition.rglob("*")) == before
 
 
 def test_a_source_that_is_not_a_git_checkout_is_named(tmp_path):
-    result = run_tool(tmp_path / "edition", "--source", tmp_path)
+    (tmp_path / "source").mkdir()
+    result = run_tool(tmp_path / "edition", "--source", tmp_path / "source", "--url", EDITION_URL)
     assert result.returncode == 2 and "is not a git checkout" in result.stderr
     assert not (tmp_path / "edition").exists()
 
@@ -239,5 +359,7 @@ def test_a_claim_stated_only_in_a_solution_is_cut_and_its_cell_kept(edition, cha
     copy = notebook_text(edition / "chapters" / chapter)
     assert sentence in original  # a control: the book checks that answer
     assert sentence not in copy
-    first_line = [c for c in original.split("\n") if "# @title" in c]
-    assert [c for c in copy.split("\n") if "# @title" in c] == first_line  # no cell dropped
+    cells = json.loads((REPO_ROOT / "chapters" / chapter).read_text(encoding="utf-8"))["cells"]
+    kept = "\n".join("".join(c["source"]) for c in cells if not tagged_solution(c))
+    first_line = [c for c in kept.split("\n") if "# @title" in c]
+    assert [c for c in copy.split("\n") if "# @title" in c] == first_line  # no other cell dropped
