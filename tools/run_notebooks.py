@@ -14,8 +14,8 @@ Two environments, each kept in its own folder at the repository root:
              floor ``pyproject.toml`` declares, ``envs/minimum-constraints.txt``; folder
              ``.venv-minimum``.
 
-nncore is installed the way a notebook's install cell installs it, ``pip install
-"nncore[chapters] @ <source>"`` (a regular, not editable, install), under the constraints.
+nncore and nnbook are installed the way a notebook's install cell installs them, ``pip install
+"nn-executed[chapters] @ <source>"`` (a regular, not editable, install), under the constraints.
 An environment is rebuilt when its constraints, ``pyproject.toml`` or its Python change, and
 nncore alone is reinstalled when its sources change. Each notebook then runs in a kernel of
 that environment (nbclient, the notebook's folder as working directory), as many at a time as
@@ -55,7 +55,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 RECIPE = 1  # bump when the way an environment is built changes: every cached one is rebuilt
 MARKER = "nncore-env.json"  # written into each environment this tool makes
 CELL_TIMEOUT = 300  # seconds, as in _config.yml
-# What the project's own install needs beside nncore[chapters]: the kernel and its runner.
+# What the project's own install needs beside nn-executed[chapters]: the kernel and its runner.
 HARNESS = ("ipykernel", "nbclient")
 PROJECT_FILES = ("pyproject.toml", "README.md", "LICENSE")
 PROJECT_PACKAGES = ("nncore", "nnbook")
@@ -240,7 +240,7 @@ def ensure_environment(
                     f"nn-executed[chapters] @ {source_url}",
                     *HARNESS,
                 ],
-                "installing nncore[chapters]",
+                "installing nn-executed[chapters]",
             )
             print(f"{folder.name}: built in {time.perf_counter() - started:.0f} s")
         elif marker.get("sources") != sources:
