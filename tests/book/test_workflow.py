@@ -343,6 +343,70 @@ def test_a_hostile_commit_id_from_the_runner_changes_nothing(tmp_path, hostile):
     assert (book / "_config.yml").read_bytes() == before and not (book / "owned").exists()
 
 
+PAGES_CHECK = "Check that GitHub Pages is enabled and publishes from GitHub Actions"
+
+
+def test_pages_is_checked_before_the_build_and_the_upload():
+    """A fork without Pages enabled fails at the first step after the checkout, not after an
+    hour of building, and the job may read the Pages settings."""
+    names = [s.get("name") for s in steps()]
+    build, _ = step_running("make book")
+    upload = next(
+        i for i, s in enumerate(steps()) if s.get("uses", "").startswith("actions/upload-pages")
+    )
+    assert names.index(PAGES_CHECK) == 1 < build < upload
+    jobs = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+
+
+def run_pages_check(tmp_path: Path, gh: str) -> subprocess.CompletedProcess:
+    """The Pages check, run with bash as the runner runs it, with ``gh`` the given script."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "gh").write_text(f"#!/bin/bash\n{gh}\n", encoding="utf-8")
+    (bin_dir / "gh").chmod(0o755)
+    [step] = [s for s in steps() if s.get("name") == PAGES_CHECK]
+    env = {**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}", "GITHUB_REPOSITORY": FORK}
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_the_pages_check_passes_when_actions_publishes(tmp_path):
+    result = run_pages_check(
+        tmp_path, f'[ "$*" = "api repos/{FORK}/pages --jq .build_type" ] && echo workflow'
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "publishes from GitHub Actions" in result.stdout
+
+
+def test_the_pages_check_names_the_setting_when_pages_is_off(tmp_path):
+    result = run_pages_check(tmp_path, 'echo "gh: Not Found (HTTP 404)" >&2; exit 1')
+    assert result.returncode == 1
+    assert f"expected GitHub Pages enabled for {FORK}, got none" in result.stdout
+    assert "Settings > Pages > Source: GitHub Actions" in result.stdout
+
+
+def test_the_pages_check_names_the_setting_when_a_branch_publishes(tmp_path):
+    result = run_pages_check(tmp_path, "echo legacy")
+    assert result.returncode == 1
+    assert "got build type 'legacy'" in result.stdout
+    assert "Settings > Pages > Source: GitHub Actions" in result.stdout
+
+
+def test_the_jobs_that_test_the_release_tags_fetch_them():
+    """tests/book/test_release_files.py compares CHANGELOG.md with the tags: a shallow
+    checkout has none."""
+    jobs = pull_request_jobs()
+    for name in ("check", "book"):
+        [checkout] = uses(jobs[name], "actions/checkout")
+        assert checkout["with"]["fetch-depth"] == 0, name
+
+
 def test_the_book_is_built_after_naming_and_its_output_uploaded():
     name, _ = step_running("tools/set_repository_url.py")
     build, _ = step_running("make book")
@@ -367,7 +431,8 @@ def uses(job: dict, action: str) -> list[dict]:
 def test_pull_requests_are_tested_and_the_newest_versions_weekly():
     workflow = yaml.safe_load(PULL_REQUESTS.read_text(encoding="utf-8"))
     events = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
-    assert set(events) == {"pull_request", "workflow_dispatch", "schedule"}
+    assert set(events) == {"pull_request", "push", "workflow_dispatch", "schedule"}
+    assert events["push"] == {"branches": ["main"]}, "a push to main is tested as a pull request"
     jobs = pull_request_jobs()
     for name in ("lint", "check", "book"):
         assert "schedule" in jobs[name]["if"], f"{name} runs on pull requests, not weekly"
