@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime
 import re
+import subprocess
 
+import pytest
 import yaml
 from repo_root import REPO_ROOT
 
@@ -108,3 +110,79 @@ def test_the_distribution_name_is_pyprojects_and_not_nncore():
     assert name == "nn-executed"
     assert "`pip install nncore`" in readme and "unrelated" in readme
     assert f"{name}[chapters] @ " in readme
+
+
+# ------------------------------------------------------------- releases and git tags
+def git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(REPO_ROOT), *args], capture_output=True, text=True)
+
+
+def released_versions(changelog: str) -> list[str]:
+    """Every ``## [X.Y.Z] - YYYY-MM-DD`` heading's version, newest first."""
+    return re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", changelog, re.MULTILINE)
+
+
+def test_released_versions_are_the_dated_headings():
+    """A control: ``[Unreleased]`` and the link lines are not releases."""
+    text = (
+        "## [Unreleased]\n\n## [0.2.0] - 2027-01-02\n\n## [0.1.0] - 2026-12-07\n\n"
+        "[0.1.0]: https://example.org/releases/tag/v0.1.0\n"
+    )
+    assert released_versions(text) == ["0.2.0", "0.1.0"]
+
+
+def full_history() -> None:
+    """Skip outside a git checkout (a copy of the files); fail in a shallow clone."""
+    if git("rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+        pytest.skip("not a git checkout: there are no tags to compare with CHANGELOG.md")
+    assert git("rev-parse", "--is-shallow-repository").stdout.strip() == "false", (
+        "a shallow clone has neither the tags nor the history the release checks read; run "
+        "`git fetch --unshallow --tags` (in a workflow: actions/checkout with fetch-depth: 0)"
+    )
+
+
+def test_every_release_in_the_changelog_has_its_annotated_tag_in_this_history():
+    """A release is its CHANGELOG heading and the annotated tag ``vX.Y.Z`` on the commit
+    released (appendix/instructors.md, "Releases"); the changelog links that tag."""
+    full_history()
+    changelog = (REPO_ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    problems = []
+    for version in released_versions(changelog):
+        tag = f"v{version}"
+        kind = git("cat-file", "-t", f"refs/tags/{tag}").stdout.strip()
+        if kind != "tag":
+            problems.append(
+                f"{tag}: expected an annotated tag, got {kind or 'no tag'}; tag the released "
+                f"commit: git tag -a {tag} -m 'Release {version}' COMMIT && git push origin {tag}"
+            )
+        elif git("merge-base", "--is-ancestor", tag, "HEAD").returncode != 0:
+            problems.append(f"{tag}: the tagged commit is not in this branch's history")
+        if f"releases/tag/{tag}" not in changelog:
+            problems.append(f"{tag}: CHANGELOG.md does not link releases/tag/{tag}")
+    assert not problems, "\n".join(problems)
+
+
+def copyright_years() -> dict[str, int]:
+    found = {}
+    for name in ("LICENSE", "LICENSE-prose.md", "NOTICE"):
+        text = (REPO_ROOT / name).read_text(encoding="utf-8")
+        found[name] = int(re.search(r"Copyright \(c\) (\d{4}) ", text).group(1))
+    return found
+
+
+def test_the_copyright_year_is_the_year_the_history_starts():
+    full_history()
+    roots = git("rev-list", "--max-parents=0", "--format=%ad", "--date=format:%Y", "HEAD")
+    first = min(int(line) for line in roots.stdout.split() if line.isdigit() and len(line) == 4)
+    assert copyright_years() == dict.fromkeys(copyright_years(), first), (
+        f"expected the year of the first commit ({first}) in every copyright line"
+    )
+
+
+def test_the_prose_licence_covers_every_page_and_notebook():
+    text = (REPO_ROOT / "LICENSE-prose.md").read_text(encoding="utf-8")
+    for covered in ("`intro.md`", "`appendix/*.md`", "`chapters/*.ipynb`", "`appendix/*.ipynb`"):
+        assert covered in text, f"LICENSE-prose.md does not name {covered}"
+    assert "markdown cells of every" in text and "figures" in text
+    notice = (REPO_ROOT / "NOTICE").read_text(encoding="utf-8")
+    assert "intro.md, appendix/*.md, the markdown cells of every notebook" in notice
