@@ -4,7 +4,8 @@ The copy holds every file git tracks (as it is in the working tree, with files g
 too), except:
 
 - ``nnbook/exercises/solutions.py``, the reference solutions, and the test modules that import
-  it (they test those solutions, which the edition does not have);
+  it (they test those solutions, which the edition does not have); and the test of the book's
+  releases (its git tags and its citation's repository are not the edition's);
 - in every notebook of chapters/ and appendix/, each folded solution (an HTML
   ``<details>`` block whose ``<summary>`` is "Solution") is cut out of its markdown cell, a
   cell left empty is dropped, and the sentences that point at the folded solutions are
@@ -52,6 +53,8 @@ import set_repository_url as repo_url  # noqa: E402
 SOURCE = Path(__file__).resolve().parents[1]
 MARKER = ".student-edition.json"
 SOLUTIONS = "nnbook/exercises/solutions.py"
+# The book's release checks (its tags, CITATION.cff's repository): the edition is no release.
+RELEASE_CHECKS = "tests/book/test_release_files.py"
 NOTEBOOK_FOLDERS = ("chapters", "appendix")
 SOLUTION_TAG = "solution"  # a cell carrying this tag is cut whole
 INSIDE_ALLOWED = "_build"  # the one folder of the source tree an edition may be written into
@@ -111,7 +114,7 @@ def project_files(source: Path) -> list[str]:
 
 def left_out(source: Path, name: str) -> bool:
     """Whether the file ``name`` stays out of the edition."""
-    if name == SOLUTIONS:
+    if name in (SOLUTIONS, RELEASE_CHECKS):
         return True
     if name.startswith("tests/") and name.endswith(".py"):
         return bool(IMPORTS_SOLUTIONS.search((source / name).read_text(encoding="utf-8")))

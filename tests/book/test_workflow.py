@@ -402,7 +402,7 @@ def test_the_jobs_that_test_the_release_tags_fetch_them():
     """tests/book/test_release_files.py compares CHANGELOG.md with the tags: a shallow
     checkout has none."""
     jobs = pull_request_jobs()
-    for name in ("check", "book"):
+    for name in ("check", "book", "newest"):
         [checkout] = uses(jobs[name], "actions/checkout")
         assert checkout["with"]["fetch-depth"] == 0, name
 
