@@ -21,7 +21,7 @@ from repo_root import REPO_ROOT
 
 from nnbook.exercises import EXERCISES, NOT_IMPLEMENTED, solutions
 
-CHAPTERS = {int(p.name[:2]): p for p in sorted((REPO_ROOT / "chapters").glob("0*.ipynb"))}
+CHAPTERS = {int(p.name[:2]): p for p in sorted((REPO_ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))}
 SECTION = "## Coding exercises"
 BOOK_ONLY = re.compile(
     r"\{glue|\{(exercise|solution|ref|doc|numref|eq|math)\}|^\(\w[\w-]*\)=|^:::|```\{", re.MULTILINE
