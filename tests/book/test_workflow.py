@@ -139,6 +139,22 @@ def run_step(step: dict, checkout: Path, sha: str) -> subprocess.CompletedProces
     )
 
 
+def test_every_notebook_is_tracked_so_a_fork_has_it():
+    """A fork holds what git tracks, and the fork below is made of the tracked files only: a
+    new notebook that is not added would be missing from both, silently."""
+    tracked = set(git(REPO_ROOT, "ls-files", *NOTEBOOK_FOLDERS).splitlines())
+    on_disk = {
+        p.relative_to(REPO_ROOT).as_posix()
+        for folder in NOTEBOOK_FOLDERS
+        for p in (REPO_ROOT / folder).glob("*.ipynb")
+    }
+    untracked = sorted(on_disk - tracked)
+    assert not untracked, (
+        f"expected every notebook of {' and '.join(NOTEBOOK_FOLDERS)} tracked by git, got "
+        f"{untracked} untracked: git add them (a fork and the fork test copy tracked files only)"
+    )
+
+
 @pytest.fixture(scope="module")
 def fork(tmp_path_factory: pytest.TempPathFactory) -> Fork:
     """This repository's files (as they are in the working tree) committed on FORK_BRANCH of a

@@ -8,10 +8,12 @@ mistakes, the way a student would write them.
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
+from repo_root import REPO_ROOT
 
 from nnbook.exercises import (
     EXERCISES,
@@ -544,6 +546,12 @@ def _checker_texts() -> list[str]:
 
 
 def test_the_key_expressions_are_those_of_the_reference_solutions():
+    missing = sorted(set(solutions.__all__) - set(KEY_EXPRESSIONS))
+    assert not missing, (
+        f"expected KEY_EXPRESSIONS in this file to hold every reference solution, got none for "
+        f"{missing}: add the heart of each one's answer (its key line, as written in "
+        f"nnbook/exercises/solutions.py), so no checker's hint may hand it over"
+    )
     for name, keys in KEY_EXPRESSIONS.items():
         source = _squeezed(inspect.getsource(getattr(solutions, name)))
         assert any(_squeezed(k) in source for k in keys), name
@@ -580,7 +588,10 @@ def test_every_checker_is_registered_so_its_reference_is_checked_strictly():
 def test_the_reference_solution_passes_every_case(ex):
     result = ex.checker(*_reference(ex), strict=True, verbose=False)
     assert result.passed and result.implemented
-    assert len(result.cases) >= 4, "each checker tries several cases"
+    assert len(result.cases) >= 4, (
+        f"expected each checker to try at least 4 cases, got {len(result.cases)}: add Case rows "
+        f"to the exercise's table in nnbook/exercises/ch{ex.chapter}.py"
+    )
 
 
 @pytest.mark.parametrize(
@@ -601,8 +612,40 @@ def test_a_typical_wrong_answer_is_rejected_with_a_hint_naming_the_mistake(check
 
 
 def test_every_checker_knows_at_least_two_typical_wrong_answers():
-    counts = {name: sum(c == name for c, _, _ in WRONG_ANSWERS) for name in BY_NAME}
-    assert min(counts.values()) >= 2, counts
+    """Counted from the exercises' own tables: each declares its typical mistakes."""
+    counts = {name: len(ex.table.mistakes) for name, ex in BY_NAME.items()}
+    few = {name: n for name, n in counts.items() if n < 2}
+    assert not few, (
+        f"expected at least 2 typical mistakes (Mistake rows) in each exercise's table, got "
+        f"{few}: add them to the table in nnbook/exercises/ch*.py"
+    )
+
+
+def test_every_checker_rejects_a_wrong_answer_written_here():
+    """The tables' mistakes are the checkers' own; WRONG_ANSWERS above are written apart from
+    them, as a student would, and each checker must meet at least one."""
+    untried = sorted(name for name in BY_NAME if all(c != name for c, _, _ in WRONG_ANSWERS))
+    assert not untried, (
+        f"expected a wrong answer for every checker in WRONG_ANSWERS of this file, got none for "
+        f"{untried}: write one as a student would (a function) with the words its hint must say"
+    )
+
+
+CHAPTER_NAME = re.compile(r"\d\d_[a-z0-9_]+\.ipynb")
+
+
+def test_every_chapter_notebook_is_named_for_the_exercise_tests():
+    """The notebook tests find a chapter as ``chapters/NN_*.ipynb``, NN its number: a notebook
+    named otherwise would escape them."""
+    chapters = REPO_ROOT / "chapters"
+    odd = sorted(p.name for p in chapters.glob("*.ipynb") if not CHAPTER_NAME.fullmatch(p.name))
+    assert not odd, (
+        f"expected every notebook in chapters/ named NN_words.ipynb (two digits, the chapter's "
+        f"number, then lower-case words joined by _), got {odd}: rename it with git mv"
+    )
+    numbers = {int(p.name[:2]) for p in chapters.glob("*.ipynb")}
+    without = sorted({ex.chapter for ex in EXERCISES} - numbers)
+    assert not without, f"exercises of chapters {without} have no notebook in chapters/"
 
 
 @pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.checker.__name__)
