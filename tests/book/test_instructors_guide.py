@@ -63,3 +63,13 @@ def test_the_guide_is_a_page_of_the_book_and_says_what_a_fork_must_enable():
         assert f"## {section}" in GUIDE.read_text(encoding="utf-8")
     for section in ("The student edition", "Releases", "Adapt the book to your course"):
         assert f"## {section}" in GUIDE.read_text(encoding="utf-8")
+
+
+def test_the_guide_says_what_the_student_edition_needs_and_does_not_hide():
+    text = " ".join(GUIDE.read_text(encoding="utf-8").split())
+    makefile = (REPO_ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "make student-edition STUDENT_REPOSITORY=https://github.com/" in text
+    assert "STUDENT_REPOSITORY" in makefile and "--url" in makefile  # what the guide says
+    assert "Their source is readable by the students" in text
+    assert "must not rely on that secrecy" in text
+    assert "scheduled workflows off in a fork" in text
