@@ -8,11 +8,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from ..containers import Sequential
 from ..layers import Identity, Linear, Module, ReLU, Sigmoid, Tanh
-from ..plot import activation_name, draw_network, format_number
+from ..plot import NetworkDiagram, activation_name, draw_network, format_number
 from .controls import Choice, Slider, as_control
 from .explorer import Explorer
 from .overlays import Overlay
@@ -112,9 +112,9 @@ class NetworkView:
 
     def __init__(
         self,
-        diagram: Any,
+        diagram: NetworkDiagram,
         models: dict[Any, Sequential],
-        x0: np.ndarray,
+        x0: NDArray[np.float64],
         linears: dict[int, Linear],
         labels: dict[str, str],
         *,
