@@ -363,14 +363,14 @@ class PrecomputedDisplay:
             (:func:`~nncore.widgets.static_html.explorer_html`, what a page without the
             widget library shows: the HTML book) with its title as plain text; or both.
         """
+        if self.scene.output == "widget":  # a live notebook: no static figure to build
+            return box._repr_mimebundle_(**kwargs)
         figure = explorer_html(
             self.manifest(), title=self.scene.title, instruction=self.scene.instruction
         )
         if self.scene.output == "figure":
             return {"text/plain": self.scene.title, "text/html": figure}
         bundle = box._repr_mimebundle_(**kwargs)
-        if self.scene.output == "widget":
-            return bundle
         if isinstance(bundle, tuple):  # (data, metadata)
             data, metadata = bundle
         else:
