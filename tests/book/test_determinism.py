@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 
 import nbformat
+from repo_root import REPO_ROOT
 
 # The case study trains small networks from random initial weights, so it is the chapter
 # whose story depends most on seeding.
 CHAPTER = "chapters/04_case_study_dead_forever"
 MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
 CELL_TIMEOUT = 600  # seconds
+
+
+def _notebook_execution():
+    """tools/notebook_execution.py: how the book's runners execute a notebook."""
+    path = REPO_ROOT / "tools" / "notebook_execution.py"
+    spec = importlib.util.spec_from_file_location("notebook_execution", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while defining
+    spec.loader.exec_module(module)
+    return module
 
 
 def text_outputs(notebook: nbformat.NotebookNode) -> list[list[str]]:
@@ -39,25 +52,23 @@ def text_outputs(notebook: nbformat.NotebookNode) -> list[list[str]]:
 
 
 def test_text_outputs_repeat_exactly(built_book, repo_root, monkeypatch):
-    from nbclient import NotebookClient
-
     # The kernel inherits this process's environment: run it as the book build does, with
     # the kernel's own figure backend rather than the tests' Agg (figures are outputs too).
     monkeypatch.delenv("MPLBACKEND", raising=False)
     # Every run over seeds computed again, not read from a cache of the first execution.
     monkeypatch.delenv("NNBOOK_RUNS_CACHE", raising=False)
+    # As tools/execute_book.py runs the build's kernels: explorers write their static figure.
+    monkeypatch.setenv("NNCORE_EXPLORER_OUTPUT", "figure")
 
     source = repo_root / f"{CHAPTER}.ipynb"
     executed = built_book.executed_notebook(CHAPTER)
     assert executed.is_file(), f"the book build did not execute {CHAPTER}; see test_book_build.py"
     first = nbformat.read(executed, as_version=4)
-    second = nbformat.read(source, as_version=4)
-    NotebookClient(
-        second,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(source.parent)}},
-    ).execute()
+    run = _notebook_execution().execute_notebook(
+        source, timeout=CELL_TIMEOUT, store_widget_state=False, kernel_name="python3"
+    )
+    assert not run.error, f"{CHAPTER} failed on its second run:\n{run.error}"
+    second = run.notebook
 
     first_texts, second_texts = text_outputs(first), text_outputs(second)
     assert len(first_texts) == len(second_texts)
