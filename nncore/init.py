@@ -94,7 +94,7 @@ class Initializer:
 def uniform(low: float, high: float) -> Initializer:
     """Values drawn independently from ``Uniform(low, high)``.
 
-    The case study's "initialisation = uniform(-0.05, 0.05)" is
+    A recipe's "initialisation = uniform(-0.05, 0.05)" is
     ``nc.init.uniform(-0.05, 0.05)``.
     """
     low = check_number(low, where="init.uniform", name="low")
@@ -110,7 +110,7 @@ def uniform(low: float, high: float) -> Initializer:
 
 
 def constant(value: float) -> Initializer:
-    """Every value equal to ``value`` (for example 1, as in the 4-2-3-1 exercise)."""
+    """Every value equal to ``value`` (for example 1, so a network's sums can be done by hand)."""
     value = check_number(value, where="init.constant", name="value")
     return Initializer(f"constant({value:g})", lambda shape, fi, fo, rng: np.full(shape, value))
 

@@ -1,7 +1,7 @@
 """Where an explorer's figure may be cut into panels that a narrow screen stacks.
 
 A figure drawn for a desktop's text column is too wide for a phone's: shrunk to fit, its text
-would be about half its size. Most of the book's figures are side-by-side panels (a plot
+would be about half its size. Many explanatory figures are side-by-side panels (a plot
 and its gradient, a plot and its text), so a narrow page can show the same picture cut into
 vertical strips, one under the other, each at its natural size: the same files, the same
 text size, no sideways scroll. :func:`figure_panels` finds where to cut: the gaps between
@@ -20,8 +20,8 @@ if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
 
 __all__ = ["PHONE_COLUMN_PX", "Panel", "figure_panels"]
 
-#: Width in CSS pixels of the book's text column (an explorer's picture) on a 390-px wide
-#: phone screen, as measured in Chromium on the built book (sphinx-book-theme).
+#: Width in CSS pixels of a page's text column (an explorer's picture) on a 390-px wide
+#: phone screen: the screen less the page's side margins.
 PHONE_COLUMN_PX = 342
 
 

@@ -17,8 +17,8 @@ all drawn in advance (a :class:`~nncore.widgets.manifest.Manifest`):
 
 The figure is complete with scripts off and on paper. A small script reads the manifest,
 enables the controls and swaps pictures as they move, and a page's build can move the
-``data:`` pictures into files beside the page (the book's ``_ext/explorer_assets.py`` and
-``_ext/explorer_static/explorer.js`` do both).
+``data:`` pictures into files beside the page; the page supplies the script that makes
+the controls live.
 """
 
 from __future__ import annotations
