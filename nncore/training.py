@@ -110,7 +110,7 @@ def fit(
     epochs, batch = _check_settings(epochs, batch_size, shuffle, callback, n=n)
     gen = as_rng(rng, where="fit")
     # Every check that needs the whole data runs once, here; the steps then skip them.
-    t = _targets(model, loss_fn, x, y, where="fit")
+    t = _targets(model, loss_fn, x, y)
     val = None if validation_data is None else _validation(model, loss_fn, validation_data)
     history = History(epoch=[], loss=[])
     if val is not None:
@@ -300,7 +300,7 @@ def _check_components(model: Any, loss_fn: Any, optimizer: Any) -> None:
 
 
 def _targets(
-    model: Module, loss_fn: Loss, x: NDArray[np.float64], y: ArrayLike, *, where: str
+    model: Module, loss_fn: Loss, x: NDArray[np.float64], y: ArrayLike
 ) -> NDArray[np.float64]:
     """All of ``y``, checked by ``loss_fn`` against the shape of the model's predictions."""
     out, _ = model._forward(x[:1])
@@ -331,7 +331,7 @@ def _validation(
             f"fit: validation_data must hold x_val of shape (n, features) and y_val with the "
             f"same n, got shapes {x_val.shape} and {np.shape(data[1])}."
         )
-    _targets(model, loss_fn, x_val, data[1], where="fit")
+    _targets(model, loss_fn, x_val, data[1])
     return x_val, data[1]
 
 
