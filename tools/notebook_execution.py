@@ -1,5 +1,10 @@
 """Executing notebooks, shared by the book's two notebook runners.
 
+nbclient alone executes one notebook with the options it is given, and papermill adds
+parameters and output notebooks on top of it; neither takes a notebook's timeout and
+``allow_errors`` from its own ``execution`` metadata as myst-nb does, nor runs several
+notebooks side by side, so this thin layer over nbclient does both.
+
 ``tools/execute_book.py`` executes the book's notebooks side by side into the build's
 execution cache; ``tools/run_notebooks.py`` executes them in the Colab-pinned and
 minimum-version environments. Both execute a notebook the same way, here: with nbclient, in

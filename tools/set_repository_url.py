@@ -1,5 +1,8 @@
 """Copy the repository address and ref from _config.yml into every notebook's install cell.
 
+No maintained tool does this: Jupyter Book's launch buttons read the repository from
+_config.yml, but nothing rewrites the install cell that Colab runs inside each notebook.
+
 The first code cell of each notebook in chapters/ and appendix/ installs nncore and nnbook
 (the distribution nn-executed) from the book's repository when they are missing (Colab),
 from the archive ``REPOSITORY_URL/archive/REF.zip``. Its lines ``REPOSITORY_URL = "..."``

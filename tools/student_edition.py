@@ -1,5 +1,10 @@
 """Write the student edition: a copy of the project without the exercises' solutions.
 
+No maintained tool does this: nbgrader's ``generate_assignment`` cuts cells marked with
+nbgrader's own metadata inside its course directory layout, while this book folds its
+solutions in ``<details>`` blocks and ``solution``-tagged cells, and the edition must also
+leave out ``nnbook/exercises/solutions.py`` and the tests that import it.
+
 The copy holds every file git tracks (as it is in the working tree, with files git would add
 too), except:
 
