@@ -14,7 +14,18 @@ from numpy.typing import ArrayLike, NDArray
 
 
 def relu(z: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``max(0, z)`` elementwise; same shape as ``z``."""
+    """``max(0, z)`` elementwise; same shape as ``z``.
+
+    Parameters
+    ----------
+    z : numpy.ndarray, any shape
+        The pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape as ``z``
+        ``z`` with its negative values set to 0.
+    """
     return np.maximum(z, 0.0)
 
 
@@ -23,13 +34,36 @@ def sigmoid(z: NDArray[np.float64]) -> NDArray[np.float64]:
 
     ``exp(-log(1 + exp(-z)))`` is evaluated with ``numpy.logaddexp``, which never
     overflows: ``sigmoid(-1e4)`` is exactly 0 and ``sigmoid(1e4)`` exactly 1.
+
+    Parameters
+    ----------
+    z : numpy.ndarray, any shape
+        The pre-activations.
+
+    Returns
+    -------
+    numpy.ndarray, same shape as ``z``
+        Values in [0, 1].
     """
     result: NDArray[np.float64] = np.exp(-np.logaddexp(0.0, -z))
     return result
 
 
 def logsumexp(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
-    """``log(sum(exp(z)))`` along ``axis`` (kept as size 1), shifted by the maximum."""
+    """``log(sum(exp(z)))`` along ``axis`` (kept as size 1), shifted by the maximum.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        The values; a single number is one value.
+    axis : int, default -1
+        The axis summed over; it must hold at least one value.
+
+    Returns
+    -------
+    numpy.ndarray
+        The shape of ``z`` with ``axis`` of size 1 (0-d for a 0-d ``z``).
+    """
     z = _along(z, axis, "logsumexp")
     if z.ndim == 0:
         return logsumexp(z.reshape(1)).reshape(())
@@ -39,7 +73,20 @@ def logsumexp(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
 
 
 def log_softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
-    """``log(softmax(z))`` along ``axis``; same shape as ``z``."""
+    """``log(softmax(z))`` along ``axis``; same shape as ``z``.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        The scores (logits); a single number is one value.
+    axis : int, default -1
+        The axis normalised over; it must hold at least one value.
+
+    Returns
+    -------
+    numpy.ndarray, same shape as ``z``
+        Log-probabilities: along ``axis`` their exponentials sum to 1.
+    """
     z = _along(z, axis, "log_softmax")
     if z.ndim == 0:
         return log_softmax(z.reshape(1)).reshape(())
@@ -51,7 +98,20 @@ def log_softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
 
 
 def softmax(z: ArrayLike, axis: int = -1) -> NDArray[np.float64]:
-    """Softmax along ``axis`` (rows sum to 1); the row maximum is subtracted first."""
+    """Softmax along ``axis`` (rows sum to 1); the row maximum is subtracted first.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        The scores (logits); a single number is one value (its softmax is 1).
+    axis : int, default -1
+        The axis normalised over; it must hold at least one value.
+
+    Returns
+    -------
+    numpy.ndarray, same shape as ``z``
+        Probabilities in [0, 1] that sum to 1 along ``axis``.
+    """
     z = _along(z, axis, "softmax")
     if z.ndim == 0:
         return softmax(z.reshape(1)).reshape(())

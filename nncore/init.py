@@ -92,10 +92,23 @@ class Initializer:
 
 
 def uniform(low: float, high: float) -> Initializer:
-    """Values drawn independently from ``Uniform(low, high)``.
+    """Uniform values: each drawn independently from ``Uniform(low, high)``.
 
     A recipe's "initialisation = uniform(-0.05, 0.05)" is
     ``nc.init.uniform(-0.05, 0.05)``.
+
+    Parameters
+    ----------
+    low : float
+        The smallest value; it must be below ``high``.
+    high : float
+        The end of the interval.
+
+    Returns
+    -------
+    Initializer
+        Called with a shape, the fans and a generator, it gives a new float64 array of
+        that shape, its values in ``[low, high)``.
     """
     low = check_number(low, where="init.uniform", name="low")
     high = check_number(high, where="init.uniform", name="high")
@@ -110,7 +123,19 @@ def uniform(low: float, high: float) -> Initializer:
 
 
 def constant(value: float) -> Initializer:
-    """Every value equal to ``value`` (for example 1, so a network's sums can be done by hand)."""
+    """Every value equal to ``value`` (for example 1, so a network's sums can be done by hand).
+
+    Parameters
+    ----------
+    value : float
+        The value of every element.
+
+    Returns
+    -------
+    Initializer
+        Called with a shape, the fans and a generator, it gives a new float64 array of
+        that shape filled with ``value``.
+    """
     value = check_number(value, where="init.constant", name="value")
     return Initializer(f"constant({value:g})", lambda shape, fi, fo, rng: np.full(shape, value))
 
@@ -125,6 +150,17 @@ def xavier_uniform(gain: float = 1.0) -> Initializer:
 
     Suits sigmoid and tanh units: it keeps the variance of activations and of
     gradients roughly constant from layer to layer.
+
+    Parameters
+    ----------
+    gain : float, default 1.0
+        The scale of the bound; it must be positive.
+
+    Returns
+    -------
+    Initializer
+        Called with a shape, the fans and a generator, it gives a new float64 array of
+        that shape, its values in ``[-a, a)``.
     """
     gain = check_number(gain, where="init.xavier_uniform", name="gain", low=0.0, strict=True)
 
@@ -141,6 +177,12 @@ def he_uniform() -> Initializer:
     """He/Kaiming uniform for ReLU units: ``U(-a, a)`` with ``a = sqrt(6 / fan_in)``.
 
     This is ``torch.nn.init.kaiming_uniform_(w, nonlinearity="relu")``.
+
+    Returns
+    -------
+    Initializer
+        Called with a shape, the fans and a generator, it gives a new float64 array of
+        that shape, its values in ``[-a, a)``.
     """
 
     def fill(
@@ -156,6 +198,12 @@ def fan_in_uniform() -> Initializer:
     """``U(-1/sqrt(fan_in), 1/sqrt(fan_in))``: PyTorch's default for ``Linear``.
 
     ``nc.Linear`` uses it for both weight and bias unless told otherwise.
+
+    Returns
+    -------
+    Initializer
+        Called with a shape, the fans and a generator, it gives a new float64 array of
+        that shape, its values in ``[-1/sqrt(fan_in), 1/sqrt(fan_in))``.
     """
 
     def fill(
