@@ -468,7 +468,10 @@ def visit_displaymath(translator: Any, node: nodes.Element) -> None:
     """A display formula as MathML; its number (Sphinx's or a ``\\tag``) beside it."""
     from sphinx.util.math import get_node_equation_number
 
-    translator.body.append(translator.starttag(node, "div", CLASS="math notranslate nohighlight"))
+    # tabindex: a formula wider than the column scrolls in its box, which a keyboard must reach
+    translator.body.append(
+        translator.starttag(node, "div", CLASS="math notranslate nohighlight", tabindex="0")
+    )
     parts = [part for part in node.astext().split("\n\n") if part.strip()]
     if node.get("nowrap"):
         parts = [node.astext()]

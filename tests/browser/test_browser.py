@@ -43,7 +43,7 @@ from browser_support import (
     in_ci,
     missing_npm_packages,
 )
-from browser_visit import PHONE, PageVisit, visit_page
+from browser_visit import DESKTOP, PHONE, PageVisit, visit_page
 from repo_root import REPO_ROOT
 
 pytest.importorskip(
@@ -487,3 +487,61 @@ def test_the_default_figure_shows_with_scripts_off(browser, book_server, built_b
     described = [i["alt"] for i in images if i["alt"]]  # the other overlays are decorative
     assert len(described) == 1 and alt_text_problem(described[0]) is None, images
     assert not controls_shown, f"{docname}: controls shown although no script can move them"
+
+
+#: The pages with display formulas wider than a phone's column.
+WIDE_MATH_PAGES = ("chapters/02_a_4231_network", "chapters/05_weight_decay")
+
+
+@pytest.mark.parametrize("docname", WIDE_MATH_PAGES)
+def test_a_formula_wider_than_the_column_scrolls_from_its_left_edge(browser, book_server, docname):
+    """At 390 px a display formula wider than the column starts at its box's left edge (the
+    rest is reached by scrolling), not centred with its left part cut off where no scrolling
+    reaches; and its box takes the keyboard's focus, so the keyboard can scroll it too."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url(docname), wait_until="load")
+        boxes = page.evaluate(
+            """() => Array.from(document.querySelectorAll('div.math')).map((box) => {
+                const math = box.querySelector('math');
+                return {wide: box.scrollWidth > box.clientWidth + 1, tabindex: box.tabIndex,
+                        cut: Math.round(box.getBoundingClientRect().left
+                                        - math.getBoundingClientRect().left),
+                        tex: math.textContent.slice(0, 40)};
+            })"""
+        )
+    finally:
+        context.close()
+    wide = [b for b in boxes if b["wide"]]
+    assert wide, f"{docname}: no formula wider than the phone's column; update WIDE_MATH_PAGES"
+    cut = [b for b in boxes if b["cut"] > 0]
+    assert not cut, f"{docname}: formulas cut off on the left (px): {cut}"
+    unfocusable = [b for b in wide if b["tabindex"] < 0]
+    assert not unfocusable, f"{docname}: scrolling formula boxes the keyboard cannot reach"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_the_visible_sidebar_button_toggles_the_table_of_contents(browser, book_server, viewport):
+    """The theme draws two buttons for the book's table of contents and listens on the
+    first, which its header hides: the visible one must work (a dialog on a phone, the
+    sidebar hidden on a desktop)."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url("chapters/03_dead_relu"), wait_until="load")
+        buttons = page.locator(".primary-toggle")
+        visible = [i for i in range(buttons.count()) if buttons.nth(i).is_visible()]
+        assert visible, "no visible button for the table of contents"
+        state = "() => [document.querySelector('#pst-primary-sidebar').getBoundingClientRect()"
+        state += ".right > 0, !!document.querySelector('dialog#pst-primary-sidebar-modal[open]')]"
+        shown_before, dialog_before = page.evaluate(state)
+        buttons.nth(visible[-1]).click()
+        page.wait_for_timeout(500)
+        shown_after, dialog_after = page.evaluate(state)
+    finally:
+        context.close()
+    if viewport is PHONE:
+        assert not dialog_before and dialog_after, "the button did not open the contents"
+    else:
+        assert shown_before and not shown_after, "the button did not hide the sidebar"
