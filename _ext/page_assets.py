@@ -55,11 +55,13 @@ UNUSED = (
     "sphinx-thebe.css",
     "design-tabs.js",
     "sphinx-design.min.css",
-    "require.min.js",
-    "embed-amd.js",
 )
-#: Script types of those features: the widgets' state, up to a megabyte a page.
-UNUSED_TYPES = ("application/vnd.jupyter.widget-state+json",)
+#: The widget manager and the widgets' state (up to a megabyte a page), which myst-nb adds
+#: to a page whose notebook was saved with widget state: kept only on a page that shows a
+#: widget (a ``widget-view`` output); an explorer is a static figure and needs neither.
+WIDGET_MANAGER = ("require.min.js", "embed-amd.js")
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 #: Inline script bodies of those features.
 UNUSED_INLINE = ("THEBE_JS_URL",)
 
@@ -105,12 +107,15 @@ def adjust_assets(
     """Drop unused assets and repeated inline scripts, defer the others (see the module)."""
     scripts = context.get("script_files")
     if scripts is not None:
+        shows_widgets = WIDGET_VIEW in str(context.get("body", ""))
         kept, seen = [], set()
         for script in scripts:
             body = _body(script)
             if _name(script) in UNUSED or any(word in body for word in UNUSED_INLINE):
                 continue
-            if getattr(script, "attributes", {}).get("type") in UNUSED_TYPES:
+            widgets = _name(script) in WIDGET_MANAGER
+            widgets |= getattr(script, "attributes", {}).get("type") == WIDGET_STATE
+            if widgets and not shows_widgets:
                 continue
             if body:
                 if body in seen:

@@ -71,6 +71,38 @@ def test_unused_features_and_repeated_inline_scripts_are_dropped():
     assert [s.filename for s in context["css_files"]] == ["_static/book.css"]
 
 
+def widget_scripts():
+    state = '{"version_major": 2, "state": {"a": {}}}'
+    return [
+        _JavaScript(None, type="application/vnd.jupyter.widget-state+json", body=state),
+        _JavaScript(
+            "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js",
+            integrity="sha256-x",
+        ),
+        _JavaScript(
+            "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.6/dist/embed-amd.js"
+        ),
+        _JavaScript("_static/explorer.js"),
+    ]
+
+
+def test_a_page_that_shows_a_widget_keeps_the_widget_manager_and_its_state():
+    context = {
+        "script_files": widget_scripts(),
+        "css_files": [],
+        "body": '<script type="application/vnd.jupyter.widget-view+json">{"model_id": "a"}'
+        "</script>",
+    }
+    page_assets.adjust_assets(None, "page", "page.html", context, None)
+    kept = [s.filename or s.attributes.get("type") for s in context["script_files"]]
+    assert kept == [
+        "application/vnd.jupyter.widget-state+json",
+        "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js",
+        "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.6/dist/embed-amd.js",
+        "_static/explorer.js",
+    ]
+
+
 def test_the_widget_manager_and_the_widgets_state_are_dropped():
     state = '{"version_major": 2, "state": {"a": {}}}'
     context = adjusted(
