@@ -404,6 +404,7 @@ def visit_page(
     math["typeset"] = (math["inline"] + math["display"]) - len(math["untypeset"])
     visit.math = math
     visit.widgets = _widgets(page)
+    page.evaluate(js("load_images"))  # lazy images too, as scrolling to them would
     visit.images = page.evaluate(js("images"))
     visit.buttons = page.evaluate(js("buttons"))
     _screenshot(page, shots_dir / f"{_file_name(docname)}--desktop.jpg", visit)
