@@ -104,20 +104,7 @@ def test_a_page_that_shows_a_widget_keeps_the_widget_manager_and_its_state():
 
 
 def test_the_widget_manager_and_the_widgets_state_are_dropped():
-    state = '{"version_major": 2, "state": {"a": {}}}'
-    context = adjusted(
-        [
-            _JavaScript(None, type="application/vnd.jupyter.widget-state+json", body=state),
-            _JavaScript(
-                "https://cdnjs.cloudflare.com/ajax/libs/require.js/2.3.4/require.min.js",
-                integrity="sha256-x",
-            ),
-            _JavaScript(
-                "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.6/dist/embed-amd.js"
-            ),
-            _JavaScript("_static/explorer.js"),
-        ]
-    )
+    context = adjusted(widget_scripts())
     assert [s.filename for s in context["script_files"]] == ["_static/explorer.js"]
 
 
