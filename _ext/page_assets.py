@@ -338,6 +338,16 @@ _ROW_END = re.compile(r"\\\\(?:\[[^\]]*\])?")
 _MTD = re.compile(r'<mtd columnalign="(left|right|center)">')
 _WORD_OPERATOR = re.compile(r"<mo>([A-Za-z]{2,})</mo>")
 _UNKNOWN = re.compile(r"<m(?:i|o|text)>(\\[A-Za-z]+)</m(?:i|o|text)>")
+#: A prime written as a superscript (f' is f^{\prime}): the prime character is already raised, so
+#: set as a script it came out twice raised and small; it follows its base as an operator.
+_SCRIPT_PRIME = re.compile(r"<msup>(<mi>[^<]+</mi>)<mi>(&#x0203[23];)</mi></msup>")
+#: A function name (log, exp, max, ReLU) in a row, not the base of a script: TeX sets a thin
+#: space between it and an operand (log p), none before a bracket (log(x)) or a prime; MathML
+#: leaves none.
+_FUNCTION_NAME = re.compile(
+    r"(?<!<msub>)(?<!<msup>)(?<!<msubsup>)(?<!<munder>)(?<!<mover>)(?<!<munderover>)"
+    r"(<mi>(?:[A-Za-z]{2,})</mi>)(?=<(?!/|mo[^>]*>(?:\(|\[|&#x0002[89];|&#x0005B;|&#x0203[23];)))"
+)
 
 
 class MathError(ValueError):
@@ -436,6 +446,8 @@ def tex_to_mathml(tex: str, display: bool = False) -> tuple[str, str | None]:
     inner = _MTD.sub(r'<mtd columnalign="\1" style="text-align:\1">', inner)
     # An operator name (\operatorname, \max) reads as an upright identifier, as in TeX.
     inner = _WORD_OPERATOR.sub(r"<mi>\1</mi>", inner)
+    inner = _SCRIPT_PRIME.sub(r'\1<mo form="postfix" lspace="0" rspace="0">\2</mo>', inner)
+    inner = _FUNCTION_NAME.sub(r'\1<mspace width="0.1667em"></mspace>', inner)
     if display:
         inner = _limits_under_and_over(inner)
     kind = ' display="block"' if display else ""

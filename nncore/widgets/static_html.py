@@ -138,7 +138,8 @@ def explorer_html(manifest: Manifest, *, title: str, instruction: str = "") -> s
     start = tuple(c.initial for c in manifest.controls)
     alt = manifest.alt_at(start)
     picture = _picture_html(manifest, start, alt)
-    header = f'<p class="nnx-title">{html.escape(title)}</p>'
+    # The title is the figure's caption, and so its accessible name.
+    header = f'<figcaption class="nnx-title">{html.escape(title)}</figcaption>'
     if instruction:
         header += f'<p class="nnx-try"><em>Try this:</em> {html.escape(instruction)}</p>'
     controls = "".join(_control_html(uid, c) for c in manifest.controls)

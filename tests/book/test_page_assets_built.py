@@ -134,3 +134,18 @@ def test_no_tex_is_left_for_a_script_to_typeset(built_book):
         if found:
             left[page.name] = found[:3]
     assert left == {}, f"TeX left in the pages: {left}"
+
+
+ICON_LINK = re.compile(r'<link\b[^>]*\brel="(?:shortcut )?icon"[^>]*\bhref="([^"?]+)', re.I)
+
+
+def test_every_page_names_an_icon_the_book_ships(built_book):
+    """Without a named icon a browser asks every page's server for /favicon.ico (a 404)."""
+    missing = {}
+    for page in pages(built_book):
+        if 'http-equiv="Refresh"' in head(page):  # the root's redirect to the first page
+            continue
+        found = ICON_LINK.findall(head(page))
+        if not found or not (page.parent / found[0]).is_file():
+            missing[str(page.relative_to(built_book.html_dir))] = found
+    assert missing == {}, f"pages whose icon is not named or not in the build: {missing}"

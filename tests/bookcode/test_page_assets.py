@@ -302,3 +302,32 @@ def test_every_image_but_the_first_loads_when_it_nears_the_screen():
         '<p>a</p><img src="a.png" alt="first"/><img loading="lazy" src="b.png" alt="b"/>'
         '<img loading="eager" src="c.png" alt="c"/><img loading="lazy" src="d.png" alt="d">'
     )
+
+
+def presentation(tex: str) -> str:
+    """The formula's MathML without its TeX annotation."""
+    mathml = page_assets.tex_to_mathml(tex)[0]
+    return mathml[mathml.index("<semantics>") : mathml.index("<annotation")]
+
+
+def test_a_prime_follows_its_base_at_full_size_not_as_a_second_superscript():
+    assert presentation(r"f'(z)") == (
+        '<semantics><mrow><mrow><mi>f</mi><mo form="postfix" lspace="0" rspace="0">&#x02032;</mo>'
+        '<mo stretchy="false">&#x00028;</mo><mi>z</mi><mo stretchy="false">&#x00029;</mo>'
+        "</mrow></mrow>"
+    )
+    second = presentation(r"\sigma''(z)")
+    assert "<msup>" not in second and "&#x02033;</mo>" in second
+    assert "<msup>" in presentation(r"x^2")  # a power stays a superscript
+
+
+SPACE = '<mspace width="0.1667em"></mspace>'
+
+
+def test_a_function_name_is_set_off_from_its_operand_by_a_thin_space_as_in_tex():
+    assert f"<mi>log</mi>{SPACE}<msub><mi>p</mi>" in presentation(r"\log p_{ik}")
+    assert f"<mi>log</mi>{SPACE}<mfrac>" in presentation(r"\log\frac{a}{b}")
+    assert f"<mi>log</mi>{SPACE}<mn>0.1</mn>" in presentation(r"-\log 0.1")
+    # none before a bracket or a prime, and none inside a script (the name is its base)
+    for tex in (r"\log(x)", r"\max(0, z)", r"\exp(-z)", r"\operatorname{ReLU}'(z)", r"\max_i x_i"):
+        assert SPACE not in presentation(tex), tex

@@ -525,6 +525,34 @@ def test_a_formula_wider_than_the_column_scrolls_from_its_left_edge(browser, boo
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_an_equation_number_sits_on_its_formulas_line_at_the_right(browser, book_server, viewport):
+    """Chapter 5 numbers its formulas: each number is level with its formula and to its right
+    (not on a line of its own above it)."""
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url("chapters/05_weight_decay"), wait_until="load")
+        numbers = page.evaluate(
+            """() => Array.from(document.querySelectorAll('div.math > span.eqno')).map((n) => {
+                const box = n.parentElement, math = box.querySelector('math');
+                box.scrollIntoView();
+                const r = n.getBoundingClientRect(), m = math.getBoundingClientRect();
+                return {number: n.textContent.trim(), middle: (r.top + r.bottom) / 2,
+                        top: m.top, bottom: m.bottom, right: m.right, left: r.left};
+            })"""
+        )
+    finally:
+        context.close()
+    assert len(numbers) >= 2, f"chapter 5 shows {len(numbers)} numbered formulas, not (5.1), (5.2)"
+    misplaced = [
+        n["number"]
+        for n in numbers
+        if not (n["top"] <= n["middle"] <= n["bottom"]) or n["left"] < n["right"]
+    ]
+    assert not misplaced, f"equation numbers not level with their formula at its right: {misplaced}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_visible_sidebar_button_toggles_the_table_of_contents(browser, book_server, viewport):
     """The theme draws two buttons for the book's table of contents and listens on the
     first, which its header hides: the visible one must work (a dialog on a phone, the

@@ -86,7 +86,9 @@ def test_the_widget_bundle_also_carries_the_static_figure(explorer):
     assert "application/vnd.jupyter.widget-view+json" in data
     page = data["text/html"]
     assert page.startswith('<figure class="nnx-explorer"') and page.endswith("</figure>")
-    assert '<p class="nnx-title">A &lt;line&gt;</p>' in page
+    # The title is the figure's caption (its accessible name), its first child.
+    assert page.startswith('<figure class="nnx-explorer" id="nnx-')
+    assert '"><figcaption class="nnx-title">A &lt;line&gt;</figcaption><p class="nnx-try">' in page
     assert "<em>Try this:</em> Tilt it &amp; scale it.</p>" in page
 
 
