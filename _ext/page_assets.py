@@ -342,8 +342,12 @@ _UNKNOWN = re.compile(r"<m(?:i|o|text)>(\\[A-Za-z]+)</m(?:i|o|text)>")
 #: set as a script it came out twice raised and small; it follows its base as an operator.
 _SCRIPT_PRIME = re.compile(r"<msup>(<mi>[^<]+</mi>)<mi>(&#x0203[23];)</mi></msup>")
 #: A function name (log, exp, max, ReLU) in a row, not the base of a script: TeX sets a thin
-#: space between it and an operand (log p), none before a bracket (log(x)) or a prime; MathML
-#: leaves none.
+#: space between it and an operand (log p) and between an operand and it (t log p), none
+#: before a bracket (log(x)) or a prime; MathML leaves none.
+_AFTER_OPERAND = re.compile(
+    r"(?:(?<=</mi>)|(?<=</mn>)|(?<=</msub>)|(?<=</msup>)|(?<=</msubsup>)|(?<=</mfrac>))"
+    r"(?=<mi>[A-Za-z]{2,}</mi>)"
+)
 _FUNCTION_NAME = re.compile(
     r"(?<!<msub>)(?<!<msup>)(?<!<msubsup>)(?<!<munder>)(?<!<mover>)(?<!<munderover>)"
     r"(<mi>(?:[A-Za-z]{2,})</mi>)(?=<(?!/|mo[^>]*>(?:\(|\[|&#x0002[89];|&#x0005B;|&#x0203[23];)))"
@@ -448,6 +452,7 @@ def tex_to_mathml(tex: str, display: bool = False) -> tuple[str, str | None]:
     inner = _WORD_OPERATOR.sub(r"<mi>\1</mi>", inner)
     inner = _SCRIPT_PRIME.sub(r'\1<mo form="postfix" lspace="0" rspace="0">\2</mo>', inner)
     inner = _FUNCTION_NAME.sub(r'\1<mspace width="0.1667em"></mspace>', inner)
+    inner = _AFTER_OPERAND.sub('<mspace width="0.1667em"></mspace>', inner)
     if display:
         inner = _limits_under_and_over(inner)
     kind = ' display="block"' if display else ""

@@ -328,6 +328,8 @@ def test_a_function_name_is_set_off_from_its_operand_by_a_thin_space_as_in_tex()
     assert f"<mi>log</mi>{SPACE}<msub><mi>p</mi>" in presentation(r"\log p_{ik}")
     assert f"<mi>log</mi>{SPACE}<mfrac>" in presentation(r"\log\frac{a}{b}")
     assert f"<mi>log</mi>{SPACE}<mn>0.1</mn>" in presentation(r"-\log 0.1")
+    assert f"</msub>{SPACE}<mi>log</mi>{SPACE}<msub>" in presentation(r"t_{ik} \log p_{ik}")
+    assert "<mo>&#x02212;</mo><mi>log</mi>" in presentation(r"-\log 0.1")  # none after an operator
     # none before a bracket or a prime, and none inside a script (the name is its base)
     for tex in (r"\log(x)", r"\max(0, z)", r"\exp(-z)", r"\operatorname{ReLU}'(z)", r"\max_i x_i"):
         assert SPACE not in presentation(tex), tex
