@@ -41,6 +41,7 @@ from browser_support import (
     alt_text_problem,
     find_chromium,
     in_ci,
+    js,
     missing_npm_packages,
 )
 from browser_visit import DESKTOP, PHONE, PageVisit, visit_page
@@ -490,6 +491,38 @@ def test_the_default_figure_shows_with_scripts_off(browser, book_server, built_b
     described = [i["alt"] for i in images if i["alt"]]  # the other overlays are decorative
     assert len(described) == 1 and alt_text_problem(described[0]) is None, images
     assert not controls_shown, f"{docname}: controls shown although no script can move them"
+
+
+def test_every_explorer_control_is_reached_with_tab_and_shows_its_focus(browser, book_server):
+    """On the page of explorers, Tab alone reaches every slider and every group of choices
+    (a group is one stop; arrow keys move inside it), each with a visible focus ring."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url("appendix/interactive_figures"), wait_until="load")
+        page.wait_for_function(js("explorers_ready"), timeout=20_000)
+        expected = set(
+            page.evaluate(
+                """() => Array.from(document.querySelectorAll(
+                    'figure.nnx-explorer .nnx-controls input')).map(
+                    (i) => i.type === 'radio' ? `radio:${i.name}` : i.id)"""
+            )
+        )
+        seen: dict[str, dict] = {}
+        for _ in range(400):  # every link and button of the page comes before the last one
+            page.keyboard.press("Tab")
+            stop = page.evaluate(js("tab_stops"))
+            if stop["control"]:
+                seen.setdefault(stop["control"], stop)
+            if expected <= set(seen):
+                break
+    finally:
+        context.close()
+    assert len(expected) >= 3, f"the page's explorers show {sorted(expected)}"
+    assert set(seen) == expected, f"not reached with Tab: {sorted(expected - set(seen))}"
+    ring = {c: s["visible"] and (s["outline"] >= 2 or s["shadow"]) for c, s in seen.items()}
+    ringless = [seen[c] for c, drawn in ring.items() if not drawn]
+    assert not ringless, f"controls with no visible focus ring: {ringless}"
 
 
 #: The pages with display formulas wider than a phone's column.
