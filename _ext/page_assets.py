@@ -344,6 +344,14 @@ _SCRIPT_PRIME = re.compile(r"<msup>(<mi>[^<]+</mi>)<mi>(&#x0203[23];)</mi></msup
 #: A function name (log, exp, max, ReLU) in a row, not the base of a script: TeX sets a thin
 #: space between it and an operand (log p) and between an operand and it (t log p), none
 #: before a bracket (log(x)) or a prime; MathML leaves none.
+#: A minus after a relation, an opening bracket, a comma or another operator (z = -2, (-1, 1))
+#: is a sign, not a subtraction: TeX sets it against its number, MathML spaced it as binary.
+_SIGN_MINUS = re.compile(
+    r"(<mo[^>]*>(?:&#x0003[CDE];|&#x0002[8BC];|&#x0005B;|&#x0007B;|&#x0226[45];|&#x02248;"
+    r"|&#x02192;|&#x02212;|&#x000B1;|&#x000D7;|&#x022C5;)</mo>)<mo>&#x02212;</mo>"
+)
+#: A slash between two terms (1/n, df/dw) is an ordinary symbol in TeX, with no space around.
+_SLASH = re.compile(r"<mo>&#x0002F;</mo>")
 _AFTER_OPERAND = re.compile(
     r"(?:(?<=</mi>)|(?<=</mn>)|(?<=</msub>)|(?<=</msup>)|(?<=</msubsup>)|(?<=</mfrac>))"
     r"(?=<mi>[A-Za-z]{2,}</mi>)"
@@ -453,6 +461,8 @@ def tex_to_mathml(tex: str, display: bool = False) -> tuple[str, str | None]:
     inner = _SCRIPT_PRIME.sub(r'\1<mo form="postfix" lspace="0" rspace="0">\2</mo>', inner)
     inner = _FUNCTION_NAME.sub(r'\1<mspace width="0.1667em"></mspace>', inner)
     inner = _AFTER_OPERAND.sub('<mspace width="0.1667em"></mspace>', inner)
+    inner = _SIGN_MINUS.sub(r'\1<mo form="prefix" lspace="0" rspace="0">&#x02212;</mo>', inner)
+    inner = _SLASH.sub('<mo lspace="0" rspace="0">&#x0002F;</mo>', inner)
     if display:
         inner = _limits_under_and_over(inner)
     kind = ' display="block"' if display else ""

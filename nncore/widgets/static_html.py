@@ -56,7 +56,9 @@ def _control_html(uid: str, control: ControlInfo) -> str:
             f'<input type="range" id="{ident}" data-control="{name}" min="0" '
             f'max="{len(control.values) - 1}" step="1" value="{control.initial}" '
             f'aria-valuetext="{shown}" disabled>'
-            f'<output for="{ident}" data-control="{name}">{shown}</output></div>'
+            # The slider's value text says the value, and the description what the picture
+            # shows: the output is not a third announcement of a move (aria-live off).
+            f'<output for="{ident}" data-control="{name}" aria-live="off">{shown}</output></div>'
         )
     buttons = "".join(
         f'<label><input type="radio" name="{ident}" value="{k}" data-control="{name}"'

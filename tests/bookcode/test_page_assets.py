@@ -333,3 +333,19 @@ def test_a_function_name_is_set_off_from_its_operand_by_a_thin_space_as_in_tex()
     # none before a bracket or a prime, and none inside a script (the name is its base)
     for tex in (r"\log(x)", r"\max(0, z)", r"\exp(-z)", r"\operatorname{ReLU}'(z)", r"\max_i x_i"):
         assert SPACE not in presentation(tex), tex
+
+
+SIGN = '<mo form="prefix" lspace="0" rspace="0">&#x02212;</mo>'
+
+
+def test_a_minus_after_a_relation_a_bracket_or_a_comma_is_a_sign_set_against_its_number():
+    assert f"<mo>&#x0003D;</mo>{SIGN}<mn>2</mn>" in presentation("z = -2")
+    assert f"&#x00028;</mo>{SIGN}<mn>0.05</mn>" in presentation("(-0.05, 0.05)")
+    assert f"<mo>&#x02264;</mo>{SIGN}<mn>1</mn>" in presentation(r"x \le -1")
+    # a subtraction stays an operator with space around it, after a name or a closing bracket
+    for tex in ("a - b", "(a) - b", "f'(z) - 1"):
+        assert SIGN not in presentation(tex) and "<mo>&#x02212;</mo>" in presentation(tex), tex
+
+
+def test_a_slash_between_terms_has_no_space_around_it_as_in_tex():
+    assert '<mn>1</mn><mo lspace="0" rspace="0">&#x0002F;</mo>' in presentation("1/(1+e^{-z})")

@@ -39,6 +39,7 @@ from browser_support import (
     NPM_INSTALL_HINT,
     BookServer,
     alt_text_problem,
+    axe_violations,
     find_chromium,
     in_ci,
     js,
@@ -523,6 +524,65 @@ def test_every_explorer_control_is_reached_with_tab_and_shows_its_focus(browser,
     ring = {c: s["visible"] and (s["outline"] >= 2 or s["shadow"]) for c, s in seen.items()}
     ringless = [seen[c] for c, drawn in ring.items() if not drawn]
     assert not ringless, f"controls with no visible focus ring: {ringless}"
+
+
+#: Chapter 2's headings far down the page, as a link from another page or the page's own
+#: contents would name them.
+FAR_HEADINGS = ("four-activations-one-table", "explore-the-network")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_server, viewport):
+    """Sections below the screen are laid out late, with a guessed height: a page opened at a
+    heading, a click on a link to a heading of the same page, and the End key must still land
+    where they point, and stay there."""
+    context = browser.new_context(viewport=viewport)
+    top = "(id) => Math.round(document.getElementById(id).getBoundingClientRect().top)"
+    try:
+        page = context.new_page()
+        landed = {}
+        for heading in FAR_HEADINGS:
+            page.goto(book_server.url("chapters/02_a_4231_network") + "#" + heading)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(1000)
+            landed[f"opened at #{heading}"] = page.evaluate(top, heading)
+        page.goto(book_server.url("chapters/02_a_4231_network"), wait_until="load")
+        for heading in reversed(FAR_HEADINGS):
+            page.evaluate(
+                "(id) => { const a = document.createElement('a'); a.href = '#' + id;"
+                " a.textContent = id; document.querySelector('article').prepend(a); a.click(); }",
+                heading,
+            )
+            page.wait_for_timeout(1000)
+            landed[f"clicked #{heading}"] = page.evaluate(top, heading)
+        page.keyboard.press("End")
+        page.wait_for_timeout(1000)
+        end = page.evaluate(
+            "() => Math.round(document.documentElement.scrollHeight"
+            " - window.scrollY - window.innerHeight)"
+        )
+    finally:
+        context.close()
+    astray = {how: px for how, px in landed.items() if not 0 <= px <= 150}
+    assert not astray, f"headings not at the top of the screen (px from its top): {astray}"
+    assert end <= 2, f"End left {end} px of the page below the screen"
+
+
+def test_no_serious_accessibility_violation_in_the_dark_theme(browser, book_server, toc_notebook):
+    """A reader whose system asks for dark pages gets the dark theme: axe-core as above, on
+    every notebook's page (their outputs are where the theme's dark styles meet the book's)."""
+    docname = toc_notebook
+    context = browser.new_context(viewport=DESKTOP, color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(book_server.url(docname), wait_until="load")
+        assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+        violations = axe_violations(page)
+    finally:
+        context.close()
+    assert not violations, f"{docname}, dark theme: " + "; ".join(
+        f"{v['rule']} ({v['impact']}, {v['count']}x): {v['nodes'][0]}" for v in violations
+    )
 
 
 #: The pages with display formulas wider than a phone's column.
