@@ -568,6 +568,28 @@ def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_s
     assert end <= 2, f"End left {end} px of the page below the screen"
 
 
+def test_sections_below_the_screen_are_laid_out_from_the_readers_first_move(browser, book_server):
+    """Nothing below the screen is laid out while the page loads and nobody moves; from the
+    first scroll the sections are laid out, one a frame, until the page is whole."""
+    context = browser.new_context(viewport=PHONE)
+    count = (
+        "() => [document.querySelectorAll('section.nn-laid-out').length,"
+        " document.querySelectorAll('article.bd-article section > section').length]"
+    )
+    try:
+        page = context.new_page()
+        page.goto(book_server.url("chapters/02_a_4231_network"), wait_until="load")
+        page.wait_for_timeout(1500)
+        still = page.evaluate(count)
+        page.mouse.wheel(0, 300)
+        page.wait_for_function(f"() => ({count})().every((n, _, a) => n === a[1])", timeout=15_000)
+        moved = page.evaluate(count)
+    finally:
+        context.close()
+    assert still[1] >= 10 and still[0] == 0, f"laid out before any move: {still[0]} of {still[1]}"
+    assert moved[0] == moved[1], moved
+
+
 def test_no_serious_accessibility_violation_in_the_dark_theme(browser, book_server, toc_notebook):
     """A reader whose system asks for dark pages gets the dark theme: axe-core as above, on
     every notebook's page (their outputs are where the theme's dark styles meet the book's)."""
