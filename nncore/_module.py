@@ -6,6 +6,12 @@ saves, runs the layer's ``_forward`` and stamps the output (see
 latest forward pass and that no parameter changed since, then runs the
 layer's ``_backward``. ``state_dict``/``load_state_dict`` save and restore the
 parameters by name.
+
+A container's forward pass is handed down to the layers it ran (so that each
+layer's own ``backward`` works after ``model(x)``) only when some module's
+state is next read or written: see :func:`deliver_owed`. A training loop
+that runs ``model(x)`` and ``model.backward(...)`` and nothing else between
+them reads no layer's state, and pays for no hand-down.
 """
 
 from __future__ import annotations
@@ -30,6 +36,33 @@ by that model's forward pass instead, and refuses a backward pass of its own.
 """
 
 
+Owed = tuple[Any, Pending, list["Module"]]
+"""A container's forward pass not yet handed down: ``(container, its state, the layers it ran)``.
+
+The container is a ``Sequential`` (``_hand_down`` gives each layer its part).
+"""
+
+_owed: Owed | None = None
+"""The one forward pass owed to the layers of a container, if any (see :func:`deliver_owed`)."""
+
+
+def deliver_owed() -> None:
+    """Hand the owed forward pass of a container down to the layers it ran.
+
+    ``Sequential.forward`` leaves its pass owed instead of giving each layer
+    its part at once. The hand-down must then happen before any module's state
+    is read or written, so that every module sees the passes in the order they
+    ran: ``Module.forward`` and ``Module.backward`` (of any module but the
+    container itself, whose own state is up to date) call this first.
+    """
+    global _owed
+    owed = _owed
+    if owed is not None:
+        _owed = None
+        container, (stamp, _, saved), layers = owed
+        container._hand_down(layers, stamp, saved, container)
+
+
 class Module:
     """Base class of layers and containers, as ``torch.nn.Module``.
 
@@ -49,7 +82,8 @@ class Module:
     checks its input (and copies it if the module keeps it), ``_forward`` /
     ``_backward`` / ``_grads_only`` run the rule without checks or stamps, and
     ``_take_part`` hands a module its part of the container's forward pass, so
-    that its own ``backward`` works after ``model(x)``.
+    that its own ``backward`` works after ``model(x)`` (at the latest when a
+    module's state is next read or written, see :func:`deliver_owed`).
     """
 
     _state: Pending | None = None  # the last forward pass, see ``Pending``
@@ -80,6 +114,8 @@ class Module:
             out = np.asarray(out)
         elif self._saves_output:
             out = out.copy()
+        if _owed is not None:  # a container's pass, which ran before this one, first
+            deliver_owed()
         stamp = _stamps.new_stamp()
         self._state = (stamp, out.shape, saved)
         _stamps.mark(out, stamp)
@@ -224,6 +260,8 @@ class Module:
     def _pending(self, grad_output: object) -> tuple[tuple[int, ...], Any]:
         """The output shape and saved values of the last forward pass, checked against
         ``grad_output``'s origin."""
+        if _owed is not None and _owed[0] is not self:
+            deliver_owed()  # this module's part of a container's pass, if it has one
         state = self._state
         if state is None:
             raise RuntimeError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -9,6 +10,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from . import _module, _stamps
 from . import init as init_
 from ._checks import as_rng, check_size
 from .layers import Linear, Module, ReLU
@@ -171,10 +173,29 @@ class Sequential(Module):
         ``loss(model(x), y)`` a reader can back-propagate layer by layer
         (``model[2].backward(loss.backward())``, then ``model[1]``...).
         """
-        out = Module.forward(self, x)
-        state = self._state
-        if state is not None:  # always set by the forward pass just run
-            self._hand_down(state[0], state[2], self)
+        layers = self.layers
+        out, saved = self._forward(self._kept_input(x))
+        if type(out) is not np.ndarray:  # numpy gives a scalar for a 0-d input
+            out = np.asarray(out)
+        elif layers[-1]._saves_output:
+            out = out.copy()
+        owed = _module._owed
+        if owed is not None and (
+            owed[0] is not self  # another model's pass, which ran before this one: first
+            or len(owed[2]) != len(layers)  # or this model's, with other layers
+            or not all(map(operator.is_, owed[2], layers))  # the very modules: no __eq__
+        ):
+            _module.deliver_owed()
+            owed = None
+        stamp = _stamps.new_stamp()
+        state = self._state = (stamp, out.shape, saved)
+        _stamps.mark(out, stamp)
+        if owed is not None:  # this pass replaces the owed one of the same layers
+            _module._owed = (self, state, owed[2])
+        elif any(isinstance(layer, Sequential) for layer in layers):
+            self._hand_down(layers, stamp, saved, self)  # nested: at once, as they are now
+        else:  # the layers' parts wait until a module's state is next read or written
+            _module._owed = (self, state, list(layers))
         return out
 
     def backward(self, grad_output: ArrayLike) -> NDArray[np.float64]:
@@ -190,21 +211,24 @@ class Sequential(Module):
             ``dL/dx``, the shape of the last forward input. Each parameter's
             ``.grad`` has ``dL/d parameter`` added to it.
         """
-        return Module.backward(self, grad_output)
+        shape, saved = self._pending(grad_output)  # Module.backward, one call fewer
+        g = self._backward(self._grad(grad_output, shape), saved)
+        return g if type(g) is np.ndarray else np.asarray(g)
 
-    def _hand_down(self, stamp: int, saved: Saved, top: Module) -> None:
-        """Give every layer its own part of the forward pass ``stamp`` of ``top``.
+    def _hand_down(self, layers: list[Module], stamp: int, saved: Saved, top: Module) -> None:
+        """Give each of ``layers`` its own part of the forward pass ``stamp`` of ``top``.
 
-        Each layer can then run its own backward (``model[2].backward(...)``); a
-        layer at several positions of ``top`` refuses to (see ``Module._take_part``).
+        ``layers`` are this model's layers as they were in that pass. Each layer can
+        then run its own backward (``model[2].backward(...)``); a layer at several
+        positions of ``top`` refuses to (see ``Module._take_part``).
         """
-        for layer, s, out in zip(self.layers, saved[0], saved[1], strict=True):
+        for layer, s, out in zip(layers, saved[0], saved[1], strict=True):
             layer._take_part(stamp, out.shape, s, top)
 
     def _take_part(self, stamp: int, shape: tuple[int, ...], saved: Any, model: Module) -> None:
         """Keep this model's part of ``model``'s forward pass, and hand it down to its layers."""
         Module._take_part(self, stamp, shape, saved, model)
-        self._hand_down(stamp, saved, model)
+        self._hand_down(self.layers, stamp, saved, model)
 
     def _shared_message(self, layer: Module) -> str:
         """Why ``layer``, at several positions of this model, refuses its own backward."""

@@ -86,9 +86,12 @@ class Linear(Module):
 
     # forward: y = x @ W.T + b, keeping x  |  backward: dW += g.T @ x, db += sum(g), dx = g @ W
     def _forward(self, x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        if x.ndim not in (1, 2) or x.shape[-1] != self._in:
+        if x.ndim not in (1, 2):
             raise ValueError(_input_shape_message(self, x.shape))
-        out = x @ self._weight._data.T
+        try:  # the product checks the last axis itself, without building x.shape
+            out = x @ self._weight._data.T
+        except ValueError:
+            raise ValueError(_input_shape_message(self, x.shape)) from None
         out += self._bias._data  # in place: one array fewer, the same values
         return out, x
 
@@ -243,11 +246,13 @@ class ReLU(_Elementwise):
     Input and output have the same (any) shape.
     """
 
-    def _forward(self, z: Array) -> tuple[Array, NDArray[np.bool_]]:
-        return F.relu(z), z > 0
+    def _forward(self, z: Array) -> tuple[Array, Array]:
+        # the derivative as 1.0 and 0.0: multiplying by floats is cheaper than by booleans,
+        # which numpy converts on every backward pass; the products are the same
+        return F.relu(z), (z > 0).astype(np.float64)
 
-    def _backward(self, g: Array, active: NDArray[np.bool_]) -> Array:
-        return g * active
+    def _backward(self, g: Array, slope: Array) -> Array:
+        return g * slope
 
 
 class LeakyReLU(_Elementwise):
