@@ -9,7 +9,7 @@ parameters by name.
 
 A container's forward pass is handed down to the layers it ran (so that each
 layer's own ``backward`` works after ``model(x)``) only when some module's
-state is next read or written: see :func:`deliver_owed`. A training loop
+state is next read or written: see ``deliver_owed()``. A training loop
 that runs ``model(x)`` and ``model.backward(...)`` and nothing else between
 them reads no layer's state, and pays for no hand-down.
 """
@@ -43,7 +43,7 @@ The container is a ``Sequential`` (``_hand_down`` gives each layer its part).
 """
 
 _owed: Owed | None = None
-"""The one forward pass owed to the layers of a container, if any (see :func:`deliver_owed`)."""
+"""The one forward pass owed to the layers of a container, if any (see ``deliver_owed()``)."""
 
 
 def deliver_owed() -> None:
@@ -83,7 +83,7 @@ class Module:
     ``_backward`` / ``_grads_only`` run the rule without checks or stamps, and
     ``_take_part`` hands a module its part of the container's forward pass, so
     that its own ``backward`` works after ``model(x)`` (at the latest when a
-    module's state is next read or written, see :func:`deliver_owed`).
+    module's state is next read or written, see ``deliver_owed()``).
     """
 
     _state: Pending | None = None  # the last forward pass, see ``Pending``
