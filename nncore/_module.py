@@ -16,6 +16,7 @@ them reads no layer's state, and pays for no hand-down.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -36,10 +37,12 @@ by that model's forward pass instead, and refuses a backward pass of its own.
 """
 
 
-Owed = tuple[Any, Pending, list["Module"]]
+Owed = tuple["weakref.ref[Any]", Pending, list["Module"]]
 """A container's forward pass not yet handed down: ``(container, its state, the layers it ran)``.
 
-The container is a ``Sequential`` (``_hand_down`` gives each layer its part).
+The container is a ``Sequential`` (``_hand_down`` gives each layer its part), held by a weak
+reference: a model deleted with its pass owed hands the pass down as it goes
+(``Sequential.__del__``), and its memory is freed as it was before passes were owed.
 """
 
 _owed: Owed | None = None
@@ -59,8 +62,10 @@ def deliver_owed() -> None:
     owed = _owed
     if owed is not None:
         _owed = None
-        container, (stamp, _, saved), layers = owed
-        container._hand_down(layers, stamp, saved, container)
+        container_ref, (stamp, _, saved), layers = owed
+        container = container_ref()
+        if container is not None:  # else it handed its pass down as it was deleted
+            container._hand_down(layers, stamp, saved, container)
 
 
 class Module:
@@ -260,7 +265,7 @@ class Module:
     def _pending(self, grad_output: object) -> tuple[tuple[int, ...], Any]:
         """The output shape and saved values of the last forward pass, checked against
         ``grad_output``'s origin."""
-        if _owed is not None and _owed[0] is not self:
+        if _owed is not None and _owed[0]() is not self:
             deliver_owed()  # this module's part of a container's pass, if it has one
         state = self._state
         if state is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import operator
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -181,7 +182,7 @@ class Sequential(Module):
             out = out.copy()
         owed = _module._owed
         if owed is not None and (
-            owed[0] is not self  # another model's pass, which ran before this one: first
+            owed[0]() is not self  # another model's pass, which ran before this one: first
             or len(owed[2]) != len(layers)  # or this model's, with other layers
             or not all(map(operator.is_, owed[2], layers))  # the very modules: no __eq__
         ):
@@ -191,12 +192,19 @@ class Sequential(Module):
         state = self._state = (stamp, out.shape, saved)
         _stamps.mark(out, stamp)
         if owed is not None:  # this pass replaces the owed one of the same layers
-            _module._owed = (self, state, owed[2])
+            _module._owed = (owed[0], state, owed[2])
         elif any(isinstance(layer, Sequential) for layer in layers):
             self._hand_down(layers, stamp, saved, self)  # nested: at once, as they are now
         else:  # the layers' parts wait until a module's state is next read or written
-            _module._owed = (self, state, list(layers))
+            _module._owed = (weakref.ref(self), state, list(layers))
         return out
+
+    def __del__(self) -> None:
+        # A model deleted with its pass owed hands it down first, as forward did before passes
+        # were owed: its layers, if still in use elsewhere, hold their part of it.
+        owed = _module._owed if _module is not None else None  # None at interpreter exit
+        if owed is not None and owed[0]() is self:
+            _module.deliver_owed()
 
     def backward(self, grad_output: ArrayLike) -> NDArray[np.float64]:
         """Back-propagate ``dL/d output`` through every layer, last first.

@@ -10,6 +10,9 @@ keeps its derivative as floats. Each test here fails if one of these lost
 what it caught.
 """
 
+import gc
+import weakref
+
 import numpy as np
 import pytest
 from nncore_fixtures import raises_with
@@ -44,6 +47,27 @@ def test_layer_by_layer_backward_follows_the_second_of_two_passes():
     model[0].backward(model[1].backward(g))
     for a, b in zip(whole, grads(model), strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_a_model_deleted_with_its_pass_owed_is_freed_with_its_layers():
+    model = nc.mlp([4, 3, 2], rng=0)
+    model(batch(1))
+    gone = [weakref.ref(model), *(weakref.ref(layer) for layer in model)]
+    del model
+    gc.collect()
+    assert [ref() for ref in gone] == [None] * len(gone)
+
+
+def test_a_layer_kept_from_a_deleted_model_back_propagates_its_part_of_the_models_pass():
+    x, g = batch(1), np.ones((5, 2))
+    kept = nc.mlp([4, 3, 2], rng=0)
+    expected = kept[2].backward(g) if kept(x) is not None else None
+    model = nc.mlp([4, 3, 2], rng=0)
+    last = model[2]
+    model(x)
+    del model
+    gc.collect()
+    np.testing.assert_array_equal(last.backward(g), expected)
 
 
 def test_a_layer_refuses_a_gradient_of_the_first_of_two_passes():
