@@ -96,6 +96,7 @@ def make_throwaway_book(root: Path, repo_root: Path, page_name: str) -> Path:
     root.mkdir()
     shutil.copy(repo_root / "_config.yml", root / "_config.yml")
     shutil.copytree(repo_root / "_ext", root / "_ext")  # the local Sphinx extensions it names
+    shutil.copytree(repo_root / "_static", root / "_static")  # the favicon it names
     (root / "_toc.yml").write_text(
         f"format: jb-book\nroot: index\nchapters:\n  - file: {page_name}\n", encoding="utf-8"
     )

@@ -26,6 +26,7 @@ def make_book(root: Path, cells: dict[str, list[str]]) -> Path:
         shutil.copytree(
             REPO_ROOT / "_ext", root / "_ext", ignore=shutil.ignore_patterns("__pycache__")
         )
+    shutil.copytree(REPO_ROOT / "_static", root / "_static")  # the favicon _config.yml names
     toc = "format: jb-book\nroot: index\nchapters:\n" + "".join(
         f"  - file: {name}\n" for name in cells
     )

@@ -29,6 +29,7 @@ def test_cached_rebuild_keeps_widget_state(tmp_path, run_jupyter_book, repo_root
     book.mkdir()
     shutil.copy(repo_root / "_config.yml", book / "_config.yml")  # execute_notebooks: cache
     shutil.copytree(repo_root / "_ext", book / "_ext")  # the local Sphinx extensions it names
+    shutil.copytree(repo_root / "_static", book / "_static")  # the favicon it names
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: index\nchapters:\n  - file: widgets\n", encoding="utf-8"
     )
