@@ -11,7 +11,8 @@ built pages in headless Chromium). Markers are given here, by what a test needs:
 `built_book` runs ``jupyter-book build`` once, with every notebook executed anew (no
 execution cache), into a temporary folder; the build tests, the chapter tests and the
 browser tests all read that one build. `run_jupyter_book` builds any other book (the
-throwaway books of the error-path tests) the same way.
+throwaway books of the error-path tests) the same way; `book_skeleton` gives such a book
+everything of the real one but its pages and its toc.
 
 Only the standard library is imported here, so collecting the nncore tests stays fast.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -140,6 +142,69 @@ def jupyter_book_build(
         returncode=result.returncode,
         log=log,
     )
+
+
+#: Entries of the book's root that are its output or its own table of contents, not copied.
+NOT_SKELETON = ("_build", "_toc.yml")
+
+
+def book_skeleton(dest: Path, source: Path = REPO_ROOT) -> Path:
+    """Copy into ``dest`` everything a build of ``source`` needs but its pages and its toc.
+
+    A throwaway book built with the real ``_config.yml`` needs the files that configuration
+    names or that Jupyter Book looks for beside it: ``_ext/`` (the local Sphinx
+    extensions), ``_static/`` (the favicon and the book's CSS) and ``_templates/`` (the
+    theme override). Without one of them its build warns, and under ``-W`` fails, or it
+    quietly builds pages unlike the book's. So every entry of ``source``'s root whose name
+    starts with ``_`` is copied, one rule for all the throwaway books, and a folder added
+    there later is copied too; left out are the build output (``_build``) and ``_toc.yml``,
+    which each throwaway book writes for its own pages. Python caches and notebook
+    checkpoints are not copied.
+
+    Parameters
+    ----------
+    dest : Path
+        The throwaway book's folder; created if missing, and its copies must not exist yet.
+    source : Path, default REPO_ROOT
+        The book whose configuration and support folders are copied.
+
+    Returns
+    -------
+    Path
+        ``dest``, to which the caller adds a ``_toc.yml`` and the pages it lists.
+
+    Raises
+    ------
+    FileNotFoundError
+        If a path that ``_config.yml`` names (a local extension's folder, a template folder,
+        the favicon or the logo, unless a URL) is not in the copy: a support folder whose name
+        does not start with ``_`` needs adding here.
+    """
+    import yaml
+
+    dest.mkdir(parents=True, exist_ok=True)
+    ignore = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints")
+    for entry in sorted(source.glob("_*")):
+        if entry.name in NOT_SKELETON:
+            continue
+        if entry.is_dir():
+            shutil.copytree(entry, dest / entry.name, ignore=ignore)
+        else:
+            shutil.copy(entry, dest / entry.name)
+    config = yaml.safe_load((dest / "_config.yml").read_text(encoding="utf-8"))
+    sphinx = config.get("sphinx") or {}
+    html = config.get("html") or {}
+    named = [
+        *(sphinx.get("local_extensions") or {}).values(),
+        *((sphinx.get("config") or {}).get("templates_path") or []),
+        *(path for path in (html.get("favicon"), config.get("logo")) if path and "://" not in path),
+    ]
+    missing = [name for name in named if not (dest / name).exists()]
+    if missing:
+        raise FileNotFoundError(
+            f"_config.yml names {missing}, which book_skeleton did not copy from {source}"
+        )
+    return dest
 
 
 def force_execution_config(config_path: Path, destination: Path) -> Path:

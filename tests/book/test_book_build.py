@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import book_skeleton
 
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # jupyter-book colours Sphinx's output
 WIDGET_STATE_SCRIPT = re.compile(
@@ -94,9 +94,7 @@ def test_explorer_pages_show_static_figures_without_the_widget_manager(built_boo
 
 def make_throwaway_book(root: Path, repo_root: Path, page_name: str) -> Path:
     root.mkdir()
-    shutil.copy(repo_root / "_config.yml", root / "_config.yml")
-    shutil.copytree(repo_root / "_ext", root / "_ext")  # the local Sphinx extensions it names
-    shutil.copytree(repo_root / "_static", root / "_static")  # the favicon it names
+    book_skeleton(root, repo_root)  # _config.yml and the folders its build needs
     (root / "_toc.yml").write_text(
         f"format: jb-book\nroot: index\nchapters:\n  - file: {page_name}\n", encoding="utf-8"
     )

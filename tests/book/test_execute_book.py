@@ -6,13 +6,13 @@ step, then ``jupyter-book build``) with the real ``_config.yml``.
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import yaml
+from conftest import book_skeleton
 from repo_root import REPO_ROOT
 
 EXECUTE_BOOK = REPO_ROOT / "tools" / "execute_book.py"
@@ -21,12 +21,7 @@ EXECUTE_BOOK = REPO_ROOT / "tools" / "execute_book.py"
 def make_book(root: Path, cells: dict[str, list[str]]) -> Path:
     """A book with one notebook page per entry of ``cells`` (page name -> code cells)."""
     root.mkdir()
-    shutil.copy(REPO_ROOT / "_config.yml", root / "_config.yml")  # execute_notebooks: cache
-    if (REPO_ROOT / "_ext").is_dir():  # the book's local Sphinx extensions, named in _config.yml
-        shutil.copytree(
-            REPO_ROOT / "_ext", root / "_ext", ignore=shutil.ignore_patterns("__pycache__")
-        )
-    shutil.copytree(REPO_ROOT / "_static", root / "_static")  # the favicon _config.yml names
+    book_skeleton(root)  # the real _config.yml (execute_notebooks: cache) and what it needs
     toc = "format: jb-book\nroot: index\nchapters:\n" + "".join(
         f"  - file: {name}\n" for name in cells
     )

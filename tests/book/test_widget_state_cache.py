@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from conftest import book_skeleton
 
 WIDGET_STATE = re.compile(
     r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.DOTALL
@@ -27,9 +28,7 @@ def widget_models(page: Path) -> tuple[list[str], dict]:
 def test_cached_rebuild_keeps_widget_state(tmp_path, run_jupyter_book, repo_root):
     book = tmp_path / "book"
     book.mkdir()
-    shutil.copy(repo_root / "_config.yml", book / "_config.yml")  # execute_notebooks: cache
-    shutil.copytree(repo_root / "_ext", book / "_ext")  # the local Sphinx extensions it names
-    shutil.copytree(repo_root / "_static", book / "_static")  # the favicon it names
+    book_skeleton(book, repo_root)  # the real _config.yml (execute_notebooks: cache) and more
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: index\nchapters:\n  - file: widgets\n", encoding="utf-8"
     )
