@@ -134,6 +134,20 @@ def adjust_assets(
     styles = context.get("css_files")
     if styles is not None:
         styles[:] = [style for style in styles if _name(style) not in UNUSED]
+    if "metatags" in context:
+        context["metatags"] = without_viewport(context["metatags"])
+
+
+_VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
+
+
+def without_viewport(metatags: str) -> str:
+    """A page's meta tags without docutils' viewport tag: Sphinx's layout states it already.
+
+    The viewport (the page as wide as the device, unscaled) is stated once in the head; a
+    second tag saying the same is noise a validator reports.
+    """
+    return _VIEWPORT.sub("", metatags)
 
 
 _SIGNATURE_LIST = re.compile(r"<dl>(\s*<dd><em class=\"sig-param\">.*?)</dl>", re.S)
@@ -327,6 +341,62 @@ def write_icons(app: Sphinx, exception: Exception | None) -> None:
     target = Path(app.outdir) / "_static" / ICONS_CSS
     if not target.is_file() or target.read_text(encoding="utf-8") != css:
         target.write_text(css, encoding="utf-8")
+
+
+#: pydata-sphinx-theme 0.17 makes every scrollable code block and output a tab stop by
+#: measuring all of them when the page loads, and again after any change to the article. On a
+#: page whose sections are laid out as the reader nears them (_templates/layout.html), that
+#: measuring lays out the whole page at once: one long task (about 0.5 s with a phone's CPU,
+#: chapter 5 in Lighthouse). The measuring is handed to the page, which runs it once its
+#: sections are laid out (``window.nnLaidOut``; ``window.nnOnLaidOut`` is called then), or at
+#: the reader's first Tab, before focus moves. (The page measures its display formulas then
+#: too, by their width alone: their height is clipped, not scrolled.)
+THEME_SCRIPT = Path("scripts") / "pydata-sphinx-theme.js"
+_TAB_STOPS_AT_LOAD = (  # as 0.17 has it
+    'window.addEventListener("resize",t),new MutationObserver(t).observe('
+    'document.getElementById("main-content"),{subtree:!0,childList:!0}),e()}'
+)
+_TAB_STOPS_WHEN_LAID_OUT = (  # as the book serves it
+    'window.addEventListener("resize",t),new MutationObserver(function(){window.nnLaidOut&&t()})'
+    '.observe(document.getElementById("main-content"),{subtree:!0,childList:!0}),'
+    "window.nnLaidOut?e():window.nnOnLaidOut=e}"
+)
+
+
+def defer_tab_stops(script: str) -> str:
+    """The theme's script with its tab stops measured once the page is laid out.
+
+    Raises
+    ------
+    ValueError
+        If the script holds the theme's code neither as 0.17 has it nor as this function leaves
+        it (another version of the theme): the message says where to look.
+    """
+    if script.count(_TAB_STOPS_WHEN_LAID_OUT) == 1:
+        return script
+    if script.count(_TAB_STOPS_AT_LOAD) != 1:
+        raise ValueError(
+            "page_assets: pydata-sphinx-theme's script no longer measures its tab stops as 0.17 "
+            "did (addTabStopsToScrollableElements, called once at load); update "
+            "_TAB_STOPS_AT_LOAD in _ext/page_assets.py for the installed theme, or drop "
+            "defer_tab_stops"
+        )
+    return script.replace(_TAB_STOPS_AT_LOAD, _TAB_STOPS_WHEN_LAID_OUT)
+
+
+def write_deferred_tab_stops(app: Sphinx, exception: Exception | None) -> None:
+    """At build-finished: the theme's script in the build, with :func:`defer_tab_stops`."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / THEME_SCRIPT
+    script = target.read_text(encoding="utf-8")
+    try:
+        deferred = defer_tab_stops(script)
+    except ValueError as error:
+        logger.warning(str(error))
+        return
+    if deferred != script:
+        target.write_text(deferred, encoding="utf-8")
 
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
@@ -561,4 +631,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", adjust_assets, priority=900)
     app.connect("html-page-context", mend_body, priority=900)
     app.connect("build-finished", write_icons)
+    app.connect("build-finished", write_deferred_tab_stops)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -149,3 +149,13 @@ def test_every_page_names_an_icon_the_book_ships(built_book):
         if not found or not (page.parent / found[0]).is_file():
             missing[str(page.relative_to(built_book.html_dir))] = found
     assert missing == {}, f"pages whose icon is not named or not in the build: {missing}"
+
+
+def test_every_page_states_its_viewport_once(built_book):
+    """Sphinx's layout and docutils' meta tags each said the page is as wide as the device."""
+    counts = {
+        str(page.relative_to(built_book.html_dir)): head(page).count('name="viewport"')
+        for page in pages(built_book)
+        if 'http-equiv="Refresh"' not in head(page)
+    }
+    assert counts and set(counts.values()) == {1}, {p: n for p, n in counts.items() if n != 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 from repo_root import REPO_ROOT
@@ -349,3 +350,43 @@ def test_a_minus_after_a_relation_a_bracket_or_a_comma_is_a_sign_set_against_its
 
 def test_a_slash_between_terms_has_no_space_around_it_as_in_tex():
     assert '<mn>1</mn><mo lspace="0" rspace="0">&#x0002F;</mo>' in presentation("1/(1+e^{-z})")
+
+
+def installed_theme_script() -> str:
+    import pydata_sphinx_theme
+
+    package = Path(pydata_sphinx_theme.__file__).parent
+    script = package / "theme" / "pydata_sphinx_theme" / "static" / page_assets.THEME_SCRIPT
+    return script.read_text(encoding="utf-8")
+
+
+def test_the_themes_tab_stops_are_measured_once_the_page_is_laid_out_not_at_load():
+    script = installed_theme_script()
+    deferred = page_assets.defer_tab_stops(script)
+    assert len(deferred) - len(script) < 200
+    assert "window.nnLaidOut?e():window.nnOnLaidOut=e}" in deferred
+    assert "new MutationObserver(function(){window.nnLaidOut&&t()})" in deferred
+    assert "new MutationObserver(t)" not in deferred
+    assert page_assets.defer_tab_stops(deferred) == deferred  # a rebuild leaves it as it is
+
+
+def test_a_theme_that_measures_its_tab_stops_otherwise_is_named_in_the_error():
+    with pytest.raises(
+        ValueError, match=r"no longer measures its tab stops as 0\.17 did"
+    ) as caught:
+        page_assets.defer_tab_stops("function I(){const e=()=>{};e()}")
+    assert "update _TAB_STOPS_AT_LOAD in _ext/page_assets.py" in str(caught.value)
+
+
+def test_docutils_viewport_tag_leaves_the_meta_tags_and_nothing_else_does():
+    tags = (
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+        '<meta content="A description" name="description" />\n'
+    )
+    assert (
+        page_assets.without_viewport(tags)
+        == '\n<meta content="A description" name="description" />\n'
+    )
+    assert page_assets.without_viewport('<meta name="author" content="x" />') == (
+        '<meta name="author" content="x" />'
+    )

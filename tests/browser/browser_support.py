@@ -353,18 +353,17 @@ def js(name: str) -> str:
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
-#: A style that draws every section of a page at once (see axe_violations).
-RENDER_EVERY_SECTION = "article.bd-article section { content-visibility: visible !important; }"
-
-
 def axe_violations(page: Any) -> list[dict]:
     """Run axe-core (``js/node_modules/axe-core``) on ``page``: its serious and critical
     violations of :data:`AXE_TAGS`, each with its rule, impact and first offending nodes."""
     script = NODE_MODULES / "axe-core" / "axe.min.js"
-    # Every section as a reader sees it on reaching it: the pages lay out a section below the
-    # screen only when it nears (content-visibility: auto), and axe reads colours and
-    # backgrounds from the rendered page (its contrast check misreads a section not yet drawn).
-    page.add_style_tag(content=RENDER_EVERY_SECTION)
+    # The page as a reader has it from their first key press: the pages lay out a section
+    # below the screen only when it nears (content-visibility: auto), and make the blocks that
+    # scroll sideways tab stops once laid out, or at the first Tab (_templates/layout.html).
+    # axe reads colours and backgrounds from the rendered page (its contrast check misreads a
+    # section not yet drawn) and tab stops from the DOM.
+    page.keyboard.press("Tab")
+    page.wait_for_function("() => window.nnLaidOut === true", timeout=10_000)
     page.add_script_tag(content=script.read_text(encoding="utf-8"))
     results = page.evaluate(
         "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags},"

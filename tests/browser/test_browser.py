@@ -568,9 +568,12 @@ def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_s
     assert end <= 2, f"End left {end} px of the page below the screen"
 
 
-def test_sections_below_the_screen_are_laid_out_from_the_readers_first_move(browser, book_server):
-    """Nothing below the screen is laid out while the page loads and nobody moves; from the
-    first scroll the sections are laid out, one a frame, until the page is whole."""
+def test_sections_below_the_screen_are_laid_out_from_the_readers_first_move(
+    browser, book_server, toc_notebook
+):
+    """Nothing below the screen is laid out while the page loads and nobody moves (the theme
+    scrolling its sidebar to the page's entry is no move of the reader's); from the first
+    scroll the sections are laid out, one a frame, until the page is whole."""
     context = browser.new_context(viewport=PHONE)
     count = (
         "() => [document.querySelectorAll('section.nn-laid-out').length,"
@@ -578,16 +581,63 @@ def test_sections_below_the_screen_are_laid_out_from_the_readers_first_move(brow
     )
     try:
         page = context.new_page()
-        page.goto(book_server.url("chapters/02_a_4231_network"), wait_until="load")
+        page.goto(book_server.url(toc_notebook), wait_until="load")
         page.wait_for_timeout(1500)
         still = page.evaluate(count)
+        unmeasured = page.evaluate(js("scrolling_blocks"))
         page.mouse.wheel(0, 300)
         page.wait_for_function(f"() => ({count})().every((n, _, a) => n === a[1])", timeout=15_000)
         moved = page.evaluate(count)
+        page.wait_for_function("() => window.nnLaidOut === true", timeout=5_000)
     finally:
         context.close()
-    assert still[1] >= 10 and still[0] == 0, f"laid out before any move: {still[0]} of {still[1]}"
+    assert still[1] >= 3 and still[0] == 0, f"laid out before any move: {still[0]} of {still[1]}"
+    assert not unmeasured["measured"], "the page says it is laid out before any move"
+    theirs = [b for b in unmeasured["blocks"] if b["kind"] != "formula" and b["tabStop"]]
+    assert not theirs, f"the theme measured its tab stops before any move: {theirs[:2]}"
     assert moved[0] == moved[1], moved
+
+
+@pytest.mark.parametrize("docname", ["chapters/02_a_4231_network", "chapters/05_weight_decay"])
+def test_from_the_first_tab_every_block_that_scrolls_is_a_tab_stop_and_no_other_formula(
+    browser, book_server, docname
+):
+    """The tab stops of scrolling blocks are measured once the page is laid out, or at the
+    first Tab, before focus moves: on a phone, a code block, output or formula wider than the
+    column can then be reached and scrolled with the keyboard, and a formula that fits is not
+    a stop on the way."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url(docname), wait_until="load")
+        page.wait_for_timeout(1000)
+        before = page.evaluate(js("scrolling_blocks"))
+        page.keyboard.press("Tab")
+        after = page.evaluate(js("scrolling_blocks"))
+        reached = False  # a formula wider than the column, Tab after Tab from the top
+        for _ in range(400):
+            page.keyboard.press("Tab")
+            reached = page.evaluate(
+                "() => document.activeElement.matches('div.math')"
+                " && document.activeElement.scrollWidth > document.activeElement.clientWidth"
+            )
+            if reached:
+                break
+    finally:
+        context.close()
+    blocks = after["blocks"]
+    assert not before["measured"], "measured before the first Tab: laid out at load"
+    assert not any(b["tabStop"] for b in before["blocks"] if b["kind"] != "formula")
+    assert after["measured"]
+    formulas = [b for b in blocks if b["kind"] == "formula"]
+    assert any(b["scrolls"] for b in formulas) and any(not b["scrolls"] for b in formulas), (
+        f"{docname} at {PHONE['width']} px should have formulas that scroll and that fit"
+    )
+    unreachable = [b for b in blocks if b["scrolls"] and not b["tabStop"]]
+    assert not unreachable, f"scroll sideways but are no tab stop: {unreachable[:3]}"
+    needless = [b for b in formulas if b["tabStop"] and not b["scrolls"]]
+    assert not needless, f"formulas that fit but are tab stops: {needless[:3]}"
+    assert reached, "Tab after Tab from the top never reached a formula wider than the column"
 
 
 def test_no_serious_accessibility_violation_in_the_dark_theme(browser, book_server, toc_notebook):
@@ -641,8 +691,9 @@ def test_a_formula_wider_than_the_column_scrolls_from_its_left_edge(browser, boo
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_an_equation_number_sits_on_its_formulas_line_at_the_right(browser, book_server, viewport):
-    """Chapter 5 numbers its formulas: each number is level with its formula and to its right
-    (not on a line of its own above it)."""
+    """Chapter 5 numbers its formulas: each number is level with its formula, at the right of
+    the formula's box and in view there (on a phone a formula wider than the column scrolls
+    beneath its number), and clear of the formula's end once the formula is scrolled to it."""
     context = browser.new_context(viewport=viewport)
     try:
         page = context.new_page()
@@ -651,20 +702,32 @@ def test_an_equation_number_sits_on_its_formulas_line_at_the_right(browser, book
             """() => Array.from(document.querySelectorAll('div.math > span.eqno')).map((n) => {
                 const box = n.parentElement, math = box.querySelector('math');
                 box.scrollIntoView();
+                box.scrollLeft = 0;
                 const r = n.getBoundingClientRect(), m = math.getBoundingClientRect();
-                return {number: n.textContent.trim(), middle: (r.top + r.bottom) / 2,
-                        top: m.top, bottom: m.bottom, right: m.right, left: r.left};
+                const b = box.getBoundingClientRect();
+                const start = {middle: (r.top + r.bottom) / 2, top: m.top, bottom: m.bottom,
+                               left: r.left, right: r.right, boxLeft: b.left, boxRight: b.right};
+                box.scrollLeft = box.scrollWidth;
+                const end = {left: n.getBoundingClientRect().left,
+                             mathRight: math.getBoundingClientRect().right};
+                return {number: n.textContent.trim(), scrolls: box.scrollWidth > box.clientWidth,
+                        start, end};
             })"""
         )
     finally:
         context.close()
     assert len(numbers) >= 2, f"chapter 5 shows {len(numbers)} numbered formulas, not (5.1), (5.2)"
     misplaced = [
-        n["number"]
+        n
         for n in numbers
-        if not (n["top"] <= n["middle"] <= n["bottom"]) or n["left"] < n["right"]
+        if not (n["start"]["top"] <= n["start"]["middle"] <= n["start"]["bottom"])
+        or not (n["start"]["boxLeft"] < n["start"]["left"] < n["start"]["right"])
+        or n["start"]["right"] > n["start"]["boxRight"] + 1
+        or n["end"]["left"] < n["end"]["mathRight"] - 1
     ]
-    assert not misplaced, f"equation numbers not level with their formula at its right: {misplaced}"
+    assert not misplaced, f"equation numbers out of place or out of view: {misplaced}"
+    if viewport == PHONE:
+        assert any(n["scrolls"] for n in numbers), "no numbered formula scrolls on a phone"
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -687,7 +750,7 @@ def test_the_visible_sidebar_button_toggles_the_table_of_contents(browser, book_
         shown_after, dialog_after = page.evaluate(state)
     finally:
         context.close()
-    if viewport is PHONE:
+    if viewport == PHONE:
         assert not dialog_before and dialog_after, "the button did not open the contents"
     else:
         assert shown_before and not shown_after, "the button did not hide the sidebar"
