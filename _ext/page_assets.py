@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -187,8 +188,66 @@ def mend_body(
         body = signature_lines(body)
     if "mathjax_process" in body:
         body = typeset_marked_math(body, where=pagename)
+    body = sized_images(body, lambda src: _picture_size(app, src))
     body = lazy_images(body)
     context["body"] = body.replace(_UNLABELLED_SUMMARY, "<summary>")
+
+
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_SRC = re.compile(r'\bsrc="([^"]+)"')
+_SIZED = re.compile(r"\b(?:width|height)=", re.I)
+
+
+def sized_images(body: str, size_of: Callable[[str], tuple[int, int] | None]) -> str:
+    """Each ``<img>`` that states no size gets its picture's size in pixels.
+
+    A browser then keeps the picture's place (at the width the page's styles give it, with
+    the picture's proportions) before the picture arrives. Without it, a picture loaded late
+    (:func:`lazy_images`) was 0 px high until it came, and the page grew under the reader: by
+    225 to 506 px a picture, so that going back to a heading, or End, landed short.
+
+    Parameters
+    ----------
+    body : str
+        A page's rendered body.
+    size_of : callable
+        ``size_of(src)``: the (width, height) in pixels of the picture at ``src`` as the page
+        names it, or None where it is not known (the tag is then left as it is).
+
+    Returns
+    -------
+    str
+        The body with ``width`` and ``height`` on each such ``<img>``.
+    """
+
+    def size(match: re.Match) -> str:
+        tag = match.group(0)
+        src = _SRC.search(tag)
+        if _SIZED.search(tag) or src is None:
+            return tag
+        found = size_of(html.unescape(src.group(1)))
+        if found is None:
+            return tag
+        return f'<img width="{found[0]}" height="{found[1]}"{tag[len("<img") :]}'
+
+    return _IMG_TAG.sub(size, body)
+
+
+def _picture_size(app: Sphinx, src: str) -> tuple[int, int] | None:
+    """The pixel size of a picture the build copies to ``_images/`` (None for any other)."""
+    if "_images/" not in src or src.startswith(("http:", "https:", "data:")):
+        return None
+    name = src.rsplit("_images/", 1)[1]
+    sources = {target: source for source, target in app.builder.images.items()}
+    if name not in sources:
+        return None
+    from PIL import Image, UnidentifiedImageError  # installed with matplotlib
+
+    try:
+        with Image.open(Path(app.srcdir) / sources[name]) as picture:
+            return picture.size
+    except (OSError, UnidentifiedImageError):
+        return None
 
 
 _IMG = re.compile(r"<img\b(?![^>]*\bloading=)", re.I)

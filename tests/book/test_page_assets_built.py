@@ -159,3 +159,16 @@ def test_every_page_states_its_viewport_once(built_book):
         if 'http-equiv="Refresh"' not in head(page)
     }
     assert counts and set(counts.values()) == {1}, {p: n for p, n in counts.items() if n != 1}
+
+
+def test_every_figure_of_a_page_states_its_size(built_book):
+    """A figure that states its width and height keeps its place before it loads; one that
+    did not was 0 px high until it came, and the page grew under the reader."""
+    unsized = {}
+    for page in pages(built_book):
+        tags = re.findall(r"<img\b[^>]*>", page.read_text(encoding="utf-8"))
+        figures = [tag for tag in tags if "_images/" in tag]
+        missing = [t[:120] for t in figures if "width=" not in t or "height=" not in t]
+        if missing:
+            unsized[str(page.relative_to(built_book.html_dir))] = missing[:2]
+    assert unsized == {}, f"figures with no size: {unsized}"

@@ -390,3 +390,26 @@ def test_docutils_viewport_tag_leaves_the_meta_tags_and_nothing_else_does():
     assert page_assets.without_viewport('<meta name="author" content="x" />') == (
         '<meta name="author" content="x" />'
     )
+
+
+def test_an_image_that_states_no_size_gets_its_pictures_size():
+    sizes = {"../_images/a.png": (1011, 189), "../_images/b&c.png": (40, 30)}
+    body = (
+        '<p><img alt="A" src="../_images/a.png" /></p>'
+        '<img loading="lazy" alt="B" src="../_images/b&amp;c.png" />'
+    )
+    assert page_assets.sized_images(body, sizes.get) == (
+        '<p><img width="1011" height="189" alt="A" src="../_images/a.png" /></p>'
+        '<img width="40" height="30" loading="lazy" alt="B" src="../_images/b&amp;c.png" />'
+    )
+
+
+def test_an_image_with_a_size_or_of_unknown_size_is_left_as_it_is():
+    def size_of(src: str) -> tuple[int, int] | None:
+        return (10, 10) if src == "../_images/known.png" else None
+
+    stated = '<img width="200" alt="A" src="../_images/known.png" />'
+    unknown = '<img alt="B" src="../_images/unknown.png" />'
+    no_src = '<img alt="C" />'
+    for tag in (stated, unknown, no_src):
+        assert page_assets.sized_images(tag, size_of) == tag

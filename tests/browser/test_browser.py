@@ -526,6 +526,31 @@ def test_every_explorer_control_is_reached_with_tab_and_shows_its_focus(browser,
     assert not ringless, f"controls with no visible focus ring: {ringless}"
 
 
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_everything_tab_reaches_shows_its_focus(browser, book_server, toc_docname, viewport):
+    """Tab after Tab from a fresh page, once round the whole page: every element the focus
+    lands on is shown as keyboard-focused with a ring (the header's buttons had none)."""
+    docname = toc_docname
+    context = browser.new_context(viewport=viewport)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url(docname), wait_until="load")
+        stops: list[dict] = []
+        for _ in range(1500):
+            page.keyboard.press("Tab")
+            stop = page.evaluate(js("focus_ring"))
+            if stop is None:
+                continue
+            if stops and stop["what"] == stops[0]["what"] and len(stops) > 5:
+                break  # round the page and back to the first stop
+            stops.append(stop)
+    finally:
+        context.close()
+    assert len(stops) >= 10, f"{docname}: Tab reached only {[s['what'] for s in stops]}"
+    ringless = sorted({s["what"] for s in stops if not (s["visible"] and s["ring"])})
+    assert not ringless, f"{docname}: focused with no visible ring: {ringless}"
+
+
 #: Chapter 2's headings far down the page, as a link from another page or the page's own
 #: contents would name them.
 FAR_HEADINGS = ("four-activations-one-table", "explore-the-network")
@@ -568,6 +593,51 @@ def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_s
     assert end <= 2, f"End left {end} px of the page below the screen"
 
 
+def test_the_notation_table_fits_a_phones_column(browser, book_server):
+    """The introduction's table of symbols fits at 390 px: it scrolled sideways by 6 px."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url("intro"), wait_until="load")
+        page.keyboard.press("End")  # the page laid out
+        widths = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.bd-article table')).map((t) =>"
+            " [t.textContent.trim().slice(0, 30), t.parentElement.scrollWidth,"
+            " t.parentElement.clientWidth])"
+        )
+    finally:
+        context.close()
+    symbols = [w for w in widths if w[0].startswith("Symbol")]
+    assert len(symbols) == 1, widths
+    assert symbols[0][1] <= symbols[0][2], f"the table of symbols scrolls: {symbols[0]}"
+
+
+def test_without_scripts_a_link_to_a_heading_and_end_land_where_they_point(browser, book_server):
+    """With scripts off nothing lays a section out late, so the whole page is laid out from
+    the start: a page opened at a heading shows it at the top, and End reaches the end."""
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    top = "(id) => Math.round(document.getElementById(id).getBoundingClientRect().top)"
+    try:
+        page = context.new_page()
+        landed = {}
+        for heading in FAR_HEADINGS:
+            page.goto(book_server.url("chapters/02_a_4231_network") + "#" + heading)
+            page.wait_for_load_state("load")
+            page.wait_for_timeout(500)
+            landed[heading] = page.evaluate(top, heading)
+        page.keyboard.press("End")
+        page.wait_for_timeout(500)
+        end = page.evaluate(
+            "() => Math.round(document.documentElement.scrollHeight"
+            " - window.scrollY - window.innerHeight)"
+        )
+    finally:
+        context.close()
+    astray = {heading: px for heading, px in landed.items() if not 0 <= px <= 150}
+    assert not astray, f"scripts off: headings not at the top of the screen (px): {astray}"
+    assert end <= 2, f"scripts off: End left {end} px of the page below the screen"
+
+
 def test_sections_below_the_screen_are_laid_out_from_the_readers_first_move(
     browser, book_server, toc_notebook
 ):
@@ -596,6 +666,33 @@ def test_sections_below_the_screen_are_laid_out_from_the_readers_first_move(
     theirs = [b for b in unmeasured["blocks"] if b["kind"] != "formula" and b["tabStop"]]
     assert not theirs, f"the theme measured its tab stops before any move: {theirs[:2]}"
     assert moved[0] == moved[1], moved
+
+
+def test_a_figure_keeps_its_place_before_it_loads(browser, book_server, toc_notebook):
+    """Figures below the screen load as the reader nears them; the page keeps their places
+    meanwhile, at the size they are shown, so it does not grow under the reader (going back
+    to a heading, and End, landed short when it did)."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(book_server.url(toc_notebook), wait_until="load")
+        page.evaluate("() => document.documentElement.classList.add('nn-laid-out')")
+        before = page.evaluate(js("figure_places"))
+        page.evaluate(js("load_images"))
+        after = page.evaluate(js("figure_places"))
+    finally:
+        context.close()
+    waiting = [f for f in before["figures"] if not f["loaded"]]
+    assert waiting, f"{toc_notebook}: every figure loaded with the page, none to wait for"
+    assert all(f["loaded"] for f in after["figures"]), after["figures"]
+    moved = [
+        (b, a)
+        for b, a in zip(before["figures"], after["figures"], strict=True)
+        if abs(b["height"] - a["height"]) > 1 or abs(b["width"] - a["width"]) > 1
+    ]
+    assert not moved, f"{toc_notebook}: figures whose box changed as they loaded: {moved[:3]}"
+    grew = after["pageHeight"] - before["pageHeight"]
+    assert abs(grew) <= 2, f"{toc_notebook}: the page grew by {grew} px as its figures loaded"
 
 
 @pytest.mark.parametrize("docname", ["chapters/02_a_4231_network", "chapters/05_weight_decay"])
