@@ -188,9 +188,29 @@ def mend_body(
         body = signature_lines(body)
     if "mathjax_process" in body:
         body = typeset_marked_math(body, where=pagename)
+    body = without_repeated_anchors(body)
     body = sized_images(body, lambda src: _picture_size(app, src))
     body = lazy_images(body)
     context["body"] = body.replace(_UNLABELLED_SUMMARY, "<summary>")
+
+
+_EMPTY_ANCHOR = re.compile(r'(?:<p>)?<a id="([^"]+)"></a>(?:</p>\n?)?')
+
+
+def without_repeated_anchors(body: str) -> str:
+    """The body without the notebooks' empty ``<a id>`` anchors whose id a heading also has.
+
+    A notebook names a heading's anchor with ``<a id="...">`` before it, so that links to
+    the heading work in JupyterLab and Colab too; the book gives the heading's section the
+    same id. Two elements with one id are invalid HTML (and the empty paragraph holding the
+    anchor took a line's space): the section keeps the id, and links land on its heading.
+    """
+
+    def drop(match: re.Match) -> str:
+        repeated = body.count(f'id="{match.group(1)}"') > 1
+        return "" if repeated else match.group(0)
+
+    return _EMPTY_ANCHOR.sub(drop, body)
 
 
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)

@@ -172,3 +172,14 @@ def test_every_figure_of_a_page_states_its_size(built_book):
         if missing:
             unsized[str(page.relative_to(built_book.html_dir))] = missing[:2]
     assert unsized == {}, f"figures with no size: {unsized}"
+
+
+def test_no_page_gives_two_elements_one_id(built_book):
+    """An id names one element: a link to it, and a screen reader's jump, must find one."""
+    repeated = {}
+    for page in pages(built_book):
+        ids = re.findall(r'\sid="([^"]+)"', page.read_text(encoding="utf-8"))
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            repeated[str(page.relative_to(built_book.html_dir))] = twice[:4]
+    assert repeated == {}, f"ids given to more than one element: {repeated}"

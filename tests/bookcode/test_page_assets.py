@@ -413,3 +413,18 @@ def test_an_image_with_a_size_or_of_unknown_size_is_left_as_it_is():
     no_src = '<img alt="C" />'
     for tag in (stated, unknown, no_src):
         assert page_assets.sized_images(tag, size_of) == tag
+
+
+def test_an_empty_anchor_whose_id_a_section_has_is_dropped_with_its_paragraph():
+    body = (
+        '<p>Text.</p>\n<p><a id="decay-and-biases"></a></p>\n</section>\n'
+        '<section id="decay-and-biases">\n<h2>Decay and biases</h2>'
+    )
+    assert page_assets.without_repeated_anchors(body) == (
+        '<p>Text.</p>\n</section>\n<section id="decay-and-biases">\n<h2>Decay and biases</h2>'
+    )
+
+
+def test_an_anchor_whose_id_is_its_own_is_kept():
+    body = '<p><a id="only-here"></a></p>\n<section id="elsewhere"><h2>A</h2></section>'
+    assert page_assets.without_repeated_anchors(body) == body

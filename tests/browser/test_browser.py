@@ -593,6 +593,42 @@ def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_s
     assert end <= 2, f"End left {end} px of the page below the screen"
 
 
+def test_on_a_phone_the_contents_close_once_a_heading_is_chosen_and_on_escape(browser, book_server):
+    """At 390 px the page's contents open as a dialog over the page: choosing a heading in it
+    moves the page to the heading and closes the dialog (it stayed open over the page), and
+    Escape closes an open sidebar wherever the focus is (it did nothing once the focus had
+    left the dialog)."""
+    context = browser.new_context(viewport=PHONE)
+    opened = "() => document.querySelectorAll('dialog[open]').length"
+
+    def tap(locator) -> None:  # a reader's tap: no scrolling the target into view first
+        box = locator.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+    try:
+        page = context.new_page()
+        page.goto(book_server.url("chapters/05_weight_decay"), wait_until="load")
+        tap(page.locator("button.secondary-toggle:visible").first)
+        page.wait_for_function(f"() => ({opened})() === 1", timeout=5_000)
+        tap(page.locator("#pst-secondary-sidebar-modal a[href='#summary']"))
+        page.wait_for_timeout(800)
+        after_link = page.evaluate(opened)
+        top = page.evaluate(
+            "() => Math.round(document.getElementById('summary').getBoundingClientRect().top)"
+        )
+        tap(page.locator("button.primary-toggle:visible").first)
+        page.wait_for_function(f"() => ({opened})() === 1", timeout=5_000)
+        page.evaluate("() => document.activeElement.blur()")
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
+        after_escape = page.evaluate(opened)
+    finally:
+        context.close()
+    assert 0 <= top <= 150, f"the chosen heading is {top} px from the top of the screen"
+    assert after_link == 0, "the contents stayed open over the page after a heading was chosen"
+    assert after_escape == 0, "Escape left the sidebar open once the focus had left it"
+
+
 def test_the_notation_table_fits_a_phones_column(browser, book_server):
     """The introduction's table of symbols fits at 390 px: it scrolled sideways by 6 px."""
     context = browser.new_context(viewport=PHONE)
