@@ -556,21 +556,39 @@ def test_everything_tab_reaches_shows_its_focus(browser, book_server, toc_docnam
 FAR_HEADINGS = ("four-activations-one-table", "explore-the-network")
 
 
+TOP_OF = "(id) => Math.round(document.getElementById(id).getBoundingClientRect().top)"
+
+
+def _opened_at_far_headings(page, book_server, settle_ms: int) -> dict[str, int]:
+    """Chapter 2 opened at each of :data:`FAR_HEADINGS`: the heading's px from the top."""
+    landed = {}
+    for heading in FAR_HEADINGS:
+        page.goto(book_server.url("chapters/02_a_4231_network") + "#" + heading)
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(settle_ms)
+        landed[f"opened at #{heading}"] = page.evaluate(TOP_OF, heading)
+    return landed
+
+
+def _left_below_after_end(page, settle_ms: int) -> int:
+    """The px of the page left below the screen once End is pressed."""
+    page.keyboard.press("End")
+    page.wait_for_timeout(settle_ms)
+    return page.evaluate(
+        "() => Math.round(document.documentElement.scrollHeight"
+        " - window.scrollY - window.innerHeight)"
+    )
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_server, viewport):
     """Sections below the screen are laid out late, with a guessed height: a page opened at a
     heading, a click on a link to a heading of the same page, and the End key must still land
     where they point, and stay there."""
     context = browser.new_context(viewport=viewport)
-    top = "(id) => Math.round(document.getElementById(id).getBoundingClientRect().top)"
     try:
         page = context.new_page()
-        landed = {}
-        for heading in FAR_HEADINGS:
-            page.goto(book_server.url("chapters/02_a_4231_network") + "#" + heading)
-            page.wait_for_load_state("load")
-            page.wait_for_timeout(1000)
-            landed[f"opened at #{heading}"] = page.evaluate(top, heading)
+        landed = _opened_at_far_headings(page, book_server, settle_ms=1000)
         page.goto(book_server.url("chapters/02_a_4231_network"), wait_until="load")
         for heading in reversed(FAR_HEADINGS):
             page.evaluate(
@@ -579,13 +597,8 @@ def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_s
                 heading,
             )
             page.wait_for_timeout(1000)
-            landed[f"clicked #{heading}"] = page.evaluate(top, heading)
-        page.keyboard.press("End")
-        page.wait_for_timeout(1000)
-        end = page.evaluate(
-            "() => Math.round(document.documentElement.scrollHeight"
-            " - window.scrollY - window.innerHeight)"
-        )
+            landed[f"clicked #{heading}"] = page.evaluate(TOP_OF, heading)
+        end = _left_below_after_end(page, settle_ms=1000)
     finally:
         context.close()
     astray = {how: px for how, px in landed.items() if not 0 <= px <= 150}
@@ -652,21 +665,10 @@ def test_without_scripts_a_link_to_a_heading_and_end_land_where_they_point(brows
     """With scripts off nothing lays a section out late, so the whole page is laid out from
     the start: a page opened at a heading shows it at the top, and End reaches the end."""
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    top = "(id) => Math.round(document.getElementById(id).getBoundingClientRect().top)"
     try:
         page = context.new_page()
-        landed = {}
-        for heading in FAR_HEADINGS:
-            page.goto(book_server.url("chapters/02_a_4231_network") + "#" + heading)
-            page.wait_for_load_state("load")
-            page.wait_for_timeout(500)
-            landed[heading] = page.evaluate(top, heading)
-        page.keyboard.press("End")
-        page.wait_for_timeout(500)
-        end = page.evaluate(
-            "() => Math.round(document.documentElement.scrollHeight"
-            " - window.scrollY - window.innerHeight)"
-        )
+        landed = _opened_at_far_headings(page, book_server, settle_ms=500)
+        end = _left_below_after_end(page, settle_ms=500)
     finally:
         context.close()
     astray = {heading: px for heading, px in landed.items() if not 0 <= px <= 150}
