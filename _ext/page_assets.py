@@ -189,7 +189,10 @@ def mend_body(
     if "mathjax_process" in body:
         body = typeset_marked_math(body, where=pagename)
     body = without_repeated_anchors(body)
-    body = sized_images(body, lambda src: _picture_size(app, src))
+    if "_images/" in body:
+        images = app.builder.images.items()
+        copied = {target: Path(app.srcdir) / source for source, target in images}
+        body = sized_images(body, lambda src: _picture_size(copied, src))
     body = lazy_images(body)
     context["body"] = body.replace(_UNLABELLED_SUMMARY, "<summary>")
 
@@ -253,18 +256,20 @@ def sized_images(body: str, size_of: Callable[[str], tuple[int, int] | None]) ->
     return _IMG_TAG.sub(size, body)
 
 
-def _picture_size(app: Sphinx, src: str) -> tuple[int, int] | None:
-    """The pixel size of a picture the build copies to ``_images/`` (None for any other)."""
+def _picture_size(copied: dict[str, Path], src: str) -> tuple[int, int] | None:
+    """The pixel size of a picture the build copies to ``_images/`` (None for any other).
+
+    ``copied`` maps each name in ``_images/`` to the picture it is copied from.
+    """
     if "_images/" not in src or src.startswith(("http:", "https:", "data:")):
         return None
-    name = src.rsplit("_images/", 1)[1]
-    sources = {target: source for source, target in app.builder.images.items()}
-    if name not in sources:
+    source = copied.get(src.rsplit("_images/", 1)[1])
+    if source is None:
         return None
     from PIL import Image, UnidentifiedImageError  # installed with matplotlib
 
     try:
-        with Image.open(Path(app.srcdir) / sources[name]) as picture:
+        with Image.open(source) as picture:
             return picture.size
     except (OSError, UnidentifiedImageError):
         return None

@@ -580,6 +580,13 @@ def _left_below_after_end(page, settle_ms: int) -> int:
     )
 
 
+def _assert_landed(landed: dict[str, int], end: int, how: str) -> None:
+    """Each heading within 150 px of the screen's top, and End at the page's end."""
+    astray = {where: px for where, px in landed.items() if not 0 <= px <= 150}
+    assert not astray, f"{how}: headings not at the top of the screen (px from its top): {astray}"
+    assert end <= 2, f"{how}: End left {end} px of the page below the screen"
+
+
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_server, viewport):
     """Sections below the screen are laid out late, with a guessed height: a page opened at a
@@ -601,9 +608,7 @@ def test_a_link_to_a_heading_lands_on_it_and_end_reaches_the_end(browser, book_s
         end = _left_below_after_end(page, settle_ms=1000)
     finally:
         context.close()
-    astray = {how: px for how, px in landed.items() if not 0 <= px <= 150}
-    assert not astray, f"headings not at the top of the screen (px from its top): {astray}"
-    assert end <= 2, f"End left {end} px of the page below the screen"
+    _assert_landed(landed, end, f"scripts on, {viewport['width']} px")
 
 
 def test_on_a_phone_the_contents_close_once_a_heading_is_chosen_and_on_escape(browser, book_server):
@@ -671,9 +676,7 @@ def test_without_scripts_a_link_to_a_heading_and_end_land_where_they_point(brows
         end = _left_below_after_end(page, settle_ms=500)
     finally:
         context.close()
-    astray = {heading: px for heading, px in landed.items() if not 0 <= px <= 150}
-    assert not astray, f"scripts off: headings not at the top of the screen (px): {astray}"
-    assert end <= 2, f"scripts off: End left {end} px of the page below the screen"
+    _assert_landed(landed, end, "scripts off")
 
 
 def test_sections_below_the_screen_are_laid_out_from_the_readers_first_move(
